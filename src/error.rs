@@ -1,0 +1,214 @@
+//! Numbered errors and warnings, as heat numbers its messages (`HEAT5052`, `-sw5150`, `-wx`).
+//!
+//! Numbers 5000-5999 are heat's own where heat has the same message; numbers from 8000 are this
+//! tool's.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A numbered error: what went wrong, and the path or argument it concerns.
+#[derive(Debug)]
+pub struct Error {
+    code: u32,
+    message: String,
+    path: Option<PathBuf>,
+    source: Option<io::Error>,
+}
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error with message number `code`.
+    pub fn new(code: u32, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            message: message.into(),
+            path: None,
+            source: None,
+        }
+    }
+
+    /// An error about `path`; the message should name the path itself.
+    pub fn at(code: u32, path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            message: message.into(),
+            path: Some(path.into()),
+            source: None,
+        }
+    }
+
+    /// An input/output error while working on `path`.
+    pub fn io(path: &Path, doing: &str, err: io::Error) -> Error {
+        let message = format!("Cannot {doing} '{}': {err}.", path.display());
+        Error {
+            code: codes::IO,
+            message,
+            path: Some(path.to_owned()),
+            source: Some(err),
+        }
+    }
+
+    /// The message number (`HEAT<code>`).
+    pub fn code(&self) -> u32 {
+        self.code
+    }
+
+    /// The message, without the number.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The path the error concerns, when there is one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The error of the operating system underneath, when there is one.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        self.source.as_ref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error HEAT{:04}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// A numbered warning. Warnings are gathered by [`Messages`], which suppresses them (`-sw`) or
+/// turns them into errors (`-wx`) as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The message number (`HEAT<code>`).
+    pub code: u32,
+    /// The message.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning HEAT{:04}: {}", self.code, self.message)
+    }
+}
+
+/// Which warnings are shown, and which become errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WarningPolicy {
+    /// `-sw`: suppress every warning.
+    pub suppress_all: bool,
+    /// `-sw<N>`: suppress these warnings.
+    pub suppress: Vec<u32>,
+    /// `-wx`: treat every warning as an error.
+    pub error_all: bool,
+    /// `-wx<N>`: treat these warnings as errors.
+    pub error: Vec<u32>,
+}
+
+/// Collects the warnings of a run.
+#[derive(Debug, Default)]
+pub struct Messages {
+    policy: WarningPolicy,
+    warnings: Vec<Warning>,
+    promoted: Option<Warning>,
+}
+
+impl Messages {
+    /// A collector applying `policy`.
+    pub fn new(policy: WarningPolicy) -> Messages {
+        Messages {
+            policy,
+            ..Default::default()
+        }
+    }
+
+    /// Reports a warning. It is dropped when suppressed, and remembered as an error when
+    /// promoted by `-wx`.
+    pub fn warn(&mut self, code: u32, message: impl Into<String>) {
+        let w = Warning {
+            code,
+            message: message.into(),
+        };
+        if self.policy.error_all || self.policy.error.contains(&code) {
+            if self.promoted.is_none() {
+                self.promoted = Some(w.clone());
+            }
+        } else if self.policy.suppress_all || self.policy.suppress.contains(&code) {
+            return;
+        }
+        self.warnings.push(w);
+    }
+
+    /// The warnings reported and not suppressed, in order.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Takes the warnings reported so far, leaving none.
+    pub fn take_warnings(&mut self) -> Vec<Warning> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Fails with the first warning that `-wx` turned into an error.
+    pub fn check(&self) -> Result<()> {
+        match &self.promoted {
+            Some(w) => Err(Error::new(
+                w.code,
+                format!("{} (warning treated as an error)", w.message),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The message numbers.
+pub mod codes {
+    /// heat's `DirectoryNotFound`.
+    pub const DIRECTORY_NOT_FOUND: u32 = 5052;
+    /// heat's `EmptyDirectory`: nothing to harvest without `-ke`.
+    pub const EMPTY_DIRECTORY: u32 = 5053;
+    /// heat's `ErrorTransformingHarvestedWiX`.
+    pub const TRANSFORM_FAILED: u32 = 5055;
+    /// heat's `SpacesNotAllowedInArgumentValue`.
+    pub const SPACES_NOT_ALLOWED: u32 = 5057;
+    /// heat's `ArgumentRequiresValue`.
+    pub const ARGUMENT_REQUIRES_VALUE: u32 = 5058;
+    /// heat's `FileNotFound`.
+    pub const FILE_NOT_FOUND: u32 = 5059;
+    /// heat's `SelfRegHarvestFailed` warning, used for options that need Windows.
+    pub const NEEDS_WINDOWS: u32 = 5150;
+    /// A command-line error: unknown option, type or bad value.
+    pub const COMMAND_LINE: u32 = 8001;
+    /// `dir` given a file.
+    pub const EXPECTED_DIRECTORY: u32 = 8002;
+    /// `file` given a folder.
+    pub const EXPECTED_FILE: u32 = 8003;
+    /// An input/output error.
+    pub const IO: u32 = 8004;
+    /// A name that is not valid Unicode.
+    pub const NAME_NOT_UNICODE: u32 = 8005;
+    /// A name Windows cannot hold.
+    pub const NAME_ILLEGAL: u32 = 8006;
+    /// Two names in one folder that differ only in case.
+    pub const CASE_COLLISION: u32 = 8007;
+    /// A link whose target does not exist.
+    pub const DANGLING_LINK: u32 = 8008;
+    /// A FIFO, socket or device file.
+    pub const SPECIAL_FILE: u32 = 8009;
+    /// A link to a folder, not followed (warning).
+    pub const LINK_NOT_FOLLOWED: u32 = 8010;
+    /// A loop of folder links, left out (warning).
+    pub const LINK_LOOP: u32 = 8011;
+    /// An extension or mutator failed.
+    pub const EXTENSION_FAILED: u32 = 8012;
+    /// A WiX document that cannot be read.
+    pub const BAD_DOCUMENT: u32 = 8013;
+}

@@ -1,0 +1,302 @@
+//! The extension points: [`Extension`], [`Harvester`] and [`Mutator`], after heat's
+//! `HeatExtension`, `HarvesterExtension` and `MutatorExtension`.
+//!
+//! A run goes: every extension is shown the harvest type and the parsed options
+//! ([`Extension::configure`]); the one that knows the type sets the [`Harvester`], and any of
+//! them add [`Mutator`]s. The harvester turns the source into a [`Document`]; the mutators then
+//! change it in order of [`Mutator::sequence`] (ties broken by [`Mutator::name`]), first as a
+//! document ([`Mutator::mutate`]) and then, once it is serialized, as text
+//! ([`Mutator::mutate_text`]), which is where XSLT and external programs come in.
+//!
+//! heat's own sequence numbers are kept: harvester-side mutators run at
+//! [`sequence::HARVESTER`] (100), the main mutator at [`sequence::MAIN`] (1000) and the
+//! finalizing one at [`sequence::FINALIZE`] (2000).
+
+use std::fmt;
+
+use crate::error::{Messages, Result};
+use crate::ids::IdScheme;
+use crate::model::{Document, Schema};
+
+/// heat's mutator sequence numbers.
+pub mod sequence {
+    /// Mutators that complete what a harvester found (heat's `UtilHarvesterMutator`).
+    pub const HARVESTER: i32 = 100;
+    /// The main mutator: ids, GUIDs, fragments, groups, templates (heat's `UtilMutator`).
+    pub const MAIN: i32 = 1000;
+    /// The finalizing mutator: `Source` paths and variables (heat's
+    /// `UtilFinalizeHarvesterMutator`).
+    pub const FINALIZE: i32 = 2000;
+}
+
+/// What every harvester and mutator of a run can see and report to.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Context {
+    /// The output schema.
+    pub schema: Schema,
+    /// The identifier algorithm, chosen by schema and `-fips`.
+    pub ids: IdScheme,
+    /// Warnings of the run.
+    pub messages: Messages,
+    /// `-v`: say more about what is done.
+    pub verbose: bool,
+    /// The version of this tool.
+    pub tool_version: &'static str,
+}
+
+impl Context {
+    /// A context for `schema`, with heat's id scheme for it (`fips` picks SHA1 in v3).
+    pub fn new(schema: Schema, fips: bool, messages: Messages) -> Context {
+        let ids = match (schema, fips) {
+            (Schema::V3, false) => IdScheme::V3,
+            (Schema::V3, true) => IdScheme::V3Fips,
+            (Schema::V4, _) => IdScheme::V4,
+        };
+        Context {
+            schema,
+            ids,
+            messages,
+            verbose: false,
+            tool_version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Turns a source (a folder, a file, …) into a WiX document.
+pub trait Harvester {
+    /// A short name for messages.
+    fn name(&self) -> &str;
+
+    /// Harvests `source` into a new document in `cx.schema`.
+    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document>;
+}
+
+/// Changes a harvested document. Mutators run in order of [`sequence`](Self::sequence), ties
+/// broken by [`name`](Self::name).
+pub trait Mutator {
+    /// A name, unique in a run, for ordering and messages.
+    fn name(&self) -> &str;
+
+    /// When this mutator runs; see [`sequence`](crate::extension::sequence).
+    fn sequence(&self) -> i32;
+
+    /// Changes the document. The default does nothing.
+    fn mutate(&self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let _ = (cx, doc);
+        Ok(())
+    }
+
+    /// Changes the serialized document, after every mutator's [`mutate`](Self::mutate) has
+    /// run. The default returns it unchanged.
+    fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
+        let _ = cx;
+        Ok(wxs)
+    }
+}
+
+impl<M: Mutator + ?Sized> Mutator for Box<M> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn sequence(&self) -> i32 {
+        (**self).sequence()
+    }
+    fn mutate(&self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        (**self).mutate(cx, doc)
+    }
+    fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
+        (**self).mutate_text(cx, wxs)
+    }
+}
+
+/// A harvest type an extension offers (`dir`, `file`, …), for the command line and help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HarvestType {
+    /// The type as typed: `heat <name> <source>`.
+    pub name: &'static str,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+/// An option an extension understands, for parsing and help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionSpec {
+    /// The option without its dash: `cg` for `-cg`.
+    pub name: &'static str,
+    /// The placeholder of its value (`<name>`), or `None` for a switch.
+    pub value: Option<&'static str>,
+    /// One line of help.
+    pub help: &'static str,
+}
+
+impl OptionSpec {
+    /// A switch without a value.
+    pub const fn flag(name: &'static str, help: &'static str) -> OptionSpec {
+        OptionSpec {
+            name,
+            value: None,
+            help,
+        }
+    }
+
+    /// An option that takes a value.
+    pub const fn value(name: &'static str, value: &'static str, help: &'static str) -> OptionSpec {
+        OptionSpec {
+            name,
+            value: Some(value),
+            help,
+        }
+    }
+}
+
+/// The options of a command line, in the order given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    items: Vec<(String, Option<String>)>,
+}
+
+impl Options {
+    /// Adds an option (name without its dash) and its value, if any.
+    pub fn push(&mut self, name: impl Into<String>, value: Option<String>) {
+        self.items.push((name.into(), value));
+    }
+
+    /// Whether switch `name` was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.items.iter().any(|(n, _)| n == name)
+    }
+
+    /// The value of the last `name` option given.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// The values of every `name` option given, in order.
+    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.items
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+    }
+
+    /// Every option given, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.items.iter().map(|(n, v)| (n.as_str(), v.as_deref()))
+    }
+}
+
+/// What the extensions set up for a run: the harvester and the mutators.
+#[derive(Default)]
+pub struct Setup {
+    harvester: Option<Box<dyn Harvester>>,
+    mutators: Vec<Box<dyn Mutator>>,
+}
+
+impl fmt::Debug for Setup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Setup")
+            .field(
+                "harvester",
+                &self.harvester.as_ref().map(|h| h.name().to_owned()),
+            )
+            .field(
+                "mutators",
+                &self
+                    .mutators
+                    .iter()
+                    .map(|m| m.name().to_owned())
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Setup {
+    /// Sets the harvester of the run (the last one set wins).
+    pub fn set_harvester(&mut self, harvester: Box<dyn Harvester>) {
+        self.harvester = Some(harvester);
+    }
+
+    /// Whether a harvester has been set.
+    pub fn has_harvester(&self) -> bool {
+        self.harvester.is_some()
+    }
+
+    /// Adds a mutator.
+    pub fn add_mutator(&mut self, mutator: Box<dyn Mutator>) {
+        self.mutators.push(mutator);
+    }
+
+    /// Takes the harvester and the mutators, sorted by sequence and then name.
+    pub fn into_parts(self) -> Pipeline {
+        let mut mutators = self.mutators;
+        mutators.sort_by(|a, b| {
+            a.sequence()
+                .cmp(&b.sequence())
+                .then_with(|| a.name().cmp(b.name()))
+        });
+        Pipeline {
+            harvester: self.harvester,
+            mutators,
+        }
+    }
+}
+
+/// The harvester and the ordered mutators of a run, from [`Setup::into_parts`].
+pub struct Pipeline {
+    /// The harvester, if an extension set one.
+    pub harvester: Option<Box<dyn Harvester>>,
+    /// The mutators, sorted by sequence and then name.
+    pub mutators: Vec<Box<dyn Mutator>>,
+}
+
+impl fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pipeline")
+            .field(
+                "harvester",
+                &self.harvester.as_ref().map(|h| h.name().to_owned()),
+            )
+            .field(
+                "mutators",
+                &self
+                    .mutators
+                    .iter()
+                    .map(|m| m.name().to_owned())
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// A set of harvest types and options, like heat's `HeatExtension`: it declares what it
+/// understands and, for a run, sets up a harvester and mutators.
+pub trait Extension {
+    /// A short name for messages.
+    fn name(&self) -> &str;
+
+    /// The harvest types this extension offers. The default offers none (a mutator-only
+    /// extension).
+    fn harvest_types(&self) -> Vec<HarvestType> {
+        Vec::new()
+    }
+
+    /// The options this extension understands (heat's `CommandLineTypes`).
+    fn options(&self) -> Vec<OptionSpec>;
+
+    /// Sets up the run for `harvest_type` with the parsed `options` (heat's `ParseOptions`).
+    /// Every extension is called, whether or not it offers the type; options belonging to
+    /// other extensions are present too and must be ignored.
+    fn configure(
+        &self,
+        cx: &mut Context,
+        harvest_type: &str,
+        options: &Options,
+        setup: &mut Setup,
+    ) -> Result<()>;
+}

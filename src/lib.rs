@@ -1,0 +1,44 @@
+//! heat-rs: a cross-platform, deterministic successor to WiX's `heat.exe`.
+//!
+//! The library owns the pieces of a harvest, each in its own module:
+//! [`walk`] (the folder tree, in NTFS order), [`ids`] (heat's identifiers), [`guid`]
+//! (deterministic GUIDs), [`model`] (the WiX document), [`harvest`] (the `dir` and `file`
+//! harvesters), [`mutate`] (heat's standard mutators), [`write`] (heat's bytes), and
+//! [`tool`] (heat's command line). [`extension`] holds the traits every harvester and mutator
+//! goes through, the built-in ones included.
+//!
+//! ```
+//! # let tmp = tempfile::tempdir().unwrap();
+//! # let src = tmp.path().join("App");
+//! # std::fs::create_dir(&src).unwrap();
+//! # std::fs::write(src.join("a.txt"), "a").unwrap();
+//! # let out = tmp.path().join("app.wxs");
+//! let args = ["dir", src.to_str().unwrap(), "-cg", "App", "-wix3", "-o", out.to_str().unwrap()];
+//! let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+//! heat::Heat::new().run(&args).unwrap();
+//! assert!(std::fs::read_to_string(&out).unwrap().contains(r#"<ComponentGroup Id="App">"#));
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod extension;
+pub mod guid;
+pub mod harvest;
+pub mod ids;
+pub mod model;
+pub mod mutate;
+pub mod standard;
+pub mod tool;
+pub mod walk;
+pub mod write;
+
+pub use error::{Error, Messages, Result, Warning, WarningPolicy};
+pub use extension::{
+    Context, Extension, HarvestType, Harvester, Mutator, OptionSpec, Options, Setup,
+};
+pub use harvest::{DirHarvester, FileHarvester};
+pub use ids::IdScheme;
+pub use model::{Document, NodeId, Schema};
+pub use standard::StandardExtension;
+pub use tool::Heat;

@@ -1,0 +1,75 @@
+//! The finalizing mutator (heat's `UtilFinalizeHarvesterMutator`, sequence 2000): `Source`
+//! paths, `-var`, and the harvest-only `FileSource` attributes.
+
+use crate::error::Result;
+use crate::extension::{sequence, Context, Mutator};
+use crate::model::Document;
+
+/// heat's `UtilFinalizeHarvesterMutator`, for files and folders.
+#[derive(Debug, Clone)]
+pub struct FinalizeMutator {
+    /// `-var`: `var.X` writes `$(var.X)` and `wix.X` writes `!(wix.X)` in place of
+    /// `SourceDir` at the start of every `Source`.
+    pub source_variable: Option<String>,
+    /// `-pathsep /`: the separator written in `Source` (heat's is `\`).
+    pub path_separator: char,
+}
+
+impl Default for FinalizeMutator {
+    fn default() -> Self {
+        FinalizeMutator {
+            source_variable: None,
+            path_separator: '\\',
+        }
+    }
+}
+
+impl Mutator for FinalizeMutator {
+    fn name(&self) -> &str {
+        "heat-finalize"
+    }
+
+    fn sequence(&self) -> i32 {
+        sequence::FINALIZE
+    }
+
+    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+        // heat re-creates every harvested Directory without its FileSource and appends it to
+        // its parent: harvested folders end up after the components beside them.
+        let harvested: Vec<_> = doc
+            .elements_named("Directory")
+            .filter(|d| doc.attr(*d, "FileSource").is_some())
+            .collect();
+        for d in harvested {
+            doc.remove_attr(d, "FileSource");
+            if let Some(parent) = doc.parent(d) {
+                doc.append(parent, d);
+            }
+        }
+
+        let substitution = self.source_variable.as_deref().map(|v| {
+            if v.starts_with("wix.") {
+                format!("!({v})")
+            } else {
+                format!("$({v})")
+            }
+        });
+        let files: Vec<_> = doc.elements_named("File").collect();
+        for f in files {
+            let (Some(_), Some(source)) = (doc.attr(f, "Id"), doc.attr(f, "Source")) else {
+                continue;
+            };
+            let mut source = source.replace('$', "$$");
+            if let Some(sub) = &substitution {
+                if source.starts_with("SourceDir\\") {
+                    source.replace_range(..9, sub);
+                }
+            }
+            if self.path_separator != '\\' {
+                source = source.replace('\\', &self.path_separator.to_string());
+            }
+            doc.set_attr(f, "Source", source);
+        }
+        Ok(())
+    }
+}

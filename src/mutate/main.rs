@@ -1,0 +1,495 @@
+//! The main mutator (heat's `UtilMutator`, sequence 1000): readable ids for `-suid`, GUIDs,
+//! fragments, the component group and the product or module template.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use crate::error::Result;
+use crate::extension::{sequence, Context, Mutator};
+use crate::guid;
+use crate::harvest::{directory_reference, is_directory_reference};
+use crate::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
+use crate::model::{Document, NodeId, Schema};
+
+/// What to write in `Component/@Guid` (and in a template's GUIDs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GuidMode {
+    /// `PUT-GUID-HERE`, as heat writes by default.
+    #[default]
+    Placeholder,
+    /// `-ag`: `*`, for the compiler to derive.
+    Auto,
+    /// `-gg`: a GUID now, derived from the install location (see [`crate::guid`]); in braces
+    /// unless `-g1`.
+    Generate {
+        /// Write the GUID in braces (`-g1` turns this off).
+        braces: bool,
+    },
+}
+
+/// `-template`: what the harvest is wrapped in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Template {
+    /// Fragments only (the default).
+    #[default]
+    Fragment,
+    /// A merge module with heat's placeholders.
+    Module,
+    /// A product (a `Package` in v4) with heat's placeholders.
+    Product,
+}
+
+/// heat's `UtilMutator`.
+#[derive(Debug, Clone)]
+pub struct MainMutator {
+    /// `-cg`: put every component in a `ComponentGroup` of this name.
+    pub component_group: Option<String>,
+    /// Fragments: one per directory and component (`-sfrag` turns this off).
+    pub fragments: bool,
+    /// What `Component/@Guid` becomes.
+    pub guids: GuidMode,
+    /// `-suid` turns this off: elements without ids then get readable ids from their names.
+    pub unique_ids: bool,
+    /// `-template`.
+    pub template: Template,
+}
+
+impl Default for MainMutator {
+    fn default() -> Self {
+        MainMutator {
+            component_group: None,
+            fragments: true,
+            guids: GuidMode::Placeholder,
+            unique_ids: true,
+            template: Template::Fragment,
+        }
+    }
+}
+
+impl Mutator for MainMutator {
+    fn name(&self) -> &str {
+        "heat-main"
+    }
+
+    fn sequence(&self) -> i32 {
+        sequence::MAIN
+    }
+
+    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+        Pass::new(self, doc).run();
+        Ok(())
+    }
+}
+
+/// One run of the main mutator over a document.
+struct Pass<'a> {
+    m: &'a MainMutator,
+    doc: &'a mut Document,
+    components: Vec<NodeId>,
+    directories: Vec<NodeId>,
+    directory_refs: Vec<NodeId>,
+    files: Vec<NodeId>,
+    groups: Vec<NodeId>,
+    feature: Option<NodeId>,
+    root_element: Option<NodeId>,
+    /// Install location of each component, taken before anything moves.
+    locations: HashMap<NodeId, String>,
+    fragments: Vec<(String, NodeId)>,
+}
+
+impl<'a> Pass<'a> {
+    fn new(m: &'a MainMutator, doc: &'a mut Document) -> Self {
+        let mut p = Pass {
+            m,
+            components: Vec::new(),
+            directories: Vec::new(),
+            directory_refs: Vec::new(),
+            files: Vec::new(),
+            groups: Vec::new(),
+            feature: None,
+            root_element: None,
+            locations: HashMap::new(),
+            fragments: Vec::new(),
+            doc,
+        };
+        for n in p.doc.descendants(p.doc.root()) {
+            match p.doc.name(n) {
+                "Component" => p.components.push(n),
+                "ComponentGroup" => p.groups.push(n),
+                "Directory" => p.directories.push(n),
+                "DirectoryRef" | "StandardDirectory" => p.directory_refs.push(n),
+                "File" => p.files.push(n),
+                "Feature" => p.feature = p.feature.or(Some(n)),
+                "Module" | "Product" | "PatchCreation" => p.root_element = Some(n),
+                "Package" if p.doc.schema() == Schema::V4 => p.root_element = Some(n),
+                _ => {}
+            }
+        }
+        if matches!(m.guids, GuidMode::Generate { .. }) {
+            for &c in &p.components {
+                let location = install_location(p.doc, c);
+                p.locations.insert(c, location);
+            }
+        }
+        p
+    }
+
+    fn run(mut self) {
+        self.wrap_in_template();
+        self.name_files();
+        self.mutate_directories();
+        self.mutate_components();
+        if let Some(name) = self.m.component_group.clone() {
+            self.create_component_group(&name);
+        }
+        self.reference_groups();
+        let mut fragments = std::mem::take(&mut self.fragments);
+        fragments.sort_by(|a, b| culture_cmp(&a.0, &b.0));
+        let root = self.doc.root();
+        for (_, fragment) in fragments {
+            self.doc.append(root, fragment);
+        }
+    }
+
+    fn max_id_len(&self) -> usize {
+        if self.m.template == Template::Module {
+            MAX_MODULE_ID_LEN
+        } else {
+            MAX_PRODUCT_ID_LEN
+        }
+    }
+
+    fn guid_for(&self, label: &str) -> String {
+        match self.m.guids {
+            GuidMode::Generate { braces } => guid::format(guid::for_location(label), braces),
+            _ => "PUT-GUID-HERE".to_owned(),
+        }
+    }
+
+    /// heat's `MutateWix`: the product or module template around the harvest.
+    fn wrap_in_template(&mut self) {
+        if self.m.template == Template::Fragment {
+            return;
+        }
+        let v4 = self.doc.schema() == Schema::V4;
+        // Template GUIDs under -gg are derived from the harvest's first install location, so
+        // that they, too, are the same on every run.
+        let seed = self
+            .directory_refs
+            .first()
+            .and_then(|r| self.doc.attr(*r, "Id"))
+            .unwrap_or("TARGETDIR")
+            .to_owned();
+        let doc = &mut *self.doc;
+        let root_el = if self.m.template == Template::Module {
+            let module = doc.create("Module");
+            doc.set_attr(module, "Id", "PUT-MODULE-NAME-HERE");
+            doc.set_attr(module, "Language", "1033");
+            doc.set_attr(module, "Version", "1.0.0.0");
+            if v4 {
+                doc.set_attr(module, "Guid", self_guid(self.m.guids, &seed, "module"));
+                doc.set_attr(module, "InstallerVersion", "200");
+                let summary = doc.create_child(module, "SummaryInformation");
+                doc.set_attr(summary, "Manufacturer", "PUT-COMPANY-NAME-HERE");
+            } else {
+                let package = doc.create_child(module, "Package");
+                doc.set_attr(package, "Id", self_guid(self.m.guids, &seed, "module"));
+                doc.set_attr(package, "Manufacturer", "PUT-COMPANY-NAME-HERE");
+                doc.set_attr(package, "InstallerVersion", "200");
+            }
+            module
+        } else {
+            let product = doc.create(if v4 { "Package" } else { "Product" });
+            if !v4 {
+                doc.set_attr(product, "Id", self_guid(self.m.guids, &seed, "product"));
+            }
+            doc.set_attr(product, "Language", "1033");
+            doc.set_attr(product, "Manufacturer", "PUT-COMPANY-NAME-HERE");
+            doc.set_attr(product, "Name", "PUT-PRODUCT-NAME-HERE");
+            doc.set_attr(
+                product,
+                "UpgradeCode",
+                self_guid(self.m.guids, &seed, "upgrade"),
+            );
+            doc.set_attr(product, "Version", "1.0.0.0");
+            if v4 {
+                doc.set_attr(product, "Compressed", "yes");
+                doc.set_attr(product, "InstallerVersion", "200");
+            } else {
+                let package = doc.create_child(product, "Package");
+                doc.set_attr(package, "Compressed", "yes");
+                doc.set_attr(package, "InstallerVersion", "200");
+            }
+            product
+        };
+        let target = doc.create_child(root_el, if v4 { "StandardDirectory" } else { "Directory" });
+        doc.set_attr(target, "Id", "TARGETDIR");
+        if !v4 {
+            doc.set_attr(target, "Name", "SourceDir");
+        }
+        // The harvest rooted at TARGETDIR moves into the template's TARGETDIR.
+        if let Some(&reference) = self.directory_refs.iter().find(|r| {
+            doc.attr(**r, "Id")
+                .is_some_and(|id| id.eq_ignore_ascii_case("TARGETDIR"))
+        }) {
+            for child in doc.children(reference).to_vec() {
+                doc.append(target, child);
+            }
+            let parent = doc.parent(reference);
+            doc.detach(reference);
+            if let Some(parent) = parent.filter(|p| doc.parent(*p).is_some()) {
+                if doc.children(parent).is_empty() {
+                    doc.detach(parent);
+                }
+            }
+        }
+        if self.m.template == Template::Product {
+            let media = doc.create_child(root_el, "Media");
+            doc.set_attr(media, "Id", "1");
+            doc.set_attr(media, "Cabinet", "product.cab");
+            doc.set_attr(media, "EmbedCab", "yes");
+            let feature = doc.create_child(root_el, "Feature");
+            doc.set_attr(feature, "Id", "ProductFeature");
+            doc.set_attr(feature, "Title", "PUT-FEATURE-TITLE-HERE");
+            doc.set_attr(feature, "Level", "1");
+            self.feature = Some(feature);
+        }
+        // The schemas put the product or module before any fragment.
+        let root = doc.root();
+        doc.insert(root, 0, root_el);
+        self.root_element = Some(root_el);
+    }
+
+    /// heat's `MutateFiles`: readable file ids from the file names.
+    fn name_files(&mut self) {
+        let mut ids = ReadableIds::new("File", self.max_id_len());
+        for &f in &self.files {
+            if self.doc.attr(f, "Id").is_none() {
+                let source = self.doc.attr(f, "Source").unwrap_or_default();
+                let name = source
+                    .rsplit(['\\', '/'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let id = ids.next(&name);
+                self.doc.set_attr(f, "Id", id);
+            }
+        }
+    }
+
+    /// heat's `MutateDirectories`: readable ids, then a fragment for every directory that
+    /// sits in another directory.
+    fn mutate_directories(&mut self) {
+        if !self.m.unique_ids {
+            let mut ids = ReadableIds::new("Directory", self.max_id_len());
+            for &d in &self.directories {
+                if self.doc.attr(d, "Id").is_none() {
+                    let name = self.doc.attr(d, "Name").unwrap_or_default().to_owned();
+                    let id = ids.next(&name);
+                    self.doc.set_attr(d, "Id", id);
+                }
+            }
+        }
+        if !self.m.fragments {
+            return;
+        }
+        for d in self.directories.clone() {
+            let Some(parent) = self.doc.parent(d) else {
+                continue;
+            };
+            let id = self.doc.attr(d, "Id").unwrap_or_default().to_owned();
+            let key = format!("Directory:{}", if id == "TARGETDIR" { "" } else { &id });
+            if self.doc.name(parent) == "Directory" {
+                let parent_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
+                let fragment = self.doc.create("Fragment");
+                let reference = directory_reference(self.doc, fragment, &parent_id);
+                self.doc.append(reference, d);
+                self.fragments.push((key, fragment));
+            } else if Some(parent) == self.root_element {
+                let fragment = self.doc.create("Fragment");
+                self.doc.append(fragment, d);
+                self.fragments.push((key, fragment));
+            }
+        }
+    }
+
+    /// heat's `MutateComponents`: readable ids, GUIDs, and a fragment for every component
+    /// that sits in a directory.
+    fn mutate_components(&mut self) {
+        let mut ids = ReadableIds::new("Component", self.max_id_len());
+        for c in self.components.clone() {
+            if self.doc.attr(c, "Id").is_none() {
+                let first_file = self
+                    .doc
+                    .children_named(c, "File")
+                    .next()
+                    .and_then(|f| self.doc.attr(f, "Id"))
+                    .map(str::to_owned);
+                let name = first_file.unwrap_or_else(|| {
+                    self.guid_for(self.locations.get(&c).map_or("", String::as_str))
+                });
+                let id = ids.next(&name);
+                self.doc.set_attr(c, "Id", id);
+            }
+            if self.doc.attr(c, "Guid").is_none() {
+                let value = match self.m.guids {
+                    GuidMode::Auto => "*".to_owned(),
+                    _ => self.guid_for(self.locations.get(&c).map_or("", String::as_str)),
+                };
+                self.doc.set_attr(c, "Guid", value);
+            }
+            let Some(parent) = self.doc.parent(c) else {
+                continue;
+            };
+            if self.m.fragments && self.doc.name(parent) == "Directory" {
+                let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
+                if let Some(module) = self.root_element.filter(|r| self.doc.name(*r) == "Module") {
+                    let r = self.doc.create_child(module, "ComponentRef");
+                    self.doc.set_attr(r, "Id", id.clone());
+                }
+                let parent_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
+                let fragment = self.doc.create("Fragment");
+                let reference = directory_reference(self.doc, fragment, &parent_id);
+                self.doc.append(reference, c);
+                self.fragments.push((format!("Component:{id}"), fragment));
+            }
+        }
+    }
+
+    /// heat's `CreateComponentGroup`.
+    fn create_component_group(&mut self, name: &str) {
+        let fragment = self.doc.create_child(self.doc.root(), "Fragment");
+        let group = self.doc.create_child(fragment, "ComponentGroup");
+        self.doc.set_attr(group, "Id", name.to_owned());
+        self.groups.push(group);
+        for c in self.components.clone() {
+            let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
+            if !self.m.fragments {
+                let r = self.doc.create_child(group, "ComponentRef");
+                self.doc.set_attr(r, "Id", id);
+                continue;
+            }
+            let Some(parent) = self.doc.parent(c) else {
+                continue;
+            };
+            let parent_name = self.doc.name(parent).to_owned();
+            let parent_is_reference = is_directory_reference(&parent_name);
+            if parent_name != "Directory" && !parent_is_reference {
+                continue;
+            }
+            let dir_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
+            self.doc.append(group, c);
+            self.doc.set_attr(c, "Directory", dir_id);
+            // The fragment made for this component now holds an empty reference: drop it.
+            if parent_is_reference {
+                let key = format!("Component:{id}");
+                if let Some(pos) = self.fragments.iter().position(|(k, _)| *k == key) {
+                    self.fragments.remove(pos);
+                }
+            }
+        }
+    }
+
+    /// Adds a reference to every component group to the template's feature or module.
+    fn reference_groups(&mut self) {
+        let holder = match self.m.template {
+            Template::Product => self.feature,
+            Template::Module => self.root_element,
+            Template::Fragment => None,
+        };
+        let Some(holder) = holder else { return };
+        for g in self.groups.clone() {
+            let id = self.doc.attr(g, "Id").unwrap_or_default().to_owned();
+            let r = self.doc.create_child(holder, "ComponentGroupRef");
+            self.doc.set_attr(r, "Id", id);
+        }
+    }
+}
+
+fn self_guid(mode: GuidMode, seed: &str, what: &str) -> String {
+    match mode {
+        GuidMode::Generate { braces } => {
+            guid::format(guid::for_location(&format!("{seed}|{what}")), braces)
+        }
+        _ => "PUT-GUID-HERE".to_owned(),
+    }
+}
+
+/// The install location of a component: the id of the directory reference it is harvested
+/// under, then the names of the folders down to it, then its key file's name, joined by `\`.
+pub fn install_location(doc: &Document, component: NodeId) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(file) = doc.children_named(component, "File").next() {
+        let source = doc.attr(file, "Source").unwrap_or_default();
+        let name = doc
+            .attr(file, "Name")
+            .unwrap_or_else(|| source.rsplit(['\\', '/']).next().unwrap_or_default());
+        parts.push(name);
+    }
+    for a in doc.ancestors(component) {
+        match doc.name(a) {
+            "Directory" => parts.push(doc.attr(a, "Name").unwrap_or_default()),
+            name if is_directory_reference(name) => {
+                parts.push(doc.attr(a, "Id").unwrap_or_default());
+                break;
+            }
+            _ => {}
+        }
+    }
+    parts.reverse();
+    parts.join("\\")
+}
+
+/// Orders fragment keys as heat's `SortedList` does with .NET's culture-aware string
+/// comparison: letters without regard to case first, punctuation before digits before
+/// letters, then lower case before upper case, then by code unit.
+pub fn culture_cmp(a: &str, b: &str) -> Ordering {
+    fn weight(c: char) -> u32 {
+        match c {
+            '_' => 1,
+            '-' => 2,
+            ':' => 3,
+            '.' => 4,
+            c if c.is_ascii_punctuation() => 10 + c as u32,
+            c if c.is_ascii_digit() => 1000 + c as u32,
+            c if c.is_ascii_alphabetic() => 2000 + c.to_ascii_lowercase() as u32,
+            c => 3000 + c.to_lowercase().next().unwrap_or(c) as u32,
+        }
+    }
+    let primary = a.chars().map(weight).cmp(b.chars().map(weight));
+    primary
+        .then_with(|| {
+            a.chars()
+                .map(char::is_uppercase)
+                .cmp(b.chars().map(char::is_uppercase))
+        })
+        .then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn culture_order() {
+        let mut keys = vec![
+            "Directory:dirB",
+            "Component:cmpa",
+            "Component:cmpB",
+            "Component:cmp_",
+            "Component:cmp9",
+        ];
+        keys.sort_by(|a, b| culture_cmp(a, b));
+        assert_eq!(
+            keys,
+            [
+                "Component:cmp_",
+                "Component:cmp9",
+                "Component:cmpa",
+                "Component:cmpB",
+                "Directory:dirB"
+            ]
+        );
+        assert_eq!(culture_cmp("a", "A"), Ordering::Less);
+    }
+}

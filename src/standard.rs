@@ -1,0 +1,197 @@
+//! The standard extension: heat's `dir` and `file` harvest types and their options (heat's
+//! `UtilHeatExtension`). It uses only the public extension API.
+
+use crate::error::{codes, Error, Result};
+use crate::extension::{Context, Extension, HarvestType, OptionSpec, Options, Setup};
+use crate::harvest::{DirHarvester, FileHarvester};
+use crate::mutate::{FinalizeMutator, GuidMode, MainMutator, Template};
+use crate::walk::WalkOptions;
+
+/// heat's own harvest types and options.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StandardExtension;
+
+const OPTIONS: &[OptionSpec] = &[
+    OptionSpec::flag(
+        "ag",
+        "autogenerate component guids at compile time (Guid=\"*\")",
+    ),
+    OptionSpec::value(
+        "cg",
+        "<ComponentGroupName>",
+        "component group name (cannot contain spaces)",
+    ),
+    OptionSpec::value(
+        "dr",
+        "<DirectoryName>",
+        "directory reference to root directories (default TARGETDIR)",
+    ),
+    OptionSpec::value(
+        "var",
+        "<VariableName>",
+        "substitute File/@Source=\"SourceDir\" with a preprocessor (var.X) or wix (wix.X) variable",
+    ),
+    OptionSpec::flag(
+        "gg",
+        "generate guids now: derived from the install location, the same on every run",
+    ),
+    OptionSpec::flag("g1", "generated guids are not in brackets"),
+    OptionSpec::flag("ke", "keep empty directories"),
+    OptionSpec::flag(
+        "scom",
+        "suppress COM elements (COM harvesting needs Windows; nothing to suppress here)",
+    ),
+    OptionSpec::flag("sfrag", "suppress fragments"),
+    OptionSpec::flag(
+        "srd",
+        "suppress harvesting the root directory as an element",
+    ),
+    OptionSpec::flag(
+        "svb6",
+        "suppress VB6 COM elements (COM harvesting needs Windows)",
+    ),
+    OptionSpec::flag(
+        "sreg",
+        "suppress registry harvesting (self-registration needs Windows)",
+    ),
+    OptionSpec::flag(
+        "suid",
+        "suppress unique identifiers for files, components, & directories",
+    ),
+    OptionSpec::value(
+        "template",
+        "<type>",
+        "use template, one of: fragment, module, product",
+    ),
+    OptionSpec::value(
+        "pathsep",
+        "<\\|/>",
+        "separator written in File/@Source (default \\; wixl on Linux needs /)",
+    ),
+    OptionSpec::flag(
+        "followlinks",
+        "follow links to folders (loops are detected and left out)",
+    ),
+];
+
+fn single_word(option: &str, value: &str) -> Result<()> {
+    if value.contains(' ') {
+        return Err(Error::new(
+            codes::SPACES_NOT_ALLOWED,
+            format!(
+                "The switch '-{option}' does not allow spaces in its value. Please remove the spaces from the value: {value}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+impl Extension for StandardExtension {
+    fn name(&self) -> &str {
+        "standard"
+    }
+
+    fn harvest_types(&self) -> Vec<HarvestType> {
+        vec![
+            HarvestType {
+                name: "dir",
+                help: "harvest a directory",
+            },
+            HarvestType {
+                name: "file",
+                help: "harvest a file",
+            },
+        ]
+    }
+
+    fn options(&self) -> Vec<OptionSpec> {
+        OPTIONS.to_vec()
+    }
+
+    fn configure(
+        &self,
+        cx: &mut Context,
+        harvest_type: &str,
+        options: &Options,
+        setup: &mut Setup,
+    ) -> Result<()> {
+        for name in ["cg", "dr", "var"] {
+            if let Some(v) = options.value(name) {
+                single_word(name, v)?;
+            }
+        }
+        for name in ["scom", "sreg", "svb6"] {
+            if options.flag(name) {
+                cx.messages.warn(
+                    codes::NEEDS_WINDOWS,
+                    format!(
+                        "-{name}: COM and self-registration harvesting need Windows and are not \
+                         done here, so there is nothing to suppress; the output is the same."
+                    ),
+                );
+            }
+        }
+        let dr = options.value("dr").unwrap_or("TARGETDIR").to_owned();
+        let unique_ids = !options.flag("suid");
+        match harvest_type {
+            "dir" => setup.set_harvester(Box::new(DirHarvester {
+                directory_ref: dr,
+                suppress_root: options.flag("srd"),
+                keep_empty: options.flag("ke"),
+                unique_ids,
+                walk: WalkOptions {
+                    follow_folder_links: options.flag("followlinks"),
+                },
+            })),
+            "file" => setup.set_harvester(Box::new(FileHarvester {
+                directory_ref: dr,
+                suppress_root: options.flag("srd"),
+                unique_ids,
+            })),
+            _ => {}
+        }
+
+        let template = match options.value("template") {
+            None | Some("fragment") => Template::Fragment,
+            Some("module") => Template::Module,
+            Some("product") | Some("package") => Template::Product,
+            Some(other) => {
+                return Err(Error::new(
+                    codes::COMMAND_LINE,
+                    format!("Unknown template '{other}': use fragment, module or product."),
+                ))
+            }
+        };
+        let guids = if options.flag("ag") {
+            GuidMode::Auto
+        } else if options.flag("gg") {
+            GuidMode::Generate {
+                braces: !options.flag("g1"),
+            }
+        } else {
+            GuidMode::Placeholder
+        };
+        setup.add_mutator(Box::new(MainMutator {
+            component_group: options.value("cg").map(str::to_owned),
+            fragments: !options.flag("sfrag"),
+            guids,
+            unique_ids,
+            template,
+        }));
+        let path_separator = match options.value("pathsep") {
+            None | Some("\\") => '\\',
+            Some("/") => '/',
+            Some(other) => {
+                return Err(Error::new(
+                    codes::COMMAND_LINE,
+                    format!("Unknown path separator '{other}': use / or \\."),
+                ))
+            }
+        };
+        setup.add_mutator(Box::new(FinalizeMutator {
+            source_variable: options.value("var").map(str::to_owned),
+            path_separator,
+        }));
+        Ok(())
+    }
+}

@@ -1,0 +1,649 @@
+//! The `heat` command: heat's command line, parsed into a run of extensions, harvester,
+//! mutators and writer.
+//!
+//! The command line is heat's own: `heat <type> <source> [options]`, options with one dash (or
+//! heat's `/`), values as the next argument or after a colon (`-template:product`), `-sw<N>` and
+//! `-wx<N>` with the number attached, and `@file` to read arguments from a response file.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::error::{codes, Error, Messages, Result, WarningPolicy};
+use crate::extension::{Context, Extension, OptionSpec, Options, Setup};
+use crate::model::Schema;
+use crate::standard::StandardExtension;
+use crate::write::{file_bytes, to_text, write_atomically, Format, LineEnding};
+
+/// Options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
+const CORE_OPTIONS: &[OptionSpec] = &[
+    OptionSpec::value(
+        "o",
+        "<file.wxs>",
+        "specify output file (- for standard output)",
+    ),
+    OptionSpec::value("out", "<file.wxs>", "specify output file (same as -o)"),
+    OptionSpec::flag("nologo", "skip printing the logo"),
+    OptionSpec::flag("v", "verbose output: counts and the time of each phase"),
+    OptionSpec::value("indent", "<N>", "indentation multiple (default 4)"),
+    OptionSpec::flag("fips", "SHA1 instead of MD5 for WiX v3 ids (heat's -fips)"),
+    OptionSpec::flag("wix3", "write the WiX v3 schema with heat v3 ids"),
+    OptionSpec::flag("wix4", "write the WiX v4 schema with heat v4 ids (default)"),
+    OptionSpec::flag("lf", "end lines with LF instead of heat's CRLF"),
+    OptionSpec::flag("swall", "suppress all warnings (same as -sw)"),
+    OptionSpec::flag("wxall", "treat all warnings as errors (same as -wx)"),
+];
+
+/// Exit code for a failed run.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code for a command line that cannot be understood.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The tool: the standard extension plus any others, run on a command line.
+///
+/// Building your own heat with an extension of yours is a few lines:
+///
+/// ```no_run
+/// use heat::{Context, Extension, Heat, OptionSpec, Options, Setup};
+///
+/// struct Mine;
+/// impl Extension for Mine {
+///     fn name(&self) -> &str { "mine" }
+///     fn options(&self) -> Vec<OptionSpec> { vec![] }
+///     fn configure(&self, _: &mut Context, _: &str, _: &Options, _: &mut Setup) -> heat::Result<()> {
+///         Ok(())
+///     }
+/// }
+///
+/// fn main() -> std::process::ExitCode {
+///     Heat::new().with_extension(Mine).main()
+/// }
+/// ```
+pub struct Heat {
+    extensions: Vec<Box<dyn Extension>>,
+}
+
+impl Default for Heat {
+    fn default() -> Self {
+        Heat::new()
+    }
+}
+
+impl std::fmt::Debug for Heat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.extensions.iter().map(|e| e.name().to_owned()))
+            .finish()
+    }
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// The harvest type (`dir`, `file`, …).
+    pub harvest_type: String,
+    /// The source to harvest.
+    pub source: String,
+    /// `-o`: the output file; `-` for standard output.
+    pub output: Option<PathBuf>,
+    /// `-wix3`/`-wix4`.
+    pub schema: Schema,
+    /// `-fips`.
+    pub fips: bool,
+    /// `-indent` and `-lf`.
+    pub format: Format,
+    /// `-nologo`.
+    pub nologo: bool,
+    /// `-v`.
+    pub verbose: bool,
+    /// `-sw`, `-wx`.
+    pub warnings: WarningPolicy,
+    /// The extensions' options, in order.
+    pub options: Options,
+}
+
+/// What a successful run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Warnings shown.
+    pub warnings: Vec<crate::error::Warning>,
+    /// `File` elements written.
+    pub files: usize,
+    /// `Directory` elements written.
+    pub directories: usize,
+    /// `Component` elements written.
+    pub components: usize,
+}
+
+enum Parsed {
+    Help,
+    Version,
+    Run(Box<Invocation>),
+}
+
+impl Heat {
+    /// The tool with heat's standard harvest types and options.
+    pub fn new() -> Heat {
+        Heat {
+            extensions: vec![Box::new(StandardExtension)],
+        }
+    }
+
+    /// The tool with no extension at all, to build up by hand.
+    pub fn empty() -> Heat {
+        Heat {
+            extensions: Vec::new(),
+        }
+    }
+
+    /// Adds an extension; extensions are configured in the order added.
+    pub fn with_extension(mut self, extension: impl Extension + 'static) -> Heat {
+        self.extensions.push(Box::new(extension));
+        self
+    }
+
+    fn all_options(&self) -> Vec<OptionSpec> {
+        let mut all = CORE_OPTIONS.to_vec();
+        for e in &self.extensions {
+            all.extend(e.options());
+        }
+        all
+    }
+
+    /// Runs on the process's command line, prints messages on standard error and returns the
+    /// exit code: 0 on success, 1 on an error, 2 on a command line that cannot be understood.
+    pub fn main(&self) -> ExitCode {
+        let args: Vec<String> = match std::env::args_os()
+            .skip(1)
+            .map(|a| a.into_string())
+            .collect()
+        {
+            Ok(a) => a,
+            Err(raw) => {
+                eprintln!(
+                    "heat: error HEAT{:04}: the argument '{}' is not valid Unicode.",
+                    codes::COMMAND_LINE,
+                    raw.to_string_lossy()
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        match self.run(&args) {
+            Ok(report) => {
+                for w in &report.warnings {
+                    eprintln!("heat: {w}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("heat: {e}");
+                ExitCode::from(if e.code() == codes::COMMAND_LINE {
+                    EXIT_USAGE
+                } else {
+                    EXIT_ERROR
+                })
+            }
+        }
+    }
+
+    /// Runs on `args` (without the program name): harvests, mutates and writes the output.
+    /// Help and version requests print to standard output.
+    pub fn run(&self, args: &[String]) -> Result<Report> {
+        let inv = match self.parse(args)? {
+            Parsed::Help => {
+                print!("{}", self.help());
+                return Ok(empty_report());
+            }
+            Parsed::Version => {
+                println!("heat-rs {}", env!("CARGO_PKG_VERSION"));
+                return Ok(empty_report());
+            }
+            Parsed::Run(inv) => inv,
+        };
+        self.execute(&inv)
+    }
+
+    /// Runs a parsed invocation.
+    pub fn execute(&self, inv: &Invocation) -> Result<Report> {
+        if !inv.nologo && inv.verbose {
+            eprintln!(
+                "heat-rs {} (a successor to WiX's heat.exe)",
+                env!("CARGO_PKG_VERSION")
+            );
+        }
+        let Some(output) = inv.output.as_deref() else {
+            return Err(Error::new(
+                codes::COMMAND_LINE,
+                "No output file: give one with -o <file.wxs> (or -o - for standard output).",
+            ));
+        };
+        let mut cx = Context::new(inv.schema, inv.fips, Messages::new(inv.warnings.clone()));
+        cx.verbose = inv.verbose;
+        let mut setup = Setup::default();
+        for e in &self.extensions {
+            e.configure(&mut cx, &inv.harvest_type, &inv.options, &mut setup)?;
+        }
+        let crate::extension::Pipeline {
+            harvester,
+            mutators,
+        } = setup.into_parts();
+        let Some(harvester) = harvester else {
+            return Err(Error::new(
+                codes::COMMAND_LINE,
+                format!(
+                    "Unknown harvest type '{}': use one of {}.",
+                    inv.harvest_type,
+                    self.type_names().join(", ")
+                ),
+            ));
+        };
+
+        let t0 = Instant::now();
+        let mut doc = harvester.harvest(&mut cx, &inv.source)?;
+        let t1 = Instant::now();
+        for m in &mutators {
+            m.mutate(&mut cx, &mut doc)
+                .map_err(|e| wrap_extension_error(m.name(), e))?;
+        }
+        let t2 = Instant::now();
+        let mut text = to_text(&doc, inv.format);
+        for m in &mutators {
+            text = m
+                .mutate_text(&mut cx, text)
+                .map_err(|e| wrap_extension_error(m.name(), e))?;
+        }
+        cx.messages.check()?;
+        let bytes = file_bytes(doc.schema(), &text, inv.format.line_ending);
+        let t3 = Instant::now();
+        if output == Path::new("-") {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::io(output, "write", e))?;
+        } else {
+            write_atomically(output, &bytes)?;
+        }
+        let t4 = Instant::now();
+
+        let count = |name: &str| doc.elements_named(name).count();
+        let report = Report {
+            warnings: cx.messages.take_warnings(),
+            files: count("File"),
+            directories: count("Directory"),
+            components: count("Component"),
+        };
+        if inv.verbose {
+            let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
+            eprintln!(
+                "heat: {} files, {} directories, {} components; harvest {:.1} ms, mutate {:.1} ms, serialize {:.1} ms, write {:.1} ms",
+                report.files,
+                report.directories,
+                report.components,
+                ms(t0, t1),
+                ms(t1, t2),
+                ms(t2, t3),
+                ms(t3, t4)
+            );
+        }
+        Ok(report)
+    }
+
+    fn type_names(&self) -> Vec<&'static str> {
+        self.extensions
+            .iter()
+            .flat_map(|e| e.harvest_types())
+            .map(|t| t.name)
+            .collect()
+    }
+
+    /// The help text: harvest types, then options.
+    pub fn help(&self) -> String {
+        let mut s =
+            String::from("usage: heat <type> <source> [options] -o <file.wxs>\n\nHarvest types:\n");
+        for e in &self.extensions {
+            for t in e.harvest_types() {
+                s.push_str(&format!("   {:<28} {}\n", t.name, t.help));
+            }
+        }
+        s.push_str("\nOptions:\n");
+        let mut opts = self.all_options();
+        opts.sort_by(|a, b| a.name.cmp(b.name));
+        for o in opts {
+            let shown = match o.value {
+                Some(v) => format!("-{} {v}", o.name),
+                None => format!("-{}", o.name),
+            };
+            s.push_str(&format!("   {shown:<28} {}\n", o.help));
+        }
+        s.push_str(&format!(
+            "   {:<28} {}\n   {:<28} {}\n   {:<28} {}\n",
+            "-sw[N]",
+            "suppress all warnings or a specific message ID (e.g. -sw1011)",
+            "-wx[N]",
+            "treat all warnings or a specific message ID as an error",
+            "-? | -help",
+            "this help information"
+        ));
+        s
+    }
+
+    /// Parses a command line into an [`Invocation`].
+    pub fn parse_invocation(&self, args: &[String]) -> Result<Option<Invocation>> {
+        match self.parse(args)? {
+            Parsed::Run(inv) => Ok(Some(*inv)),
+            _ => Ok(None),
+        }
+    }
+
+    fn parse(&self, args: &[String]) -> Result<Parsed> {
+        let args = expand_response_files(args, 0)?;
+        if args.is_empty()
+            || args.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "-?" | "/?" | "-help" | "/help" | "--help" | "-h"
+                )
+            })
+        {
+            return Ok(Parsed::Help);
+        }
+        if args.iter().any(|a| a == "--version") {
+            return Ok(Parsed::Version);
+        }
+        let specs = self.all_options();
+        let find = |name: &str| specs.iter().find(|s| s.name == name);
+
+        let mut positional = Vec::new();
+        let mut options = Options::default();
+        let mut inv = Invocation {
+            harvest_type: String::new(),
+            source: String::new(),
+            output: None,
+            schema: Schema::V4,
+            fips: false,
+            format: Format::default(),
+            nologo: false,
+            verbose: false,
+            warnings: WarningPolicy::default(),
+            options: Options::default(),
+        };
+        let mut i = 0;
+        while i < args.len() {
+            let arg = &args[i];
+            i += 1;
+            let body = if let Some(rest) = arg.strip_prefix("--") {
+                Some(rest)
+            } else if let Some(rest) = arg.strip_prefix('-') {
+                Some(rest)
+            } else {
+                // heat also takes options written with '/', as Windows tools do; a '/' that
+                // starts a path is kept as a path.
+                arg.strip_prefix('/')
+                    .filter(|rest| find(rest).is_some() || is_numbered(rest))
+            };
+            let Some(body) = body.filter(|b| !b.is_empty()) else {
+                positional.push(arg.clone());
+                continue;
+            };
+
+            if numbered_switch(body, &mut inv.warnings)? {
+                continue;
+            }
+            let (name, attached) = match find(body) {
+                Some(_) => (body, None),
+                None => match body.split_once(':') {
+                    Some((n, v)) if find(n).is_some_and(|s| s.value.is_some()) => {
+                        (n, Some(v.to_owned()))
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            codes::COMMAND_LINE,
+                            format!("Unknown option '{arg}'. Run 'heat -?' for the options."),
+                        ))
+                    }
+                },
+            };
+            let spec = find(name).expect("found above");
+            let value = if spec.value.is_some() {
+                match attached {
+                    Some(v) => Some(v),
+                    None => {
+                        let next = args.get(i).filter(|v| {
+                            !v.trim().is_empty() && (!v.starts_with('-') || v.as_str() == "-")
+                        });
+                        match next {
+                            Some(v) => {
+                                i += 1;
+                                Some(v.clone())
+                            }
+                            None => {
+                                return Err(Error::new(
+                                    codes::ARGUMENT_REQUIRES_VALUE,
+                                    format!(
+                                        "The argument '{arg}' does not have a value specified and it is required."
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                }
+            } else {
+                None
+            };
+            match (name, value) {
+                ("o" | "out", v) => inv.output = v.map(PathBuf::from),
+                ("nologo", _) => inv.nologo = true,
+                ("v", _) => inv.verbose = true,
+                ("fips", _) => inv.fips = true,
+                ("wix3", _) => inv.schema = Schema::V3,
+                ("wix4", _) => inv.schema = Schema::V4,
+                ("lf", _) => inv.format.line_ending = LineEnding::Lf,
+                ("swall", _) => inv.warnings.suppress_all = true,
+                ("wxall", _) => inv.warnings.error_all = true,
+                ("indent", Some(v)) => {
+                    inv.format.indent = v.parse().map_err(|_| {
+                        Error::new(
+                            codes::COMMAND_LINE,
+                            format!("-indent needs a number, not '{v}'."),
+                        )
+                    })?
+                }
+                (n, v) => options.push(n, v),
+            }
+        }
+        let mut positional = positional.into_iter();
+        inv.harvest_type = positional.next().ok_or_else(|| {
+            Error::new(
+                codes::COMMAND_LINE,
+                "No harvest type given. Run 'heat -?' for usage.",
+            )
+        })?;
+        inv.source = positional.next().ok_or_else(|| {
+            Error::new(
+                codes::COMMAND_LINE,
+                format!("No source given for harvest type '{}'.", inv.harvest_type),
+            )
+        })?;
+        if let Some(extra) = positional.next() {
+            return Err(Error::new(
+                codes::COMMAND_LINE,
+                format!("Unexpected argument '{extra}': heat takes one type and one source."),
+            ));
+        }
+        inv.options = options;
+        Ok(Parsed::Run(Box::new(inv)))
+    }
+}
+
+fn empty_report() -> Report {
+    Report {
+        warnings: Vec::new(),
+        files: 0,
+        directories: 0,
+        components: 0,
+    }
+}
+
+fn is_numbered(body: &str) -> bool {
+    ["sw", "wx"].iter().any(|p| {
+        body.strip_prefix(p)
+            .is_some_and(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// `-sw`, `-sw<N>`, `-wx`, `-wx<N>`.
+fn numbered_switch(body: &str, policy: &mut WarningPolicy) -> Result<bool> {
+    for (prefix, suppress) in [("sw", true), ("wx", false)] {
+        let Some(rest) = body.strip_prefix(prefix) else {
+            continue;
+        };
+        if rest.is_empty() {
+            if suppress {
+                policy.suppress_all = true;
+            } else {
+                policy.error_all = true;
+            }
+            return Ok(true);
+        }
+        if rest.bytes().all(|b| b.is_ascii_digit()) {
+            let n: u32 = rest.parse().map_err(|_| {
+                Error::new(
+                    codes::COMMAND_LINE,
+                    format!("-{body}: not a message number."),
+                )
+            })?;
+            if suppress {
+                policy.suppress.push(n);
+            } else {
+                policy.error.push(n);
+            }
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn wrap_extension_error(name: &str, e: Error) -> Error {
+    if e.message().contains(name) {
+        return e;
+    }
+    let code = e.code();
+    Error::new(code, format!("{name}: {}", e.message()))
+}
+
+/// Replaces every `@file` argument by the arguments read from that file: separated by white
+/// space, with double quotes around arguments that hold spaces.
+fn expand_response_files(args: &[String], depth: usize) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        let Some(path) = a.strip_prefix('@').filter(|p| !p.is_empty()) else {
+            out.push(a.clone());
+            continue;
+        };
+        if depth > 8 {
+            return Err(Error::new(
+                codes::COMMAND_LINE,
+                format!("Response files nest too deeply at '{a}'."),
+            ));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(Path::new(path), "read the response file", e))?;
+        let inner = split_response_text(&text);
+        out.extend(expand_response_files(&inner, depth + 1)?);
+    }
+    Ok(out)
+}
+
+fn split_response_text(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    let mut in_arg = false;
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                in_arg = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if in_arg {
+                    args.push(std::mem::take(&mut cur));
+                    in_arg = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                in_arg = true;
+            }
+        }
+    }
+    if in_arg {
+        args.push(cur);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Invocation {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        Heat::new().parse_invocation(&args).unwrap().unwrap()
+    }
+
+    #[test]
+    fn heat_spellings() {
+        let inv = parse(&[
+            "dir",
+            "src",
+            "-cg",
+            "CG",
+            "-template:product",
+            "/srd",
+            "-sw1011",
+            "-wx",
+            "-out",
+            "/tmp/x.wxs",
+        ]);
+        assert_eq!(inv.options.value("cg"), Some("CG"));
+        assert_eq!(inv.options.value("template"), Some("product"));
+        assert!(inv.options.flag("srd"));
+        assert_eq!(inv.warnings.suppress, [1011]);
+        assert!(inv.warnings.error_all);
+        assert_eq!(inv.output.as_deref(), Some(Path::new("/tmp/x.wxs")));
+        assert_eq!(inv.source, "src");
+    }
+
+    #[test]
+    fn unknown_option_is_an_error() {
+        let args: Vec<String> = ["dir", "src", "-bogus"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let err = Heat::new().parse_invocation(&args).unwrap_err();
+        assert_eq!(err.code(), codes::COMMAND_LINE);
+        assert!(err.message().contains("-bogus"));
+    }
+
+    #[test]
+    fn missing_value() {
+        let args: Vec<String> = ["dir", "src", "-cg", "-srd"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let err = Heat::new().parse_invocation(&args).unwrap_err();
+        assert_eq!(err.code(), codes::ARGUMENT_REQUIRES_VALUE);
+    }
+
+    #[test]
+    fn response_text() {
+        assert_eq!(
+            split_response_text("dir \"my src\"\r\n -cg CG"),
+            ["dir", "my src", "-cg", "CG"]
+        );
+    }
+}
