@@ -2,7 +2,7 @@
 //!
 //! The library owns the pieces of a harvest, each in its own module:
 //! [`walk`] (the folder tree, in NTFS order), [`ids`] (heat's identifiers), [`guid`]
-//! (deterministic GUIDs), [`model`] (the WiX document), [`harvest`] (the `dir` and `file`
+//! (deterministic GUIDs), [`model`] (the WiX document), [`read`] (reading `.wxs` back), [`harvest`] (the `dir` and `file`
 //! harvesters), [`mutate`] (heat's standard mutators), [`write`] (heat's bytes), and
 //! [`tool`] (heat's command line). [`extension`] holds the traits every harvester and mutator
 //! goes through, the built-in ones included.
@@ -28,6 +28,7 @@ pub mod harvest;
 pub mod ids;
 pub mod model;
 pub mod mutate;
+pub mod read;
 pub mod standard;
 pub mod tool;
 pub mod walk;

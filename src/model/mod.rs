@@ -215,6 +215,18 @@ impl Document {
         n.attrs.insert(pos, (name, value));
     }
 
+    /// Sets attribute `name`, appending it after the others when new (the order a document
+    /// was read in is kept).
+    pub fn push_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl Into<String>) {
+        let name = name.into();
+        let value = value.into();
+        let attrs = &mut self.nodes[node.0 as usize].attrs;
+        match attrs.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = value,
+            None => attrs.push((name, value)),
+        }
+    }
+
     /// Removes attribute `name`, returning its value.
     pub fn remove_attr(&mut self, node: NodeId, name: &str) -> Option<String> {
         let attrs = &mut self.nodes[node.0 as usize].attrs;
