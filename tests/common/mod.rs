@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cases;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -85,7 +87,11 @@ pub fn make_fixture(name: &str, to: &Path) {
     copy_tree(&testdata("trees").join(name), to);
     let list = testdata("trees").join(format!("{name}.empty"));
     if let Ok(text) = std::fs::read_to_string(list) {
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             std::fs::create_dir_all(to.join(line)).unwrap();
         }
     }

@@ -1,0 +1,214 @@
+//! Bad input: a numbered message naming the path, a non-zero exit, and no output file (an
+//! earlier output is left untouched).
+
+mod common;
+
+use std::path::Path;
+
+use common::{heat, heat_ok};
+
+const OLD: &[u8] = b"previous output";
+
+/// Runs heat with an existing `out.wxs` in place and checks the failure.
+fn fails(cwd: &Path, args: &[&str], code: &str, needle: &str, exit: i32) {
+    let out_file = cwd.join("out.wxs");
+    std::fs::write(&out_file, OLD).unwrap();
+    let mut all = args.to_vec();
+    all.extend(["-o", "out.wxs"]);
+    let out = heat(cwd, &all);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(exit), "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(code),
+        "{args:?}: expected {code} in: {stderr}"
+    );
+    assert!(
+        stderr.contains(needle),
+        "{args:?}: expected '{needle}' in: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&out_file).unwrap(),
+        OLD,
+        "{args:?}: the earlier output was changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(cwd)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".heat-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "{args:?}: temporary files left: {leftovers:?}"
+    );
+}
+
+fn setup() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("App/sub")).unwrap();
+    std::fs::write(tmp.path().join("App/a.txt"), "a").unwrap();
+    std::fs::create_dir_all(tmp.path().join("Empty/inner")).unwrap();
+    tmp
+}
+
+#[test]
+fn missing_source_folder() {
+    let tmp = setup();
+    fails(
+        tmp.path(),
+        &["dir", "NoSuchFolder"],
+        "HEAT5052",
+        "NoSuchFolder",
+        1,
+    );
+}
+
+#[test]
+fn missing_source_file() {
+    let tmp = setup();
+    fails(
+        tmp.path(),
+        &["file", "App/missing.txt"],
+        "HEAT5059",
+        "missing.txt",
+        1,
+    );
+}
+
+#[test]
+fn dir_given_a_file() {
+    let tmp = setup();
+    fails(
+        tmp.path(),
+        &["dir", "App/a.txt"],
+        "HEAT8002",
+        "App/a.txt",
+        1,
+    );
+}
+
+#[test]
+fn file_given_a_folder() {
+    let tmp = setup();
+    fails(tmp.path(), &["file", "App"], "HEAT8003", "App", 1);
+}
+
+#[test]
+fn nothing_to_harvest_without_ke() {
+    let tmp = setup();
+    fails(tmp.path(), &["dir", "Empty"], "HEAT5053", "Empty", 1);
+    heat_ok(tmp.path(), &["dir", "Empty", "-ke", "-o", "out.wxs"]);
+    let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
+    assert_eq!(text.matches("<CreateFolder />").count(), 2, "{text}");
+}
+
+#[test]
+fn command_line_errors_exit_2() {
+    let tmp = setup();
+    fails(
+        tmp.path(),
+        &["dir", "App", "-bogus"],
+        "HEAT8001",
+        "-bogus",
+        2,
+    );
+    fails(
+        tmp.path(),
+        &["nosuchtype", "App"],
+        "HEAT8001",
+        "nosuchtype",
+        2,
+    );
+    fails(
+        tmp.path(),
+        &["dir", "App", "-template", "bundle"],
+        "HEAT8001",
+        "bundle",
+        2,
+    );
+    fails(
+        tmp.path(),
+        &["dir", "App", "-cg", "two words"],
+        "HEAT5057",
+        "two words",
+        1,
+    );
+}
+
+#[test]
+fn warning_as_error_leaves_no_output() {
+    let tmp = setup();
+    fails(
+        tmp.path(),
+        &["dir", "App", "-scom", "-wx"],
+        "HEAT5150",
+        "Windows",
+        1,
+    );
+    // Suppressed by number, the same run succeeds quietly.
+    let out = heat_ok(
+        tmp.path(),
+        &["dir", "App", "-scom", "-sw5150", "-o", "out.wxs"],
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn com_options_are_explained() {
+    let tmp = setup();
+    let out = heat_ok(
+        tmp.path(),
+        &["dir", "App", "-scom", "-sreg", "-svb6", "-o", "out.wxs"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("warning HEAT5150").count(), 3, "{stderr}");
+    assert!(stderr.contains("need Windows"), "{stderr}");
+}
+
+#[test]
+fn response_file_and_heat_spellings() {
+    let tmp = setup();
+    std::fs::write(
+        tmp.path().join("args.rsp"),
+        "dir App\r\n-cg \"Group\" /srd -template:fragment\n",
+    )
+    .unwrap();
+    heat_ok(tmp.path(), &["@args.rsp", "-out", "out.wxs", "-nologo"]);
+    let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
+    assert!(text.contains("<ComponentGroup Id=\"Group\">"), "{text}");
+    assert!(
+        !text.contains("Name=\"App\""),
+        "-srd was not applied: {text}"
+    );
+}
+
+#[test]
+fn output_folder_is_created() {
+    let tmp = setup();
+    heat_ok(tmp.path(), &["dir", "App", "-o", "new/folder/out.wxs"]);
+    assert!(tmp.path().join("new/folder/out.wxs").is_file());
+}
+
+#[test]
+fn failed_rename_leaves_no_temporary_file() {
+    let tmp = setup();
+    // The output path is a non-empty folder: the final rename fails after everything was written.
+    std::fs::create_dir_all(tmp.path().join("taken/keep")).unwrap();
+    let out = heat(tmp.path(), &["dir", "App", "-o", "taken"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("HEAT8004") && stderr.contains("taken"),
+        "{stderr}"
+    );
+    assert!(tmp.path().join("taken/keep").is_dir());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".heat-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}

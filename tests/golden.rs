@@ -1,0 +1,103 @@
+//! Golden outputs: fixture trees from testdata/trees harvested with many option sets, compared
+//! byte for byte with testdata/golden. `SNAPSHOTS=overwrite cargo test --test golden` rewrites
+//! them (review the diff before committing).
+
+mod common;
+
+use std::path::Path;
+
+use common::cases::{Case, CASES};
+use common::{heat_ok, make_fixture, testdata};
+
+/// Harvests a case in a fresh temporary folder and returns the output bytes.
+pub fn run_case(case: &Case) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    make_fixture(case.tree, &tmp.path().join(case.tree));
+    let mut args = case.args.to_vec();
+    args.extend(["-nologo", "-o", "out.wxs"]);
+    heat_ok(tmp.path(), &args);
+    std::fs::read(tmp.path().join("out.wxs")).unwrap()
+}
+
+fn golden_path(name: &str) -> std::path::PathBuf {
+    testdata("golden").join(format!("{name}.wxs"))
+}
+
+#[test]
+fn golden_outputs() {
+    let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+    let mut failures = Vec::new();
+    for case in CASES {
+        let got = run_case(case);
+        let path = golden_path(case.name);
+        if overwrite {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (SNAPSHOTS=overwrite creates it)", path.display()));
+        if got != want {
+            failures.push(format!(
+                "{}: output differs from {}\n--- got ---\n{}",
+                case.name,
+                path.display(),
+                String::from_utf8_lossy(&got)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_golden_file_has_a_case() {
+    let dir = testdata("golden");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let stem = name.strip_suffix(".wxs").unwrap_or(&name);
+        assert!(
+            CASES.iter().any(|c| c.name == stem),
+            "{} has no golden case: remove it or add the case",
+            Path::new(&name).display()
+        );
+    }
+}
+
+#[test]
+fn golden_bytes_are_heats() {
+    for case in CASES {
+        let bytes = std::fs::read(golden_path(case.name)).unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{}: no byte-order mark",
+            case.name
+        );
+        assert!(
+            !bytes.ends_with(b"\n"),
+            "{}: heat writes no line end after </Wix>",
+            case.name
+        );
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let lf_only = case.args.contains(&"-lf");
+        for (i, line) in text
+            .split('\n')
+            .enumerate()
+            .take(text.split('\n').count() - 1)
+        {
+            assert_eq!(
+                line.ends_with('\r'),
+                !lf_only,
+                "{}: line {} line end",
+                case.name,
+                i + 1
+            );
+        }
+        let v3 = case.args.contains(&"-wix3");
+        assert_eq!(
+            text.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"),
+            v3,
+            "{}",
+            case.name
+        );
+    }
+}
