@@ -92,9 +92,10 @@ struct Pass<'a> {
     groups: Vec<NodeId>,
     feature: Option<NodeId>,
     root_element: Option<NodeId>,
-    /// Install location of each component, taken before anything moves.
-    locations: HashMap<NodeId, String>,
-    fragments: Vec<(String, NodeId)>,
+    /// Fragments made so far, by key; a removed one is `None`.
+    fragments: Vec<(String, Option<NodeId>)>,
+    /// Where each component fragment sits in `fragments`.
+    component_fragments: HashMap<String, usize>,
 }
 
 impl<'a> Pass<'a> {
@@ -108,8 +109,8 @@ impl<'a> Pass<'a> {
             groups: Vec::new(),
             feature: None,
             root_element: None,
-            locations: HashMap::new(),
             fragments: Vec::new(),
+            component_fragments: HashMap::new(),
             doc,
         };
         for n in p.doc.descendants(p.doc.root()) {
@@ -125,10 +126,17 @@ impl<'a> Pass<'a> {
                 _ => {}
             }
         }
-        if matches!(m.guids, GuidMode::Generate { .. }) {
+        // GUIDs come from install locations, which are read off the tree before anything moves.
+        if let GuidMode::Generate { braces } = m.guids {
             for &c in &p.components {
-                let location = install_location(p.doc, c);
-                p.locations.insert(c, location);
+                if p.doc.attr(c, "Guid").is_none() {
+                    let location = install_location(p.doc, c);
+                    p.doc.set_attr(
+                        c,
+                        "Guid",
+                        guid::format(guid::for_location(&location), braces),
+                    );
+                }
             }
         }
         p
@@ -143,7 +151,10 @@ impl<'a> Pass<'a> {
             self.create_component_group(&name);
         }
         self.reference_groups();
-        let mut fragments = std::mem::take(&mut self.fragments);
+        let mut fragments: Vec<(String, NodeId)> = std::mem::take(&mut self.fragments)
+            .into_iter()
+            .filter_map(|(key, f)| f.map(|f| (key, f)))
+            .collect();
         fragments.sort_by(|a, b| culture_cmp(&a.0, &b.0));
         let root = self.doc.root();
         for (_, fragment) in fragments {
@@ -159,11 +170,12 @@ impl<'a> Pass<'a> {
         }
     }
 
-    fn guid_for(&self, label: &str) -> String {
-        match self.m.guids {
-            GuidMode::Generate { braces } => guid::format(guid::for_location(label), braces),
-            _ => "PUT-GUID-HERE".to_owned(),
+    fn add_fragment(&mut self, key: String, fragment: NodeId) {
+        if key.starts_with("Component:") {
+            self.component_fragments
+                .insert(key.clone(), self.fragments.len());
         }
+        self.fragments.push((key, Some(fragment)));
     }
 
     /// heat's `MutateWix`: the product or module template around the harvest.
@@ -304,11 +316,11 @@ impl<'a> Pass<'a> {
                 let fragment = self.doc.create("Fragment");
                 let reference = directory_reference(self.doc, fragment, &parent_id);
                 self.doc.append(reference, d);
-                self.fragments.push((key, fragment));
+                self.add_fragment(key, fragment);
             } else if Some(parent) == self.root_element {
                 let fragment = self.doc.create("Fragment");
                 self.doc.append(fragment, d);
-                self.fragments.push((key, fragment));
+                self.add_fragment(key, fragment);
             }
         }
     }
@@ -325,16 +337,23 @@ impl<'a> Pass<'a> {
                     .next()
                     .and_then(|f| self.doc.attr(f, "Id"))
                     .map(str::to_owned);
-                let name = first_file.unwrap_or_else(|| {
-                    self.guid_for(self.locations.get(&c).map_or("", String::as_str))
+                // heat names a component without a file after a new GUID: its own GUID here
+                // under -gg (derived from its location), heat's placeholder otherwise.
+                let name = first_file.unwrap_or_else(|| match self.m.guids {
+                    GuidMode::Generate { .. } => self
+                        .doc
+                        .attr(c, "Guid")
+                        .unwrap_or("PUT-GUID-HERE")
+                        .to_owned(),
+                    _ => "PUT-GUID-HERE".to_owned(),
                 });
                 let id = ids.next(&name);
                 self.doc.set_attr(c, "Id", id);
             }
             if self.doc.attr(c, "Guid").is_none() {
                 let value = match self.m.guids {
-                    GuidMode::Auto => "*".to_owned(),
-                    _ => self.guid_for(self.locations.get(&c).map_or("", String::as_str)),
+                    GuidMode::Auto => "*",
+                    _ => "PUT-GUID-HERE",
                 };
                 self.doc.set_attr(c, "Guid", value);
             }
@@ -351,7 +370,7 @@ impl<'a> Pass<'a> {
                 let fragment = self.doc.create("Fragment");
                 let reference = directory_reference(self.doc, fragment, &parent_id);
                 self.doc.append(reference, c);
-                self.fragments.push((format!("Component:{id}"), fragment));
+                self.add_fragment(format!("Component:{id}"), fragment);
             }
         }
     }
@@ -382,9 +401,8 @@ impl<'a> Pass<'a> {
             self.doc.set_attr(c, "Directory", dir_id);
             // The fragment made for this component now holds an empty reference: drop it.
             if parent_is_reference {
-                let key = format!("Component:{id}");
-                if let Some(pos) = self.fragments.iter().position(|(k, _)| *k == key) {
-                    self.fragments.remove(pos);
+                if let Some(&pos) = self.component_fragments.get(&format!("Component:{id}")) {
+                    self.fragments[pos].1 = None;
                 }
             }
         }
