@@ -88,10 +88,18 @@ pub trait Mutator {
     }
 
     /// Changes the serialized document, after every mutator's [`mutate`](Self::mutate) has
-    /// run. The default returns it unchanged.
+    /// run. It is called only when [`edits_text`](Self::edits_text) says so. The default
+    /// returns it unchanged.
     fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
         let _ = cx;
         Ok(wxs)
+    }
+
+    /// Whether this mutator changes the serialized text ([`mutate_text`](Self::mutate_text)).
+    /// When no mutator does, the document is streamed to the output without ever being held
+    /// as one string. The default is `false`.
+    fn edits_text(&self) -> bool {
+        false
     }
 }
 
@@ -107,6 +115,9 @@ impl<M: Mutator + ?Sized> Mutator for Box<M> {
     }
     fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
         (**self).mutate_text(cx, wxs)
+    }
+    fn edits_text(&self) -> bool {
+        (**self).edits_text()
     }
 }
 

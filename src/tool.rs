@@ -13,7 +13,7 @@ use crate::error::{codes, Error, Messages, Result, WarningPolicy};
 use crate::extension::{Context, Extension, OptionSpec, Options, Setup};
 use crate::model::Schema;
 use crate::standard::StandardExtension;
-use crate::write::{file_bytes, to_text, write_atomically, Format, LineEnding};
+use crate::write::{preamble, to_text, write_text, write_with, Format, LineEnding};
 
 /// Options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
 const CORE_OPTIONS: &[OptionSpec] = &[
@@ -246,24 +246,34 @@ impl Heat {
                 .map_err(|e| wrap_extension_error(m.name(), e))?;
         }
         let t2 = Instant::now();
-        let mut text = to_text(&doc, inv.format);
-        for m in &mutators {
-            text = m
-                .mutate_text(&mut cx, text)
-                .map_err(|e| wrap_extension_error(m.name(), e))?;
-        }
+        let preamble = preamble(doc.schema(), inv.format.line_ending);
+        let text = if mutators.iter().any(|m| m.edits_text()) {
+            let mut text = to_text(&doc, inv.format);
+            for m in mutators.iter().filter(|m| m.edits_text()) {
+                text = m
+                    .mutate_text(&mut cx, text)
+                    .map_err(|e| wrap_extension_error(m.name(), e))?;
+            }
+            Some(text)
+        } else {
+            None
+        };
         cx.messages.check()?;
-        let bytes = file_bytes(doc.schema(), &text, inv.format.line_ending);
         let t3 = Instant::now();
+        let fill = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
+            w.write_all(&preamble)?;
+            match &text {
+                Some(text) => w.write_all(text.as_bytes()),
+                None => write_text(&doc, inv.format, w),
+            }
+        };
         if output == Path::new("-") {
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(&bytes)
-                .and_then(|()| stdout.flush())
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            fill(&mut stdout)
+                .and_then(|()| std::io::Write::flush(&mut stdout))
                 .map_err(|e| Error::io(output, "write", e))?;
         } else {
-            write_atomically(output, &bytes)?;
+            write_with(output, fill)?;
         }
         let t4 = Instant::now();
 
@@ -277,7 +287,7 @@ impl Heat {
         if inv.verbose {
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
             eprintln!(
-                "heat: {} files, {} directories, {} components; harvest {:.1} ms, mutate {:.1} ms, serialize {:.1} ms, write {:.1} ms",
+                "heat: {} files, {} directories, {} components; harvest {:.1} ms, mutate {:.1} ms, text mutators {:.1} ms, serialize and write {:.1} ms",
                 report.files,
                 report.directories,
                 report.components,

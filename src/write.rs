@@ -7,7 +7,7 @@
 //! ran on Windows only, so its lines end in CRLF, and no line end follows `</Wix>`.
 
 use std::fs;
-use std::io::Write as _;
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -54,92 +54,172 @@ impl Default for Format {
 /// Serializes the document's elements as heat's `XmlWriter` does: no declaration, one element
 /// a line, empty elements as `<X a="b" />`, no line end after the last.
 pub fn to_text(doc: &Document, format: Format) -> String {
-    let mut out = String::with_capacity(1 << 16);
-    write_element(doc, doc.root(), 0, format, &mut out);
-    out
+    let mut out = Vec::with_capacity(1 << 16);
+    write_text(doc, format, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the document holds text only")
 }
 
-fn write_element(doc: &Document, node: NodeId, depth: usize, format: Format, out: &mut String) {
-    if depth > 0 {
-        out.push_str(format.line_ending.as_str());
-        out.extend(std::iter::repeat_n(' ', depth * format.indent));
+/// Serializes the document's elements into `out`; see [`to_text`].
+pub fn write_text(doc: &Document, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = ElementWriter {
+        doc,
+        format,
+        out,
+        indent: String::new(),
+    };
+    w.element(doc.root(), 0)
+}
+
+struct ElementWriter<'a> {
+    doc: &'a Document,
+    format: Format,
+    out: &'a mut dyn Write,
+    indent: String,
+}
+
+impl ElementWriter<'_> {
+    fn line(&mut self, depth: usize) -> io::Result<()> {
+        let want = depth * self.format.indent;
+        while self.indent.len() < want {
+            self.indent.push(' ');
+        }
+        self.out
+            .write_all(self.format.line_ending.as_str().as_bytes())?;
+        self.out.write_all(&self.indent.as_bytes()[..want])
     }
-    let name = doc.name(node);
-    out.push('<');
-    out.push_str(name);
-    if depth == 0 && name == "Wix" {
-        out.push_str(" xmlns=\"");
-        out.push_str(doc.schema().namespace());
-        out.push('"');
+
+    fn element(&mut self, node: NodeId, depth: usize) -> io::Result<()> {
+        if depth > 0 {
+            self.line(depth)?;
+        }
+        let doc = self.doc;
+        let name = doc.name(node);
+        self.out.write_all(b"<")?;
+        self.out.write_all(name.as_bytes())?;
+        if depth == 0 && name == "Wix" {
+            self.out.write_all(b" xmlns=\"")?;
+            self.out.write_all(doc.schema().namespace().as_bytes())?;
+            self.out.write_all(b"\"")?;
+        }
+        for (k, v) in doc.attrs(node) {
+            self.out.write_all(b" ")?;
+            self.out.write_all(k.as_bytes())?;
+            self.out.write_all(b"=\"")?;
+            write_escaped(v, self.out)?;
+            self.out.write_all(b"\"")?;
+        }
+        let children = doc.children(node);
+        if children.is_empty() {
+            return self.out.write_all(b" />");
+        }
+        self.out.write_all(b">")?;
+        for &c in children {
+            self.element(c, depth + 1)?;
+        }
+        if depth > 0 {
+            self.line(depth)?;
+        } else {
+            self.out
+                .write_all(self.format.line_ending.as_str().as_bytes())?;
+        }
+        self.out.write_all(b"</")?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(b">")
     }
-    for (k, v) in doc.attrs(node) {
-        out.push(' ');
-        out.push_str(k);
-        out.push_str("=\"");
-        escape_attr(v, out);
-        out.push('"');
+}
+
+fn escape_of(b: u8) -> Option<&'static [u8]> {
+    Some(match b {
+        b'&' => b"&amp;",
+        b'<' => b"&lt;",
+        b'>' => b"&gt;",
+        b'"' => b"&quot;",
+        b'\t' => b"&#x9;",
+        b'\n' => b"&#xA;",
+        b'\r' => b"&#xD;",
+        _ => return None,
+    })
+}
+
+fn write_escaped(v: &str, out: &mut dyn Write) -> io::Result<()> {
+    let bytes = v.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(esc) = escape_of(b) {
+            out.write_all(&bytes[run..i])?;
+            out.write_all(esc)?;
+            run = i + 1;
+        }
     }
-    let children = doc.children(node);
-    if children.is_empty() {
-        out.push_str(" />");
-        return;
-    }
-    out.push('>');
-    for &c in children {
-        write_element(doc, c, depth + 1, format, out);
-    }
-    out.push_str(format.line_ending.as_str());
-    out.extend(std::iter::repeat_n(' ', depth * format.indent));
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
+    out.write_all(&bytes[run..])
 }
 
 /// Escapes an attribute value as .NET's `XmlWriter` does.
 pub fn escape_attr(v: &str, out: &mut String) {
-    for c in v.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#x9;"),
-            '\n' => out.push_str("&#xA;"),
-            '\r' => out.push_str("&#xD;"),
-            c => out.push(c),
-        }
-    }
+    let mut buf = Vec::new();
+    write_escaped(v, &mut buf).expect("writing to memory cannot fail");
+    out.push_str(std::str::from_utf8(&buf).expect("escaping keeps UTF-8"));
 }
 
-/// The bytes of the output file: byte-order mark, the v3 declaration and a line end, then
-/// `text` (the serialized document after any text mutators).
-pub fn file_bytes(schema: Schema, text: &str, line_ending: LineEnding) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(text.len() + 64);
-    bytes.extend_from_slice(b"\xEF\xBB\xBF");
+/// What goes before the serialized document: the byte-order mark and, for WiX v3, the XML
+/// declaration and a line end.
+pub fn preamble(schema: Schema, line_ending: LineEnding) -> Vec<u8> {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
     if schema == Schema::V3 {
         bytes.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>");
         bytes.extend_from_slice(line_ending.as_str().as_bytes());
     }
+    bytes
+}
+
+/// The bytes of the output file: [`preamble`], then `text` (the serialized document after any
+/// text mutators).
+pub fn file_bytes(schema: Schema, text: &str, line_ending: LineEnding) -> Vec<u8> {
+    let mut bytes = preamble(schema, line_ending);
     bytes.extend_from_slice(text.as_bytes());
     bytes
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed over `path`
-/// only once everything is written and flushed: a failure leaves any earlier file untouched
-/// and no partial file behind. Missing parent folders are created, as heat does.
+/// Writes `bytes` to `path` safely; see [`write_with`].
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes the output file at `path` with `fill`, through a temporary file in the same folder
+/// that is renamed over `path` only once everything is written and flushed: a failure leaves
+/// any earlier file untouched and no partial file behind. Missing parent folders are created,
+/// as heat does. An existing `path` that is not a regular file (a device such as `/dev/null`
+/// or `/dev/full`, a FIFO) is written to directly, never replaced.
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    if let Ok(meta) = fs::metadata(path) {
+        if !meta.is_file() && !meta.is_dir() {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, "open", e))?;
+            let mut w = io::BufWriter::with_capacity(1 << 20, file);
+            return fill(&mut w)
+                .and_then(|()| w.flush())
+                .map_err(|e| Error::io(path, "write", e));
+        }
+    }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".heat-")
         .suffix(".tmp")
         .tempfile_in(parent)
         .map_err(|e| Error::io(parent, "create a temporary file in", e))?;
-    tmp.write_all(bytes)
+    let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut w)
+        .and_then(|()| w.flush())
         .map_err(|e| Error::io(path, "write", e))?;
+    let tmp = w
+        .into_inner()
+        .map_err(|e| Error::io(path, "write", e.into_error()))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(path, "write", e))?;

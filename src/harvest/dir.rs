@@ -63,7 +63,11 @@ impl Harvester for DirHarvester {
 
     fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
         let root_path = Path::new(source);
+        let t0 = std::time::Instant::now();
         let tree = walk(root_path, &self.walk, &mut cx.messages)?;
+        if cx.verbose {
+            eprintln!("heat: walk {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
+        }
         let dr = self.directory_ref.as_str();
         let root_id = if self.suppress_root {
             cx.ids.generate("dir", &[dr])

@@ -8,6 +8,7 @@
 mod attr_order;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 /// The WiX source schema a document is written in.
@@ -58,19 +59,41 @@ pub struct NodeId(u32);
 /// A name of an element or attribute: static for the names heat uses, owned otherwise.
 pub type Name = Cow<'static, str>;
 
+const NONE: u32 = u32::MAX;
+
+/// An element: its name, where its attributes sit in the attribute arena, its parent and its
+/// children. Kept small, since a large harvest holds millions of them.
 #[derive(Debug, Clone)]
 struct Node {
-    name: Name,
-    attrs: Vec<(Name, String)>,
-    parent: Option<NodeId>,
+    name: u16,
+    attr_count: u16,
+    parent: u32,
+    attr_start: u32,
     children: Vec<NodeId>,
 }
 
+/// An attribute: its name and where its value sits in the text arena.
+#[derive(Debug, Clone, Copy)]
+struct Attr {
+    name: u16,
+    start: u32,
+    len: u32,
+}
+
 /// A WiX source document: a `Wix` root element and the elements under it.
+///
+/// Names are interned and attribute values live in one text arena, so a harvest of hundreds of
+/// thousands of files stays compact; the API hands out plain `&str`.
 #[derive(Debug, Clone)]
 pub struct Document {
     schema: Schema,
     nodes: Vec<Node>,
+    attrs: Vec<Attr>,
+    text: String,
+    names: Vec<Name>,
+    name_index: HashMap<Name, u16>,
+    short_values: HashMap<Box<str>, (u32, u32)>,
+    ranks: HashMap<(u16, u16), Option<u16>>,
 }
 
 impl Document {
@@ -79,6 +102,12 @@ impl Document {
         let mut doc = Document {
             schema,
             nodes: Vec::new(),
+            attrs: Vec::new(),
+            text: String::new(),
+            names: Vec::new(),
+            name_index: HashMap::new(),
+            short_values: HashMap::new(),
+            ranks: HashMap::new(),
         };
         doc.create("Wix");
         doc
@@ -92,6 +121,7 @@ impl Document {
     /// Changes the schema the document is written in (its elements are left as they are).
     pub fn set_schema(&mut self, schema: Schema) {
         self.schema = schema;
+        self.ranks.clear();
     }
 
     /// The `Wix` root element.
@@ -99,13 +129,64 @@ impl Document {
         NodeId(0)
     }
 
+    /// The number of elements created in this document, in the tree or not.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the document has no element but its root.
+    pub fn is_empty(&self) -> bool {
+        self.nodes[0].children.is_empty()
+    }
+
+    fn intern(&mut self, name: Name) -> u16 {
+        if let Some(&sym) = self.name_index.get(&name) {
+            return sym;
+        }
+        let sym = u16::try_from(self.names.len()).expect("fewer than 65,536 distinct names");
+        self.names.push(name.clone());
+        self.name_index.insert(name, sym);
+        sym
+    }
+
+    fn sym(&self, name: &str) -> Option<u16> {
+        self.name_index.get(name).copied()
+    }
+
+    fn store(&mut self, value: &str) -> (u32, u32) {
+        let short = value.len() <= 24;
+        if short {
+            if let Some(&slot) = self.short_values.get(value) {
+                return slot;
+            }
+        }
+        let start = u32::try_from(self.text.len()).expect("less than 4 GiB of attribute text");
+        self.text.push_str(value);
+        let slot = (start, value.len() as u32);
+        if short {
+            self.short_values.insert(value.into(), slot);
+        }
+        slot
+    }
+
+    fn value(&self, a: &Attr) -> &str {
+        &self.text[a.start as usize..(a.start + a.len) as usize]
+    }
+
+    fn node_attrs(&self, node: NodeId) -> &[Attr] {
+        let n = &self.nodes[node.0 as usize];
+        &self.attrs[n.attr_start as usize..n.attr_start as usize + n.attr_count as usize]
+    }
+
     /// Creates an element that is not yet in the tree; [`append`](Self::append) puts it there.
     pub fn create(&mut self, name: impl Into<Name>) -> NodeId {
+        let name = self.intern(name.into());
         let id = NodeId(u32::try_from(self.nodes.len()).expect("fewer than 2^32 elements"));
         self.nodes.push(Node {
-            name: name.into(),
-            attrs: Vec::new(),
-            parent: None,
+            name,
+            attr_count: 0,
+            parent: NONE,
+            attr_start: 0,
             children: Vec::new(),
         });
         id
@@ -114,30 +195,33 @@ impl Document {
     /// Creates an element and appends it as the last child of `parent`.
     pub fn create_child(&mut self, parent: NodeId, name: impl Into<Name>) -> NodeId {
         let id = self.create(name);
-        self.append(parent, id);
+        self.nodes[id.0 as usize].parent = parent.0;
+        self.nodes[parent.0 as usize].children.push(id);
         id
     }
 
     /// Moves `child` (detaching it from any parent) to the end of `parent`'s children.
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
-        self.nodes[child.0 as usize].parent = Some(parent);
+        self.nodes[child.0 as usize].parent = parent.0;
         self.nodes[parent.0 as usize].children.push(child);
     }
 
     /// Moves `child` (detaching it from any parent) to position `index` of `parent`'s children.
     pub fn insert(&mut self, parent: NodeId, index: usize, child: NodeId) {
         self.detach(child);
-        self.nodes[child.0 as usize].parent = Some(parent);
+        self.nodes[child.0 as usize].parent = parent.0;
         self.nodes[parent.0 as usize].children.insert(index, child);
     }
 
     /// Takes `node` out of its parent's children; it and its own children stay intact and can
     /// be appended elsewhere.
     pub fn detach(&mut self, node: NodeId) {
-        if let Some(parent) = self.nodes[node.0 as usize].parent.take() {
-            let siblings = &mut self.nodes[parent.0 as usize].children;
-            if let Some(pos) = siblings.iter().position(|c| *c == node) {
+        let parent = std::mem::replace(&mut self.nodes[node.0 as usize].parent, NONE);
+        if parent != NONE {
+            let siblings = &mut self.nodes[parent as usize].children;
+            // Recently added children are the likeliest to move again: search from the end.
+            if let Some(pos) = siblings.iter().rposition(|c| *c == node) {
                 siblings.remove(pos);
             }
         }
@@ -145,17 +229,21 @@ impl Document {
 
     /// The element's name.
     pub fn name(&self, node: NodeId) -> &str {
-        &self.nodes[node.0 as usize].name
+        &self.names[self.nodes[node.0 as usize].name as usize]
     }
 
     /// Renames the element.
     pub fn set_name(&mut self, node: NodeId, name: impl Into<Name>) {
-        self.nodes[node.0 as usize].name = name.into();
+        let sym = self.intern(name.into());
+        self.nodes[node.0 as usize].name = sym;
     }
 
     /// The element's parent, or `None` for the root and for detached elements.
     pub fn parent(&self, node: NodeId) -> Option<NodeId> {
-        self.nodes[node.0 as usize].parent
+        match self.nodes[node.0 as usize].parent {
+            NONE => None,
+            p => Some(NodeId(p)),
+        }
     }
 
     /// The element's children, in order.
@@ -169,69 +257,131 @@ impl Document {
         node: NodeId,
         name: &'a str,
     ) -> impl Iterator<Item = NodeId> + 'a {
+        let sym = self.sym(name);
         self.children(node)
             .iter()
             .copied()
-            .filter(move |c| self.name(*c) == name)
+            .filter(move |c| Some(self.nodes[c.0 as usize].name) == sym)
     }
 
     /// The value of attribute `name`, if set.
     pub fn attr(&self, node: NodeId, name: &str) -> Option<&str> {
-        self.nodes[node.0 as usize]
-            .attrs
+        let sym = self.sym(name)?;
+        self.node_attrs(node)
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .find(|a| a.name == sym)
+            .map(|a| self.value(a))
     }
 
     /// The element's attributes, in the order they are written.
     pub fn attrs(&self, node: NodeId) -> impl Iterator<Item = (&str, &str)> {
-        self.nodes[node.0 as usize]
-            .attrs
+        self.node_attrs(node)
             .iter()
-            .map(|(n, v)| (n.as_ref(), v.as_str()))
+            .map(move |a| (self.names[a.name as usize].as_ref(), self.value(a)))
+    }
+
+    fn rank(&mut self, element: u16, attr: u16) -> Option<u16> {
+        if let Some(r) = self.ranks.get(&(element, attr)) {
+            return *r;
+        }
+        let r = self
+            .schema
+            .attribute_rank(&self.names[element as usize], &self.names[attr as usize])
+            .map(|r| r as u16);
+        self.ranks.insert((element, attr), r);
+        r
+    }
+
+    /// Writes `attr` at position `pos` of the node's attributes, moving them to the end of the
+    /// arena unless they are there already.
+    fn insert_attr(&mut self, node: NodeId, pos: usize, attr: Attr) {
+        let (start, count) = {
+            let n = &self.nodes[node.0 as usize];
+            (n.attr_start as usize, n.attr_count as usize)
+        };
+        if start + count == self.attrs.len() {
+            self.attrs.insert(start + pos, attr);
+        } else {
+            let new_start = self.attrs.len();
+            self.attrs.extend_from_within(start..start + pos);
+            self.attrs.push(attr);
+            self.attrs.extend_from_within(start + pos..start + count);
+            self.nodes[node.0 as usize].attr_start =
+                u32::try_from(new_start).expect("fewer than 2^32 attributes");
+        }
+        let n = &mut self.nodes[node.0 as usize];
+        n.attr_count = n
+            .attr_count
+            .checked_add(1)
+            .expect("fewer than 65,536 attributes");
     }
 
     /// Sets attribute `name`. A new attribute takes its place in the order the schema declares
     /// (so the output matches heat's whatever order mutators set them in); an attribute the
     /// schema does not know goes last.
-    pub fn set_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl Into<String>) {
-        let name = name.into();
-        let value = value.into();
-        let schema = self.schema;
-        let n = &mut self.nodes[node.0 as usize];
-        if let Some(slot) = n.attrs.iter_mut().find(|(k, _)| *k == name) {
-            slot.1 = value;
-            return;
-        }
-        let pos = match schema.attribute_rank(&n.name, &name) {
-            Some(rank) => n
-                .attrs
-                .iter()
-                .position(|(k, _)| schema.attribute_rank(&n.name, k).is_none_or(|r| r > rank))
-                .unwrap_or(n.attrs.len()),
-            None => n.attrs.len(),
-        };
-        n.attrs.insert(pos, (name, value));
+    pub fn set_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl AsRef<str>) {
+        self.put_attr(node, name.into(), value.as_ref(), true);
     }
 
     /// Sets attribute `name`, appending it after the others when new (the order a document
     /// was read in is kept).
-    pub fn push_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl Into<String>) {
-        let name = name.into();
-        let value = value.into();
-        let attrs = &mut self.nodes[node.0 as usize].attrs;
-        match attrs.iter_mut().find(|(k, _)| *k == name) {
-            Some(slot) => slot.1 = value,
-            None => attrs.push((name, value)),
+    pub fn push_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl AsRef<str>) {
+        self.put_attr(node, name.into(), value.as_ref(), false);
+    }
+
+    fn put_attr(&mut self, node: NodeId, name: Name, value: &str, schema_order: bool) {
+        let sym = self.intern(name);
+        let (start, len) = self.store(value);
+        let n = &self.nodes[node.0 as usize];
+        let first = n.attr_start as usize;
+        let count = n.attr_count as usize;
+        if let Some(i) = self.attrs[first..first + count]
+            .iter()
+            .position(|a| a.name == sym)
+        {
+            self.attrs[first + i].start = start;
+            self.attrs[first + i].len = len;
+            return;
         }
+        let element = n.name;
+        let pos = match schema_order.then(|| self.rank(element, sym)).flatten() {
+            Some(rank) => {
+                let mut pos = count;
+                for i in 0..count {
+                    let other = self.attrs[first + i].name;
+                    if self.rank(element, other).is_none_or(|r| r > rank) {
+                        pos = i;
+                        break;
+                    }
+                }
+                pos
+            }
+            None => count,
+        };
+        self.insert_attr(
+            node,
+            pos,
+            Attr {
+                name: sym,
+                start,
+                len,
+            },
+        );
     }
 
     /// Removes attribute `name`, returning its value.
     pub fn remove_attr(&mut self, node: NodeId, name: &str) -> Option<String> {
-        let attrs = &mut self.nodes[node.0 as usize].attrs;
-        let pos = attrs.iter().position(|(k, _)| k == name)?;
-        Some(attrs.remove(pos).1)
+        let sym = self.sym(name)?;
+        let n = &self.nodes[node.0 as usize];
+        let first = n.attr_start as usize;
+        let count = n.attr_count as usize;
+        let i = self.attrs[first..first + count]
+            .iter()
+            .position(|a| a.name == sym)?;
+        let value = self.value(&self.attrs[first + i]).to_owned();
+        self.attrs[first + i..first + count].rotate_left(1);
+        self.nodes[node.0 as usize].attr_count -= 1;
+        Some(value)
     }
 
     /// `node` and every element below it, parents before children, in document order.
@@ -244,8 +394,9 @@ impl Document {
 
     /// Every element in the tree named `name`, in document order.
     pub fn elements_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+        let sym = self.sym(name);
         self.descendants(self.root())
-            .filter(move |n| self.name(*n) == name)
+            .filter(move |n| Some(self.nodes[n.0 as usize].name) == sym)
     }
 
     /// The ancestors of `node`, nearest first.
