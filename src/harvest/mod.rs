@@ -58,7 +58,7 @@ pub fn directory_reference(doc: &mut Document, parent: NodeId, id: &str) -> Node
         "DirectoryRef"
     };
     let node = doc.create_child(parent, name);
-    doc.set_attr(node, "Id", id.to_owned());
+    doc.set_attr(node, "Id", id);
     node
 }
 

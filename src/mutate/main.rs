@@ -379,7 +379,7 @@ impl<'a> Pass<'a> {
     fn create_component_group(&mut self, name: &str) {
         let fragment = self.doc.create_child(self.doc.root(), "Fragment");
         let group = self.doc.create_child(fragment, "ComponentGroup");
-        self.doc.set_attr(group, "Id", name.to_owned());
+        self.doc.set_attr(group, "Id", name);
         self.groups.push(group);
         for c in self.components.clone() {
             let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
