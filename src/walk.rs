@@ -9,6 +9,8 @@ use std::cmp::Ordering;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{codes, Error, Messages, Result};
 
 /// A folder found by the walk, with its sub-folders and files in NTFS order.
@@ -42,35 +44,43 @@ pub struct WalkOptions {
 /// Compares two names as NTFS orders a folder's entries: by the names upper-cased one UTF-16
 /// unit at a time, then by the names themselves, both as UTF-16 units.
 pub fn ntfs_cmp(a: &str, b: &str) -> Ordering {
-    let upper = |s: &str| {
-        let mut units = Vec::with_capacity(s.len());
-        for c in s.chars() {
-            let mut up = c.to_uppercase();
-            let u = match (up.next(), up.next()) {
-                (Some(u), None) => u,
-                _ => c,
-            };
-            let mut buf = [0u16; 2];
-            units.extend_from_slice(u.encode_utf16(&mut buf));
-        }
-        units
-    };
-    upper(a)
-        .cmp(&upper(b))
+    if a.is_ascii() && b.is_ascii() {
+        // ASCII upper-casing keeps one byte a character, and byte order is UTF-16 order.
+        let ua = a.bytes().map(|c| c.to_ascii_uppercase());
+        let ub = b.bytes().map(|c| c.to_ascii_uppercase());
+        return ua.cmp(ub).then_with(|| a.cmp(b));
+    }
+    upper_units(a)
+        .cmp(upper_units(b))
         .then_with(|| a.encode_utf16().cmp(b.encode_utf16()))
+}
+
+/// The UTF-16 units of `s` upper-cased one character at a time, as NTFS's upcase table does
+/// (a character whose upper case is more than one character is kept).
+fn upper_units(s: &str) -> impl Iterator<Item = u16> + '_ {
+    s.chars().flat_map(|c| {
+        let mut up = c.to_uppercase();
+        let u = match (up.next(), up.next()) {
+            (Some(u), None) => u,
+            _ => c,
+        };
+        let mut buf = [0u16; 2];
+        let n = u.encode_utf16(&mut buf).len();
+        buf.into_iter().take(n)
+    })
 }
 
 /// Whether two names would be the same file on Windows (equal when upper-cased).
 fn same_on_windows(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.to_uppercase() == b.to_uppercase()
+    upper_units(a).eq(upper_units(b))
 }
 
 /// Why Windows cannot hold `name`, if it cannot.
 pub fn windows_name_problem(name: &str) -> Option<String> {
-    if let Some(c) = name
-        .chars()
-        .find(|c| "<>:\"|?*\\/".contains(*c) || c.is_control())
-    {
+    let bad = |c: char| {
+        matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\' | '/') || c.is_control()
+    };
+    if let Some(c) = name.chars().find(|c| bad(*c)) {
         return Some(if c.is_control() {
             format!("contains the control character U+{:04X}", c as u32)
         } else {
@@ -81,13 +91,20 @@ pub fn windows_name_problem(name: &str) -> Option<String> {
         return Some("ends in a dot or a space, which Windows drops".to_owned());
     }
     let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
-    let upper = stem.to_ascii_uppercase();
-    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.len() == 4
-            && matches!(upper.as_bytes()[3], b'1'..=b'9'));
+    let b = stem.as_bytes();
+    let is = |word: &str| stem.eq_ignore_ascii_case(word);
+    let reserved = is("CON")
+        || is("PRN")
+        || is("AUX")
+        || is("NUL")
+        || (b.len() == 4
+            && (b[..3].eq_ignore_ascii_case(b"COM") || b[..3].eq_ignore_ascii_case(b"LPT"))
+            && matches!(b[3], b'1'..=b'9'));
     if reserved {
-        return Some(format!("is the reserved device name {upper} on Windows"));
+        return Some(format!(
+            "is the reserved device name {} on Windows",
+            stem.to_ascii_uppercase()
+        ));
     }
     None
 }
@@ -114,8 +131,11 @@ pub fn walk(root: &Path, options: &WalkOptions, messages: &mut Messages) -> Resu
         ));
     }
     let name = folder_name(root)?;
-    let mut ancestors = Vec::new();
-    walk_folder(root, name, options, messages, &mut ancestors)
+    let (folder, warnings) = walk_folder(root, name, options, &[])?;
+    for (code, message) in warnings {
+        messages.warn(code, message);
+    }
+    Ok(folder)
 }
 
 /// The name of the folder at `path`, as heat takes it: the last component of the absolute path.
@@ -161,29 +181,63 @@ fn identity(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
+/// Warnings found while walking, in tree order.
+type Warnings = Vec<(u32, String)>;
+
 fn walk_folder(
     path: &Path,
     name: String,
     options: &WalkOptions,
-    messages: &mut Messages,
-    ancestors: &mut Vec<(u64, u64)>,
-) -> Result<Folder> {
-    let here = fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
-    ancestors.push(identity(&here));
-    let mut folder = Folder {
-        name,
-        path: path.to_owned(),
-        ..Default::default()
-    };
-    let entries = fs::read_dir(path).map_err(|e| Error::io(path, "read the folder", e))?;
-    let mut sub = Vec::new();
-    for entry in entries {
+    ancestors: &[(u64, u64)],
+) -> Result<(Folder, Warnings)> {
+    // Folder identities are only needed to stop loops of followed links.
+    let mut ancestors = ancestors.to_vec();
+    if options.follow_folder_links {
+        let here = fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
+        ancestors.push(identity(&here));
+    }
+
+    // Read everything first and sort it, so that what is reported does not depend on the
+    // order the filesystem lists entries in.
+    let mut entries: Vec<(String, fs::FileType)> = Vec::new();
+    let mut not_unicode_name: Option<std::ffi::OsString> = None;
+    let listing = fs::read_dir(path).map_err(|e| Error::io(path, "read the folder", e))?;
+    for entry in listing {
         let entry = entry.map_err(|e| Error::io(path, "read the folder", e))?;
-        let child = entry.path();
-        let name = entry
-            .file_name()
-            .into_string()
-            .map_err(|raw| not_unicode(&child, &raw))?;
+        let ft = entry.file_type().map_err(|e| Error::io(&entry.path(), "read", e))?;
+        match entry.file_name().into_string() {
+            Ok(name) => entries.push((name, ft)),
+            Err(raw) => {
+                if not_unicode_name.as_ref().is_none_or(|n| raw.as_encoded_bytes() < n.as_encoded_bytes()) {
+                    not_unicode_name = Some(raw);
+                }
+            }
+        }
+    }
+    if let Some(raw) = not_unicode_name {
+        return Err(not_unicode(&path.join(&raw), &raw));
+    }
+    entries.sort_unstable_by(|a, b| ntfs_cmp(&a.0, &b.0));
+    for pair in entries.windows(2) {
+        if same_on_windows(&pair[0].0, &pair[1].0) {
+            let (a, b) = (path.join(&pair[0].0), path.join(&pair[1].0));
+            return Err(Error::at(
+                codes::CASE_COLLISION,
+                &a,
+                format!(
+                    "'{}' and '{}' differ only in case, and would be one file on Windows.",
+                    a.display(),
+                    b.display()
+                ),
+            ));
+        }
+    }
+
+    let mut warnings = Warnings::new();
+    let mut folder = Folder { name, path: path.to_owned(), ..Default::default() };
+    let mut sub = Vec::new();
+    for (name, ft) in entries {
+        let child = path.join(&name);
         if let Some(problem) = windows_name_problem(&name) {
             return Err(Error::at(
                 codes::NAME_ILLEGAL,
@@ -191,9 +245,6 @@ fn walk_folder(
                 format!("The name of '{}' {problem}.", child.display()),
             ));
         }
-        let ft = entry
-            .file_type()
-            .map_err(|e| Error::io(&child, "read", e))?;
         if ft.is_dir() {
             sub.push((child, name));
         } else if ft.is_file() {
@@ -211,21 +262,21 @@ fn walk_folder(
                 Ok(m) if m.is_file() => folder.files.push(name),
                 Ok(m) if m.is_dir() => {
                     if !options.follow_folder_links {
-                        messages.warn(
+                        warnings.push((
                             codes::LINK_NOT_FOLLOWED,
                             format!(
                                 "The link to a folder '{}' was not followed (see -followlinks).",
                                 child.display()
                             ),
-                        );
+                        ));
                     } else if ancestors.contains(&identity(&m)) {
-                        messages.warn(
+                        warnings.push((
                             codes::LINK_LOOP,
                             format!(
                                 "The link '{}' leads back to a folder above it; left out.",
                                 child.display()
                             ),
-                        );
+                        ));
                     } else {
                         sub.push((child, name));
                     }
@@ -236,21 +287,18 @@ fn walk_folder(
             return Err(special_file(&child));
         }
     }
-    folder.files.sort_by(|a, b| ntfs_cmp(a, b));
-    sub.sort_by(|a, b| ntfs_cmp(&a.1, &b.1));
-    check_collisions(
-        path,
-        sub.iter()
-            .map(|(_, n)| n.as_str())
-            .chain(folder.files.iter().map(String::as_str)),
-    )?;
-    for (child, name) in sub {
-        folder
-            .folders
-            .push(walk_folder(&child, name, options, messages, ancestors)?);
+
+    // Sub-folders are walked in parallel; their results come back in order.
+    let results: Vec<Result<(Folder, Warnings)>> = sub
+        .into_par_iter()
+        .map(|(child, name)| walk_folder(&child, name, options, &ancestors))
+        .collect();
+    for r in results {
+        let (f, w) = r?;
+        warnings.extend(w);
+        folder.folders.push(f);
     }
-    ancestors.pop();
-    Ok(folder)
+    Ok((folder, warnings))
 }
 
 fn special_file(path: &Path) -> Error {
@@ -262,25 +310,6 @@ fn special_file(path: &Path) -> Error {
             path.display()
         ),
     )
-}
-
-fn check_collisions<'a>(folder: &Path, names: impl Iterator<Item = &'a str>) -> Result<()> {
-    let mut names: Vec<&str> = names.collect();
-    names.sort_by(|a, b| ntfs_cmp(a, b));
-    for pair in names.windows(2) {
-        if same_on_windows(pair[0], pair[1]) {
-            return Err(Error::at(
-                codes::CASE_COLLISION,
-                folder.join(pair[0]),
-                format!(
-                    "'{}' and '{}' differ only in case, and would be one file on Windows.",
-                    folder.join(pair[0]).display(),
-                    folder.join(pair[1]).display()
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
