@@ -29,12 +29,13 @@ pub fn for_location(path: &str) -> Uuid {
 
 /// Formats a GUID as heat does: upper case, in braces unless `braces` is false (`-g1`).
 pub fn format(guid: Uuid, braces: bool) -> String {
-    let mut s = guid.hyphenated().to_string().to_uppercase();
-    if braces {
-        s.insert(0, '{');
-        s.push('}');
-    }
-    s
+    let mut buf = [0u8; 38];
+    let s: &str = if braces {
+        guid.braced().encode_upper(&mut buf)
+    } else {
+        guid.hyphenated().encode_upper(&mut buf)
+    };
+    s.to_owned()
 }
 
 #[cfg(test)]

@@ -204,11 +204,16 @@ fn walk_folder(
     let listing = fs::read_dir(path).map_err(|e| Error::io(path, "read the folder", e))?;
     for entry in listing {
         let entry = entry.map_err(|e| Error::io(path, "read the folder", e))?;
-        let ft = entry.file_type().map_err(|e| Error::io(&entry.path(), "read", e))?;
+        let ft = entry
+            .file_type()
+            .map_err(|e| Error::io(&entry.path(), "read", e))?;
         match entry.file_name().into_string() {
             Ok(name) => entries.push((name, ft)),
             Err(raw) => {
-                if not_unicode_name.as_ref().is_none_or(|n| raw.as_encoded_bytes() < n.as_encoded_bytes()) {
+                if not_unicode_name
+                    .as_ref()
+                    .is_none_or(|n| raw.as_encoded_bytes() < n.as_encoded_bytes())
+                {
                     not_unicode_name = Some(raw);
                 }
             }
@@ -234,7 +239,11 @@ fn walk_folder(
     }
 
     let mut warnings = Warnings::new();
-    let mut folder = Folder { name, path: path.to_owned(), ..Default::default() };
+    let mut folder = Folder {
+        name,
+        path: path.to_owned(),
+        ..Default::default()
+    };
     let mut sub = Vec::new();
     for (name, ft) in entries {
         let child = path.join(&name);

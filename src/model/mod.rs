@@ -91,9 +91,54 @@ pub struct Document {
     attrs: Vec<Attr>,
     text: String,
     names: Vec<Name>,
-    name_index: HashMap<Name, u16>,
-    short_values: HashMap<Box<str>, (u32, u32)>,
-    ranks: HashMap<(u16, u16), Option<u16>>,
+    name_index: HashMap<Name, u16, FastHash>,
+    short_values: HashMap<Box<str>, (u32, u32), FastHash>,
+    ranks: HashMap<(u16, u16), Option<u16>, FastHash>,
+}
+
+/// A small multiply-rotate hasher (after the one rustc uses) for the document's private tables,
+/// whose keys are short names and values that need no protection against chosen collisions.
+#[derive(Debug, Clone, Copy, Default)]
+struct FastHash;
+
+#[derive(Debug, Default)]
+struct FastHasher(u64);
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 impl Document {
@@ -105,9 +150,9 @@ impl Document {
             attrs: Vec::new(),
             text: String::new(),
             names: Vec::new(),
-            name_index: HashMap::new(),
-            short_values: HashMap::new(),
-            ranks: HashMap::new(),
+            name_index: HashMap::default(),
+            short_values: HashMap::default(),
+            ranks: HashMap::default(),
         };
         doc.create("Wix");
         doc

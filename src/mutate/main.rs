@@ -366,6 +366,11 @@ impl<'a> Pass<'a> {
                     let r = self.doc.create_child(module, "ComponentRef");
                     self.doc.set_attr(r, "Id", id.clone());
                 }
+                // With a component group, heat moves every component out of the fragment made
+                // here and drops the fragment (create_component_group): skip making it.
+                if self.m.component_group.is_some() {
+                    continue;
+                }
                 let parent_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
                 let fragment = self.doc.create("Fragment");
                 let reference = directory_reference(self.doc, fragment, &parent_id);
