@@ -5,7 +5,7 @@ use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Extension, HarvestType, OptionSpec, Options, Setup};
 use crate::harvest::{DirHarvester, FileHarvester};
 use crate::mutate::{FinalizeMutator, GuidMode, MainMutator, Template};
-use crate::walk::WalkOptions;
+use crate::walk::{Skip, WalkOptions};
 
 /// heat's own harvest types and options.
 #[derive(Debug, Default, Clone, Copy)]
@@ -72,6 +72,11 @@ const OPTIONS: &[OptionSpec] = &[
         "followlinks",
         "follow links to folders (loops are detected and left out)",
     ),
+    OptionSpec::value(
+        "skip",
+        "<kinds>",
+        "leave out, with a warning, entries that would fail the harvest: names, unicode, case, special, dangling or all",
+    ),
 ];
 
 fn single_word(option: &str, value: &str) -> Result<()> {
@@ -132,6 +137,10 @@ impl Extension for StandardExtension {
             }
         }
         let dr = options.value("dr").unwrap_or("TARGETDIR").to_owned();
+        let mut skip = Skip::default();
+        for list in options.values("skip") {
+            skip.add(list)?;
+        }
         let unique_ids = !options.flag("suid");
         match harvest_type {
             "dir" => setup.set_harvester(Box::new(DirHarvester {
@@ -141,6 +150,7 @@ impl Extension for StandardExtension {
                 unique_ids,
                 walk: WalkOptions {
                     follow_folder_links: options.flag("followlinks"),
+                    skip,
                 },
             })),
             "file" => setup.set_harvester(Box::new(FileHarvester {

@@ -39,6 +39,59 @@ pub struct WalkOptions {
     /// Follow links to folders (loops are detected and left out with a warning). Links to
     /// files are always harvested as the file they point to.
     pub follow_folder_links: bool,
+    /// Problems to report as warnings, leaving the entry out, instead of failing (`-skip`).
+    pub skip: Skip,
+}
+
+/// Entries the walk may leave out with a warning instead of failing (`-skip <kinds>`); each
+/// warning keeps the number of the error it replaces, so `-sw<N>` silences it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skip {
+    /// `names`: names Windows cannot hold (reserved characters, control characters, a
+    /// trailing dot or space, device names such as `CON`).
+    pub bad_names: bool,
+    /// `unicode`: names that are not valid Unicode.
+    pub not_unicode: bool,
+    /// `case`: names in one folder that differ only in case (all of them are left out).
+    pub case_collisions: bool,
+    /// `special`: FIFOs, sockets and devices.
+    pub special_files: bool,
+    /// `dangling`: links that point to nothing, and loops of links.
+    pub dangling_links: bool,
+}
+
+impl Skip {
+    /// Parses a comma-separated list of `names`, `unicode`, `case`, `special`, `dangling` or
+    /// `all`, adding to what is already set.
+    pub fn add(&mut self, list: &str) -> Result<()> {
+        for kind in list.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+            match kind {
+                "names" => self.bad_names = true,
+                "unicode" => self.not_unicode = true,
+                "case" => self.case_collisions = true,
+                "special" => self.special_files = true,
+                "dangling" => self.dangling_links = true,
+                "all" => {
+                    *self = Skip {
+                        bad_names: true,
+                        not_unicode: true,
+                        case_collisions: true,
+                        special_files: true,
+                        dangling_links: true,
+                    }
+                }
+                other => {
+                    return Err(Error::new(
+                        codes::COMMAND_LINE,
+                        format!(
+                            "-skip: unknown kind '{other}'; use names, unicode, case, special, dangling or all."
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Compares two names as NTFS orders a folder's entries: by the names upper-cased one UTF-16
@@ -200,7 +253,7 @@ fn walk_folder(
     // Read everything first and sort it, so that what is reported does not depend on the
     // order the filesystem lists entries in.
     let mut entries: Vec<(String, fs::FileType)> = Vec::new();
-    let mut not_unicode_name: Option<std::ffi::OsString> = None;
+    let mut not_unicode_names: Vec<std::ffi::OsString> = Vec::new();
     let listing = fs::read_dir(path).map_err(|e| Error::io(path, "read the folder", e))?;
     for entry in listing {
         let entry = entry.map_err(|e| Error::io(path, "read the folder", e))?;
@@ -209,24 +262,24 @@ fn walk_folder(
             .map_err(|e| Error::io(&entry.path(), "read", e))?;
         match entry.file_name().into_string() {
             Ok(name) => entries.push((name, ft)),
-            Err(raw) => {
-                if not_unicode_name
-                    .as_ref()
-                    .is_none_or(|n| raw.as_encoded_bytes() < n.as_encoded_bytes())
-                {
-                    not_unicode_name = Some(raw);
-                }
-            }
+            Err(raw) => not_unicode_names.push(raw),
         }
     }
-    if let Some(raw) = not_unicode_name {
-        return Err(not_unicode(&path.join(&raw), &raw));
+    let mut warnings = Warnings::new();
+    not_unicode_names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+    for raw in not_unicode_names {
+        let e = not_unicode(&path.join(&raw), &raw);
+        if !options.skip.not_unicode {
+            return Err(e);
+        }
+        warnings.push(skipped(e));
     }
     entries.sort_unstable_by(|a, b| ntfs_cmp(&a.0, &b.0));
-    for pair in entries.windows(2) {
-        if same_on_windows(&pair[0].0, &pair[1].0) {
-            let (a, b) = (path.join(&pair[0].0), path.join(&pair[1].0));
-            return Err(Error::at(
+    let mut collided = vec![false; entries.len()];
+    for i in 1..entries.len() {
+        if same_on_windows(&entries[i - 1].0, &entries[i].0) {
+            let (a, b) = (path.join(&entries[i - 1].0), path.join(&entries[i].0));
+            let e = Error::at(
                 codes::CASE_COLLISION,
                 &a,
                 format!(
@@ -234,25 +287,38 @@ fn walk_folder(
                     a.display(),
                     b.display()
                 ),
-            ));
+            );
+            if !options.skip.case_collisions {
+                return Err(e);
+            }
+            warnings.push(skipped(e));
+            collided[i - 1] = true;
+            collided[i] = true;
         }
     }
 
-    let mut warnings = Warnings::new();
     let mut folder = Folder {
         name,
         path: path.to_owned(),
         ..Default::default()
     };
     let mut sub = Vec::new();
-    for (name, ft) in entries {
+    for ((name, ft), collided) in entries.into_iter().zip(collided) {
+        if collided {
+            continue;
+        }
         let child = path.join(&name);
         if let Some(problem) = windows_name_problem(&name) {
-            return Err(Error::at(
+            let e = Error::at(
                 codes::NAME_ILLEGAL,
                 &child,
                 format!("The name of '{}' {problem}.", child.display()),
-            ));
+            );
+            if !options.skip.bad_names {
+                return Err(e);
+            }
+            warnings.push(skipped(e));
+            continue;
         }
         if ft.is_dir() {
             sub.push((child, name));
@@ -260,12 +326,21 @@ fn walk_folder(
             folder.files.push(name);
         } else if ft.is_symlink() {
             match fs::metadata(&child) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(Error::at(
+                Err(e) if is_dangling(&e) => {
+                    let what = if e.kind() == std::io::ErrorKind::NotFound {
+                        "points to nothing"
+                    } else {
+                        "is part of a loop of links"
+                    };
+                    let e = Error::at(
                         codes::DANGLING_LINK,
                         &child,
-                        format!("The link '{}' points to nothing.", child.display()),
-                    ))
+                        format!("The link '{}' {what}.", child.display()),
+                    );
+                    if !options.skip.dangling_links {
+                        return Err(e);
+                    }
+                    warnings.push(skipped(e));
                 }
                 Err(e) => return Err(Error::io(&child, "follow the link", e)),
                 Ok(m) if m.is_file() => folder.files.push(name),
@@ -290,10 +365,10 @@ fn walk_folder(
                         sub.push((child, name));
                     }
                 }
-                Ok(_) => return Err(special_file(&child)),
+                Ok(_) => special(&child, options, &mut warnings)?,
             }
         } else {
-            return Err(special_file(&child));
+            special(&child, options, &mut warnings)?;
         }
     }
 
@@ -310,15 +385,54 @@ fn walk_folder(
     Ok((folder, warnings))
 }
 
-fn special_file(path: &Path) -> Error {
-    Error::at(
+/// A FIFO, socket or device: an error, or a warning under `-skip special`.
+fn special(path: &Path, options: &WalkOptions, warnings: &mut Warnings) -> Result<()> {
+    let e = Error::at(
         codes::SPECIAL_FILE,
         path,
         format!(
             "'{}' is a FIFO, socket or device, not a file or folder; it cannot be installed.",
             path.display()
         ),
+    );
+    if !options.skip.special_files {
+        return Err(e);
+    }
+    warnings.push(skipped(e));
+    Ok(())
+}
+
+/// The warning for an entry left out under `-skip`: the error's number and message.
+fn skipped(e: Error) -> (u32, String) {
+    (
+        e.code(),
+        format!("{} It was left out (-skip).", e.message()),
     )
+}
+
+/// Whether following a link failed because it leads nowhere: to nothing, or round a loop.
+fn is_dangling(e: &std::io::Error) -> bool {
+    // ELOOP, "too many levels of symbolic links", from each system's errno.h.
+    #[cfg(target_os = "linux")]
+    const ELOOP: Option<i32> = Some(40);
+    #[cfg(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    const ELOOP: Option<i32> = Some(62);
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )))]
+    const ELOOP: Option<i32> = None;
+    e.kind() == std::io::ErrorKind::NotFound || (ELOOP.is_some() && e.raw_os_error() == ELOOP)
 }
 
 #[cfg(test)]

@@ -1,0 +1,261 @@
+//! Hostile trees: every case fails with a numbered message naming the path, a non-zero exit,
+//! and the earlier output untouched; `-skip` turns chosen cases into warnings.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use common::{heat, heat_ok};
+
+const OLD: &[u8] = b"earlier output";
+
+fn tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("App/sub")).unwrap();
+    std::fs::write(tmp.path().join("App/good.txt"), "good").unwrap();
+    std::fs::write(tmp.path().join("App/sub/also good.txt"), "good").unwrap();
+    std::fs::write(tmp.path().join("out.wxs"), OLD).unwrap();
+    tmp
+}
+
+/// Runs `heat dir App` and checks the failure: exit code, message number, the bad path named,
+/// and `out.wxs` as it was.
+fn fails(tmp: &Path, extra: &[&str], code: &str, names: &str) -> String {
+    let mut args = vec!["dir", "App", "-o", "out.wxs"];
+    args.extend(extra);
+    let out = heat(tmp, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(code), "expected {code}: {stderr}");
+    assert!(stderr.contains(names), "expected '{names}' named: {stderr}");
+    assert_eq!(
+        std::fs::read(tmp.join("out.wxs")).unwrap(),
+        OLD,
+        "the earlier output changed"
+    );
+    stderr
+}
+
+/// The same tree with `-skip <kind>` harvests, warns with the same number, and leaves the
+/// entry out.
+fn skipped(tmp: &Path, kind: &str, code: &str, left_out: &str) {
+    let out = heat_ok(tmp, &["dir", "App", "-skip", kind, "-o", "out.wxs"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("warning {code}")), "{stderr}");
+    let text = std::fs::read_to_string(tmp.join("out.wxs")).unwrap();
+    assert!(text.contains("good.txt"), "{text}");
+    assert!(
+        !text.contains(left_out),
+        "{left_out} should be left out: {text}"
+    );
+}
+
+#[test]
+fn name_not_unicode() {
+    let tmp = tree();
+    let raw = std::ffi::OsStr::from_bytes(b"bad\xff\xfename.txt");
+    std::fs::write(tmp.path().join("App/sub").join(raw), "x").unwrap();
+    fails(tmp.path(), &[], "HEAT8005", "bad\u{FFFD}\u{FFFD}name.txt");
+    skipped(tmp.path(), "unicode", "HEAT8005", "name.txt");
+}
+
+#[test]
+fn case_collision_names_both() {
+    let tmp = tree();
+    std::fs::write(tmp.path().join("App/Readme.TXT"), "1").unwrap();
+    std::fs::write(tmp.path().join("App/README.txt"), "2").unwrap();
+    let stderr = fails(tmp.path(), &[], "HEAT8007", "README.txt");
+    assert!(stderr.contains("Readme.TXT"), "{stderr}");
+    skipped(tmp.path(), "case", "HEAT8007", "eadme");
+}
+
+#[test]
+fn windows_illegal_names() {
+    for (name, what) in [
+        ("a<b.txt", "'<'"),
+        ("what?.txt", "'?'"),
+        ("pipe|.txt", "'|'"),
+        ("colon:.txt", "':'"),
+        ("star*.txt", "'*'"),
+        ("quote\".txt", "'\"'"),
+        ("back\\slash.txt", "'\\'"),
+        ("trailing.", "ends in a dot"),
+        ("trailing ", "ends in a dot or a space"),
+        ("tab\there.txt", "U+0009"),
+        ("bell\u{7}.txt", "U+0007"),
+        ("CON", "reserved"),
+        ("nul.txt", "reserved"),
+        ("Com1.log", "reserved"),
+        ("LPT9", "reserved"),
+    ] {
+        let tmp = tree();
+        std::fs::write(tmp.path().join("App/sub").join(name), "x").unwrap();
+        let stderr = fails(tmp.path(), &[], "HEAT8006", what);
+        assert!(stderr.contains("App/sub/"), "{name}: {stderr}");
+        skipped(tmp.path(), "names", "HEAT8006", &name[..name.len().min(4)]);
+    }
+}
+
+#[test]
+fn illegal_folder_name_is_reported_before_walking_into_it() {
+    let tmp = tree();
+    std::fs::create_dir_all(tmp.path().join("App/aux")).unwrap();
+    std::fs::write(tmp.path().join("App/aux/inner.txt"), "x").unwrap();
+    fails(tmp.path(), &[], "HEAT8006", "App/aux");
+}
+
+#[test]
+fn dangling_link() {
+    let tmp = tree();
+    std::os::unix::fs::symlink("nowhere.txt", tmp.path().join("App/sub/link.txt")).unwrap();
+    fails(tmp.path(), &[], "HEAT8008", "App/sub/link.txt");
+    skipped(tmp.path(), "dangling", "HEAT8008", "link.txt");
+}
+
+#[test]
+fn loop_of_links_is_an_error_not_a_hang() {
+    let tmp = tree();
+    std::os::unix::fs::symlink("b", tmp.path().join("App/a")).unwrap();
+    std::os::unix::fs::symlink("a", tmp.path().join("App/b")).unwrap();
+    let stderr = fails(tmp.path(), &[], "HEAT8008", "App/a");
+    assert!(stderr.contains("loop"), "{stderr}");
+}
+
+#[test]
+fn link_to_a_file_is_harvested_as_the_file() {
+    let tmp = tree();
+    std::os::unix::fs::symlink("good.txt", tmp.path().join("App/alias.txt")).unwrap();
+    heat_ok(tmp.path(), &["dir", "App", "-o", "out.wxs"]);
+    let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
+    assert!(text.contains("SourceDir\\alias.txt"), "{text}");
+}
+
+#[test]
+fn folder_link_loops_finish() {
+    let tmp = tree();
+    std::os::unix::fs::symlink("..", tmp.path().join("App/sub/up")).unwrap();
+    // Not followed by default: a warning, and the harvest finishes.
+    let out = heat_ok(tmp.path(), &["dir", "App", "-o", "out.wxs"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("HEAT8010") && stderr.contains("App/sub/up"),
+        "{stderr}"
+    );
+    // Followed, the loop is found and left out: the harvest still finishes.
+    let out = heat_ok(tmp.path(), &["dir", "App", "-followlinks", "-o", "out.wxs"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("HEAT8011") && stderr.contains("App/sub/up"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
+    assert_eq!(text.matches("good.txt").count(), 2, "{text}");
+}
+
+#[test]
+fn followed_folder_link_is_harvested() {
+    let tmp = tree();
+    std::fs::create_dir_all(tmp.path().join("elsewhere")).unwrap();
+    std::fs::write(tmp.path().join("elsewhere/linked.txt"), "x").unwrap();
+    std::os::unix::fs::symlink("../elsewhere", tmp.path().join("App/lib")).unwrap();
+    heat_ok(tmp.path(), &["dir", "App", "-followlinks", "-o", "out.wxs"]);
+    let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
+    assert!(text.contains("SourceDir\\lib\\linked.txt"), "{text}");
+}
+
+#[test]
+fn fifo_is_an_error() {
+    let tmp = tree();
+    let fifo = tmp.path().join("App/sub/pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    fails(tmp.path(), &[], "HEAT8009", "App/sub/pipe");
+    skipped(tmp.path(), "special", "HEAT8009", "pipe");
+}
+
+#[test]
+fn socket_is_an_error() {
+    let tmp = tree();
+    let path = tmp.path().join("App/sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    fails(tmp.path(), &[], "HEAT8009", "App/sock");
+}
+
+#[test]
+fn missing_source() {
+    let tmp = tree();
+    let out = heat(tmp.path(), &["dir", "Missing", "-o", "out.wxs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HEAT5052"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Missing"));
+    assert_eq!(std::fs::read(tmp.path().join("out.wxs")).unwrap(), OLD);
+}
+
+#[test]
+fn full_output_device() {
+    if !Path::new("/dev/full").exists() {
+        assert!(!common::in_ci(), "/dev/full is missing");
+        eprintln!("*** SKIPPED full_output_device: no /dev/full ***");
+        return;
+    }
+    let tmp = tree();
+    let out = heat(tmp.path(), &["dir", "App", "-o", "/dev/full"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("/dev/full") && stderr.contains("HEAT8004"),
+        "{stderr}"
+    );
+    // The device is still a device: it was written to, never replaced.
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/full")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
+
+#[test]
+fn unreadable_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tree();
+    let locked = tmp.path().join("App/locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("secret.txt"), "x").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads any folder, so as root heat runs as the unprivileged user `nobody` (setpriv,
+    // from util-linux) in a folder it may write to.
+    let as_root = std::fs::read_dir(&locked).is_ok();
+    let mut cmd = if as_root {
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_heat"),
+        ]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_heat"))
+    };
+    let out = cmd
+        .args(["dir", "App", "-o", "out.wxs"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("HEAT8004") && stderr.contains("App/locked"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ermission denied"), "{stderr}");
+    assert_eq!(std::fs::read(tmp.path().join("out.wxs")).unwrap(), OLD);
+}
