@@ -1,0 +1,128 @@
+//! Properties over random trees: the same tree gives the same bytes whatever order it was
+//! created in, and every file appears exactly once.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use proptest::prelude::*;
+
+/// A random tree: relative file paths (folders implied) and empty folders.
+#[derive(Debug, Clone)]
+struct Tree {
+    files: Vec<String>,
+    empty: Vec<String>,
+}
+
+fn name() -> impl Strategy<Value = String> {
+    // Letters of both cases, digits, spaces, dots, '$', '&', '\'', non-ASCII and an emoji.
+    proptest::string::string_regex("[a-zA-Z0-9_][a-zA-Z0-9 ._$&'éÉßø€😀-]{0,10}[a-zA-Z0-9_]")
+        .unwrap()
+        .prop_filter("a name Windows can hold", |n| {
+            heat::walk::windows_name_problem(n).is_none()
+        })
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let path = || prop::collection::vec(name(), 1..4).prop_map(|p| p.join("/"));
+    (
+        prop::collection::vec(path(), 1..30),
+        prop::collection::vec(path(), 0..4),
+    )
+        .prop_map(|(files, empty)| {
+            // Drop paths that would collide on Windows (same name up to case) or that use a
+            // name both as a file and as a folder.
+            let mut seen = BTreeSet::new();
+            let mut prefixes = BTreeSet::new();
+            let mut kept = Vec::new();
+            for f in files {
+                let lower = f.to_lowercase();
+                let parts: Vec<&str> = lower.split('/').collect();
+                let clash = (1..parts.len()).any(|i| seen.contains(&parts[..i].join("/")))
+                    || prefixes.contains(&lower)
+                    || !seen.insert(lower.clone());
+                if clash {
+                    seen.remove(&lower);
+                    continue;
+                }
+                for i in 1..parts.len() {
+                    prefixes.insert(parts[..i].join("/"));
+                }
+                kept.push(f);
+            }
+            let empty = empty
+                .into_iter()
+                .map(|e| format!("{e}/empty"))
+                .filter(|e| {
+                    let lower = e.to_lowercase();
+                    let parts: Vec<&str> = lower.split('/').collect();
+                    !(1..=parts.len()).any(|i| seen.contains(&parts[..i].join("/")))
+                })
+                .collect();
+            Tree { files: kept, empty }
+        })
+}
+
+fn create(root: &Path, tree: &Tree, order: &[usize]) {
+    std::fs::create_dir_all(root).unwrap();
+    for &i in order {
+        let p = root.join(&tree.files[i]);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, tree.files[i].as_bytes()).unwrap();
+    }
+    for e in tree.empty.iter().rev() {
+        std::fs::create_dir_all(root.join(e)).unwrap();
+    }
+}
+
+fn harvest(dir: &Path, extra: &[&str]) -> Vec<u8> {
+    let out = dir.join("out.wxs");
+    let mut args: Vec<String> = vec!["dir".into(), dir.join("App").to_string_lossy().into_owned()];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(["-o".into(), out.to_string_lossy().into_owned()]);
+    heat::Heat::new().run(&args).unwrap();
+    std::fs::read(out).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn creation_order_never_shows(tree in tree(), seed in any::<u64>()) {
+        prop_assume!(!tree.files.is_empty());
+        let forward: Vec<usize> = (0..tree.files.len()).collect();
+        let mut shuffled = forward.clone();
+        // A simple deterministic shuffle from the seed.
+        let mut s = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        create(&a.path().join("App"), &tree, &forward);
+        create(&b.path().join("App"), &tree, &shuffled);
+        for extra in [&["-wix3"][..], &["-ke", "-cg", "G", "-gg"], &["-suid", "-sfrag", "-srd"]] {
+            prop_assert_eq!(harvest(a.path(), extra), harvest(b.path(), extra), "{:?}", extra);
+        }
+    }
+
+    #[test]
+    fn every_file_appears_exactly_once(tree in tree()) {
+        prop_assume!(!tree.files.is_empty());
+        let tmp = tempfile::tempdir().unwrap();
+        let order: Vec<usize> = (0..tree.files.len()).collect();
+        create(&tmp.path().join("App"), &tree, &order);
+        for extra in [&["-wix3", "-cg", "G"][..], &["-sfrag", "-ke"], &["-srd", "-suid"]] {
+            let bytes = harvest(tmp.path(), extra);
+            let doc = heat::read::parse(&bytes).unwrap();
+            let mut sources: Vec<String> = doc
+                .elements_named("File")
+                .map(|f| doc.attr(f, "Source").unwrap().trim_start_matches("SourceDir\\").replace("$$", "$").replace('\\', "/"))
+                .collect();
+            sources.sort();
+            let mut want = tree.files.clone();
+            want.sort();
+            prop_assert_eq!(sources, want, "{:?}", extra);
+        }
+    }
+}
