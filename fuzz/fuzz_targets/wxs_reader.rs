@@ -1,0 +1,13 @@
+//! The `.wxs` reader must turn any bytes into a document or an error: no panic, no hang.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(doc) = heat::read::parse(data) {
+        // What was read can be written again, and read back to the same text.
+        let text = heat::write::to_text(&doc, heat::write::Format::default());
+        let again = heat::read::parse(text.as_bytes()).expect("written text reads back");
+        assert_eq!(heat::write::to_text(&again, heat::write::Format::default()), text);
+    }
+});
