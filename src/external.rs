@@ -19,11 +19,13 @@
 //!
 //! The command line is split into words as a shell would ([`split_command_line`]) and the
 //! program is started directly, with no shell in between, in heat's current folder and
-//! environment; a program without a folder in its name is looked up on the `PATH`. A program
-//! that has not finished after [`DEFAULT_TIMEOUT`] (`-exttimeout <seconds>` to change) is
-//! stopped. Several `-ext` run in the order given, each on the output of the one before, after
-//! every other mutator ([`sequence::EXTERNAL`]). When one fails the run stops before anything
-//! is written.
+//! environment; a program without a folder in its name is looked up on the `PATH`. A script
+//! that cannot be started itself (not executable, or on Windows) is started by the interpreter
+//! its `#!` line names, or by Python for a `.py` file. A program that has not finished after
+//! [`DEFAULT_TIMEOUT`] (`-exttimeout <seconds>` to change) is stopped; programs it started
+//! itself are not. Several `-ext` run in the order given, each on the output of the one before,
+//! after every other mutator ([`sequence::EXTERNAL`]). When one fails the run stops before
+//! anything is written.
 //!
 //! ```
 //! use heat::external::ExternalMutator;
@@ -34,6 +36,7 @@
 //! ```
 
 use std::io::{self, Read, Write as _};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
@@ -218,36 +221,67 @@ impl ExternalMutator {
         Error::new(code, message)
     }
 
+    /// Starts the program with its three pipes. A script that cannot be started itself (not
+    /// executable, or on Windows, where scripts never are) is started by the interpreter its
+    /// `#!` line names, or by Python for a `.py` file without one.
+    fn spawn(&self) -> io::Result<Child> {
+        let start = |program: &str, args: &[String]| {
+            Command::new(program)
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+        };
+        let err = match start(&self.program, &self.args) {
+            Ok(child) => return Ok(child),
+            Err(e) => e,
+        };
+        // ENOEXEC on Unix, ERROR_BAD_EXE_FORMAT on Windows.
+        let not_executable = err.kind() == io::ErrorKind::PermissionDenied
+            || (cfg!(unix) && err.raw_os_error() == Some(8))
+            || (cfg!(windows) && err.raw_os_error() == Some(193));
+        let Some(mut words) = not_executable
+            .then(|| interpreter(Path::new(&self.program)))
+            .flatten()
+        else {
+            return Err(err);
+        };
+        let interpreter = words.remove(0);
+        words.push(self.program.clone());
+        words.extend(self.args.iter().cloned());
+        start(&interpreter, &words).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("{err}; nor by its interpreter '{interpreter}': {e}"),
+            )
+        })
+    }
+
     /// Runs the program on `input`; returns what it wrote on standard output and error.
     fn run(&self, input: Vec<u8>) -> Result<(Captured, Captured)> {
-        let mut child = Command::new(&self.program)
-            .args(&self.args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| {
-                let hint = match e.kind() {
-                    // heat.exe's own -ext named an assembly: `-ext WixIIsExtension`.
-                    io::ErrorKind::NotFound
-                        if self.program.to_ascii_lowercase().contains("extension") =>
-                    {
-                        " (heat.exe's -ext loaded a .NET extension assembly; here it names a \
+        let mut child = self.spawn().map_err(|e| {
+            let hint = match e.kind() {
+                // heat.exe's own -ext named an assembly: `-ext WixIIsExtension`.
+                io::ErrorKind::NotFound
+                    if self.program.to_ascii_lowercase().contains("extension") =>
+                {
+                    " (heat.exe's -ext loaded a .NET extension assembly; here it names a \
                          program to run)"
-                    }
-                    io::ErrorKind::NotFound => " (is it installed, and on the PATH?)",
-                    io::ErrorKind::PermissionDenied => {
-                        " (a script that is not executable can be run by its interpreter, as in \
+                }
+                io::ErrorKind::NotFound => " (is it installed, and on the PATH?)",
+                io::ErrorKind::PermissionDenied => {
+                    " (a script that is not executable can be run by its interpreter, as in \
                          -ext \"python3 fix.py\")"
-                    }
-                    _ => "",
-                };
-                self.fail(
-                    codes::EXTENSION_FAILED,
-                    &format!("cannot be started: {e}{hint}."),
-                    None,
-                )
-            })?;
+                }
+                _ => "",
+            };
+            self.fail(
+                codes::EXTENSION_FAILED,
+                &format!("cannot be started: {e}{hint}."),
+                None,
+            )
+        })?;
         let deadline = Instant::now().checked_add(self.timeout);
 
         // Every pipe has a thread of its own, so a program that writes much before it has read
@@ -479,6 +513,42 @@ fn wait(child: &mut Child, deadline: Option<Instant>) -> io::Result<Option<ExitS
         thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(20));
     }
+}
+
+/// The interpreter, with its arguments, that runs the script at `path`: the one its `#!` line
+/// names (`#!/usr/bin/env python3` gives `python3`), or Python for a `.py` file.
+fn interpreter(path: &Path) -> Option<Vec<String>> {
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = &head[..n];
+    if let Some(line) = head.strip_prefix(b"#!") {
+        let line = line.split(|b| *b == b'\n').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(line);
+        let mut words: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        // `env` only looks the interpreter up on the PATH, which starting it here does anyway.
+        if words
+            .first()
+            .is_some_and(|w| w == "env" || w.ends_with("/env"))
+        {
+            words.remove(0);
+            if words.first().is_some_and(|w| w == "-S") {
+                words.remove(0);
+            }
+        }
+        // A Unix path such as /usr/bin/python3 means nothing on Windows; its name does.
+        if cfg!(windows) {
+            if let Some(first) = words.first_mut() {
+                if first.starts_with('/') {
+                    *first = first.rsplit('/').next().unwrap_or_default().to_owned();
+                }
+            }
+        }
+        return (!words.is_empty() && !words[0].is_empty()).then_some(words);
+    }
+    let python = if cfg!(windows) { "python" } else { "python3" };
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("py"))
+        .then(|| vec![python.to_owned()])
 }
 
 /// Stops `child` and reaps it. (Programs it started itself are not stopped.)

@@ -375,3 +375,45 @@ fn bad_ext_command_lines_are_usage_errors() {
         assert!(!tmp.path().join("out.wxs").exists());
     }
 }
+
+/// A script named on its own is run by the interpreter its `#!` line names, or by Python for
+/// a `.py` file, when it cannot be run itself (not executable here; never on Windows).
+#[cfg(unix)]
+#[test]
+fn scripts_run_by_their_interpreter() {
+    use std::os::unix::fs::PermissionsExt as _;
+    if !have_tool("python3", "scripts_run_by_their_interpreter") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = tmp.path().join("App");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(tree.join("a.txt"), "a").unwrap();
+    let tree = tree.to_str().unwrap();
+    let marker = std::fs::read_to_string(testdata("ext").join("tag.py")).unwrap();
+    let cases = [
+        // (file name, first line, mode)
+        ("with shebang.py", "#!/usr/bin/env python3\n", 0o644),
+        ("tag-script", "#!/usr/bin/env python3\n", 0o644),
+        ("plain.py", "", 0o644),
+        ("runnable", "#!/usr/bin/env python3\n", 0o755),
+    ];
+    for (name, first_line, mode) in cases {
+        let script = tmp.path().join(name);
+        std::fs::write(&script, format!("{first_line}{marker}")).unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(mode)).unwrap();
+        let ext = format!("'{}' X", script.display());
+        heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
+        let files = files_of(&tmp.path().join("out.wxs"));
+        assert_eq!(files.len(), 1);
+        assert_eq!(files.values().next().unwrap()["Order"], "X", "{name}");
+    }
+
+    // Neither executable nor a script: the error says why.
+    let data = tmp.path().join("data.txt");
+    std::fs::write(&data, "just text").unwrap();
+    let err = failing_run(data.to_str().unwrap(), &[]);
+    assert!(err.contains("error HEAT8012"), "{err}");
+    assert!(err.contains("cannot be started"), "{err}");
+    assert!(err.contains("run by its interpreter"), "{err}");
+}
