@@ -363,6 +363,10 @@ impl Mutator for ExternalMutator {
         self.sequence
     }
 
+    fn edits_text(&self) -> bool {
+        true
+    }
+
     fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
         let line_ending = cx.format.line_ending;
         let file = file_bytes(cx.schema, &wxs, line_ending);

@@ -1,12 +1,13 @@
 //! An example heat extension, after the custom harvester of heat's documentation: a harvest
-//! type of its own, `mydir`, with an option of its own, `-skip`.
+//! type of its own, `mydir`, with an option of its own, `-omit`.
 //!
-//! `heat-mydir mydir <folder> -skip <pattern>` harvests a folder as `heat dir` does, leaving out
-//! every file and folder whose name matches one of the `-skip` patterns (`*.pdb`, `obj`,
+//! `heat-mydir mydir <folder> -omit <pattern>` harvests a folder as `heat dir` does, leaving out
+//! every file and folder whose name matches one of the `-omit` patterns (`*.pdb`, `obj`,
 //! `~*`). What it keeps gets exactly the ids `heat dir` would give it, so switching a build
 //! from `dir` to `mydir` changes nothing but the files left out. heat's other options (`-cg`,
 //! `-gg`, `-var`, `-template`, …) work as they do for `dir`, because heat's standard mutators
-//! run after every harvester; `-dr`, `-srd`, `-ke` and `-suid` are read here too.
+//! run after every harvester; `-dr`, `-srd`, `-ke`, `-suid`, `-followlinks` and `-skip` are read
+//! here too.
 //!
 //! It uses only heat's public API: the [`Extension`] declares the type and the option and sets
 //! up the [`MyDirHarvester`], which walks the folder with [`heat::walk`], makes heat's ids with
@@ -22,7 +23,7 @@
 //! # std::fs::write(src.join("app.pdb"), "a").unwrap();
 //! # let out = tmp.path().join("app.wxs");
 //! # let (src, out) = (src.to_str().unwrap(), out.to_str().unwrap());
-//! let args = ["mydir", src, "-skip", "*.pdb", "-o", out].map(String::from);
+//! let args = ["mydir", src, "-omit", "*.pdb", "-o", out].map(String::from);
 //! let report = Heat::new().with_extension(MyDirExtension).run(&args).unwrap();
 //! assert_eq!(report.files, 1);
 //! ```
@@ -35,10 +36,10 @@ use heat::error::{codes, Error};
 use heat::extension::{Context, Extension, HarvestType, Harvester, OptionSpec, Options, Setup};
 use heat::harvest::directory_reference;
 use heat::model::{Document, NodeId};
-use heat::walk::{walk, Folder, WalkOptions};
+use heat::walk::{walk, Folder, Skip, WalkOptions};
 use heat::Result;
 
-/// The extension: the `mydir` harvest type and the `-skip` option.
+/// The extension: the `mydir` harvest type and the `-omit` option.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MyDirExtension;
 
@@ -50,13 +51,13 @@ impl Extension for MyDirExtension {
     fn harvest_types(&self) -> Vec<HarvestType> {
         vec![HarvestType::new(
             "mydir",
-            "harvest a directory, leaving out what -skip names",
+            "harvest a directory, leaving out what -omit names",
         )]
     }
 
     fn options(&self) -> Vec<OptionSpec> {
         vec![OptionSpec::value(
-            "skip",
+            "omit",
             "<pattern>",
             "mydir: leave out files and folders whose name matches (* and ?, any case; repeatable)",
         )]
@@ -69,17 +70,17 @@ impl Extension for MyDirExtension {
         options: &Options,
         setup: &mut Setup,
     ) -> Result<()> {
-        let skip = options
-            .values("skip")
+        let omit = options
+            .values("omit")
             .map(Pattern::new)
             .collect::<Result<Vec<_>>>()?;
         if harvest_type != "mydir" {
-            if skip.is_empty() {
+            if omit.is_empty() {
                 return Ok(());
             }
             return Err(Error::new(
                 codes::COMMAND_LINE,
-                format!("-skip is an option of the harvest type 'mydir', not of '{harvest_type}'."),
+                format!("-omit is an option of the harvest type 'mydir', not of '{harvest_type}'."),
             ));
         }
         // heat's own options that shape a folder harvest; the standard extension reads them
@@ -89,13 +90,27 @@ impl Extension for MyDirExtension {
             suppress_root: options.flag("srd"),
             keep_empty: options.flag("ke"),
             unique_ids: !options.flag("suid"),
-            skip,
+            walk: walk_options(options)?,
+            omit,
         }));
         Ok(())
     }
 }
 
-/// A `-skip` pattern: `*` matches any run of characters, `?` any one character, and case does
+/// heat's options for the walk, read as the standard extension reads them for `dir`:
+/// `-followlinks` and `-skip <kinds>` (problem entries left out with a warning).
+fn walk_options(options: &Options) -> Result<WalkOptions> {
+    let mut skip = Skip::default();
+    for list in options.values("skip") {
+        skip.add(list)?;
+    }
+    Ok(WalkOptions {
+        follow_folder_links: options.flag("followlinks"),
+        skip,
+    })
+}
+
+/// An `-omit` pattern: `*` matches any run of characters, `?` any one character, and case does
 /// not matter (as on Windows, where the package installs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -110,7 +125,7 @@ impl Pattern {
             return Err(Error::new(
                 codes::COMMAND_LINE,
                 format!(
-                    "-skip '{text}': give a file or folder name, with * and ? as wildcards \
+                    "-omit '{text}': give a file or folder name, with * and ? as wildcards \
                      (no path)."
                 ),
             ));
@@ -158,7 +173,7 @@ fn fold(s: &str) -> Vec<char> {
 }
 
 /// Harvests a folder as heat's `dir` does (same elements, same ids), leaving out the files and
-/// folders whose names match [`skip`](Self::skip).
+/// folders whose names match [`omit`](Self::omit).
 #[derive(Debug, Clone)]
 pub struct MyDirHarvester {
     /// `-dr`: the directory the harvest is rooted under.
@@ -169,8 +184,10 @@ pub struct MyDirHarvester {
     pub keep_empty: bool,
     /// Write ids (`-suid` turns this off; heat's main mutator then makes readable ones).
     pub unique_ids: bool,
-    /// `-skip`: names to leave out.
-    pub skip: Vec<Pattern>,
+    /// `-omit`: names to leave out.
+    pub omit: Vec<Pattern>,
+    /// How the folder is walked: heat's `-followlinks` and `-skip`.
+    pub walk: WalkOptions,
 }
 
 impl Default for MyDirHarvester {
@@ -180,7 +197,8 @@ impl Default for MyDirHarvester {
             suppress_root: false,
             keep_empty: false,
             unique_ids: true,
-            skip: Vec::new(),
+            omit: Vec::new(),
+            walk: WalkOptions::default(),
         }
     }
 }
@@ -192,7 +210,7 @@ impl Harvester for MyDirHarvester {
 
     fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
         let root = Path::new(source);
-        let tree = walk(root, &WalkOptions::default(), &mut cx.messages)?;
+        let tree = walk(root, &self.walk, &mut cx.messages)?;
         let dr = self.directory_ref.as_str();
         // heat's DirectoryHarvester seeds every id with the -dr value and the root's name
         // (only the -dr value with -srd, though the root's id then still seeds its children's).
@@ -216,10 +234,10 @@ impl Harvester for MyDirHarvester {
                 format!(
                     "Nothing to harvest in '{}': it holds no files{}.",
                     root.display(),
-                    if self.skip.is_empty() {
+                    if self.omit.is_empty() {
                         ""
                     } else {
-                        " that -skip leaves in"
+                        " that -omit leaves in"
                     }
                 ),
             ));
@@ -236,8 +254,8 @@ impl Harvester for MyDirHarvester {
 }
 
 impl MyDirHarvester {
-    fn skipped(&self, name: &str) -> bool {
-        self.skip.iter().any(|p| p.matches(name))
+    fn omitted(&self, name: &str) -> bool {
+        self.omit.iter().any(|p| p.matches(name))
     }
 
     /// Sets a `Directory` element's attributes as heat's harvester does. `FileSource` marks
@@ -245,11 +263,11 @@ impl MyDirHarvester {
     /// the components beside it.
     fn directory(&self, doc: &mut Document, el: NodeId, id: &str, folder: &Folder) {
         if self.unique_ids {
-            doc.set_attr(el, "Id", id.to_owned());
+            doc.set_attr(el, "Id", id);
         }
-        doc.set_attr(el, "Name", folder.name.clone());
+        doc.set_attr(el, "Name", &folder.name);
         let path = std::path::absolute(&folder.path).unwrap_or_else(|_| folder.path.clone());
-        doc.set_attr(el, "FileSource", path.to_string_lossy().into_owned());
+        doc.set_attr(el, "FileSource", path.to_string_lossy());
     }
 
     /// Fills `el` with what `folder` holds; returns the number of files harvested below it.
@@ -263,7 +281,7 @@ impl MyDirHarvester {
         source_path: &mut String,
     ) -> usize {
         let mut files = 0;
-        for sub in folder.folders.iter().filter(|f| !self.skipped(&f.name)) {
+        for sub in folder.folders.iter().filter(|f| !self.omitted(&f.name)) {
             let sub_id = cx.ids.generate("dir", &[id, &sub.name]);
             let sub_el = doc.create("Directory");
             self.directory(doc, sub_el, &sub_id, sub);
@@ -277,7 +295,7 @@ impl MyDirHarvester {
             }
             files += below;
         }
-        for name in folder.files.iter().filter(|n| !self.skipped(n)) {
+        for name in folder.files.iter().filter(|n| !self.omitted(n)) {
             let component = doc.create_child(el, "Component");
             let file = doc.create_child(component, "File");
             if self.unique_ids {

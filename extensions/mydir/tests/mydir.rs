@@ -7,7 +7,7 @@ use std::process::Command;
 use heat::Heat;
 use heat_mydir::MyDirExtension;
 
-/// A tree with sub-folders, build leftovers to skip, an empty folder, and names whose NTFS
+/// A tree with sub-folders, build leftovers to omit, an empty folder, and names whose NTFS
 /// order differs from byte order.
 fn make_tree(root: &Path) {
     for (path, text) in [
@@ -42,9 +42,9 @@ fn run(args: &[&str], out: &Path) -> Vec<u8> {
     std::fs::read(out).unwrap()
 }
 
-/// Without `-skip`, `mydir` writes exactly what `dir` writes, whatever heat's options.
+/// Without `-omit`, `mydir` writes exactly what `dir` writes, whatever heat's options.
 #[test]
-fn without_skip_the_same_bytes_as_dir() {
+fn without_omit_the_same_bytes_as_dir() {
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Product");
     make_tree(&tree);
@@ -68,6 +68,43 @@ fn without_skip_the_same_bytes_as_dir() {
     }
 }
 
+/// heat's walk options reach `mydir` too: `-skip` leaves out, with the same warnings, what
+/// would fail the harvest, and `-followlinks` follows links to folders.
+#[cfg(unix)]
+#[test]
+fn heats_walk_options_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = tmp.path().join("Product");
+    make_tree(&tree);
+    std::fs::write(tree.join("bad:name.txt"), "x").unwrap();
+    std::fs::create_dir(tmp.path().join("shared")).unwrap();
+    std::fs::write(tmp.path().join("shared/common.dll"), "c").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("shared"), tree.join("shared")).unwrap();
+    let tree = tree.to_str().unwrap();
+    let run_report = |args: &[&str], out: &str| {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        all.extend([
+            "-o".to_owned(),
+            tmp.path().join(out).to_str().unwrap().to_owned(),
+        ]);
+        let report = Heat::new()
+            .with_extension(MyDirExtension)
+            .run(&all)
+            .unwrap();
+        (report, std::fs::read(tmp.path().join(out)).unwrap())
+    };
+    let (mydir, a) = run_report(&["mydir", tree, "-skip", "names", "-followlinks"], "m.wxs");
+    let (dir, b) = run_report(&["dir", tree, "-skip", "names", "-followlinks"], "d.wxs");
+    assert!(a == b, "{}", String::from_utf8_lossy(&a));
+    assert_eq!(mydir.warnings, dir.warnings);
+    assert!(!mydir.warnings.is_empty());
+    let text = String::from_utf8(a).unwrap();
+    assert!(
+        text.contains("common.dll") && !text.contains("bad:name"),
+        "{text}"
+    );
+}
+
 /// Every `File` of a `.wxs`: `Source` → (File id, Component id).
 fn files(wxs: &Path) -> BTreeMap<String, (String, String)> {
     let doc = heat::read::read_file(wxs).unwrap();
@@ -85,17 +122,17 @@ fn files(wxs: &Path) -> BTreeMap<String, (String, String)> {
         .collect()
 }
 
-/// `-skip` leaves out matching files and folders, in any case; what is kept has the ids
+/// `-omit` leaves out matching files and folders, in any case; what is kept has the ids
 /// `dir` gives it.
 #[test]
-fn skip_leaves_out_and_keeps_ids() {
+fn omit_leaves_out_and_keeps_ids() {
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Product");
     make_tree(&tree);
     let tree = tree.to_str().unwrap();
     for schema in ["-wix3", "-wix4"] {
         run(
-            &["mydir", tree, schema, "-skip", "*.pdb", "-skip", "OBJ"],
+            &["mydir", tree, schema, "-omit", "*.pdb", "-omit", "OBJ"],
             &tmp.path().join("mydir.wxs"),
         );
         run(&["dir", tree, schema], &tmp.path().join("dir.wxs"));
@@ -122,7 +159,7 @@ fn skip_leaves_out_and_keeps_ids() {
         );
         assert_eq!(kept, expected, "{schema}");
 
-        // The skipped folder is gone with everything below it; `plugins` lost its only file
+        // The omitted folder is gone with everything below it; `plugins` lost its only file
         // but stays for the one in `Über`.
         let wxs = std::fs::read_to_string(tmp.path().join("mydir.wxs")).unwrap();
         assert!(!wxs.contains("Name=\"obj\""), "{wxs}");
@@ -132,13 +169,13 @@ fn skip_leaves_out_and_keeps_ids() {
 }
 
 #[test]
-fn skip_is_an_option_of_mydir_only() {
+fn omit_is_an_option_of_mydir_only() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("a.txt"), "a").unwrap();
     let args: Vec<String> = [
         "dir",
         tmp.path().to_str().unwrap(),
-        "-skip",
+        "-omit",
         "*.pdb",
         "-o",
         "x.wxs",
@@ -154,7 +191,7 @@ fn skip_is_an_option_of_mydir_only() {
 }
 
 #[test]
-fn skipping_everything_is_an_error() {
+fn omitting_everything_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Only");
     std::fs::create_dir_all(tree.join("sub")).unwrap();
@@ -164,7 +201,7 @@ fn skipping_everything_is_an_error() {
     let args: Vec<String> = [
         "mydir",
         tree.to_str().unwrap(),
-        "-skip",
+        "-omit",
         "*.pdb",
         "-o",
         out.to_str().unwrap(),
@@ -181,11 +218,11 @@ fn skipping_everything_is_an_error() {
         "{}",
         err.message()
     );
-    assert!(err.message().contains("-skip"), "{}", err.message());
+    assert!(err.message().contains("-omit"), "{}", err.message());
     assert!(!out.exists());
 }
 
-/// The `heat-mydir` binary: heat's command line with `mydir` and `-skip` added.
+/// The `heat-mydir` binary: heat's command line with `mydir` and `-omit` added.
 #[test]
 fn the_binary() {
     let bin = env!("CARGO_BIN_EXE_heat-mydir");
@@ -193,14 +230,14 @@ fn the_binary() {
     let help = String::from_utf8(help.stdout).unwrap();
     assert!(help.contains("   dir "), "{help}");
     assert!(help.contains("   mydir "), "{help}");
-    assert!(help.contains("   -skip <pattern> "), "{help}");
+    assert!(help.contains("   -omit <pattern> "), "{help}");
 
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Product");
     make_tree(&tree);
     let out = Command::new(bin)
         .args([
-            "mydir", "Product", "-skip", "*.pdb", "-wix3", "-o", "out.wxs",
+            "mydir", "Product", "-omit", "*.pdb", "-wix3", "-o", "out.wxs",
         ])
         .current_dir(tmp.path())
         .output()
@@ -213,7 +250,7 @@ fn the_binary() {
     assert_eq!(files(&tmp.path().join("out.wxs")).len(), 8);
 
     let out = Command::new(bin)
-        .args(["dir", "Product", "-skip", "*.pdb", "-o", "bad.wxs"])
+        .args(["dir", "Product", "-omit", "*.pdb", "-o", "bad.wxs"])
         .current_dir(tmp.path())
         .output()
         .unwrap();
