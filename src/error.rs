@@ -211,4 +211,10 @@ pub mod codes {
     pub const EXTENSION_FAILED: u32 = 8012;
     /// A WiX document that cannot be read.
     pub const BAD_DOCUMENT: u32 = 8013;
+    /// An `-ext` program that did not finish within its time (`-exttimeout`).
+    pub const EXTERNAL_TIMEOUT: u32 = 8300;
+    /// An `-ext` program whose standard output is not a WiX document.
+    pub const EXTERNAL_BAD_OUTPUT: u32 = 8301;
+    /// An `-ext` program that succeeded but wrote on its standard error (warning).
+    pub const EXTERNAL_STDERR: u32 = 8302;
 }

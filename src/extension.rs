@@ -10,13 +10,94 @@
 //!
 //! heat's own sequence numbers are kept: harvester-side mutators run at
 //! [`sequence::HARVESTER`] (100), the main mutator at [`sequence::MAIN`] (1000) and the
-//! finalizing one at [`sequence::FINALIZE`] (2000).
+//! finalizing one at [`sequence::FINALIZE`] (2000). External programs given with `-ext` run
+//! last, from [`sequence::EXTERNAL`] (4000) on.
+//!
+//! Every built-in part goes through these same traits: the `dir` and `file` harvest types and
+//! heat's options are the [`StandardExtension`](crate::StandardExtension), `-ext` is the
+//! [`ExternalExtension`](crate::external::ExternalExtension), and [`Heat::new`](crate::Heat::new)
+//! is nothing more than the tool with those two added.
+//!
+//! # An extension in full
+//!
+//! A new harvest type with an option of its own, and a mutator that runs after heat's main
+//! mutator, added to the standard tool and run on a command line:
+//!
+//! ```
+//! use heat::extension::sequence;
+//! use heat::{Context, Document, Extension, HarvestType, Harvester, Heat, Mutator, OptionSpec,
+//!            Options, Setup};
+//!
+//! /// `heat greeting <name>`: one `Property` element named after the source.
+//! struct Greeting;
+//!
+//! impl Harvester for Greeting {
+//!     fn name(&self) -> &str { "greeting" }
+//!     fn harvest(&self, cx: &mut Context, source: &str) -> heat::Result<Document> {
+//!         let mut doc = Document::new(cx.schema);
+//!         let fragment = doc.create_child(doc.root(), "Fragment");
+//!         let property = doc.create_child(fragment, "Property");
+//!         doc.set_attr(property, "Id", "GREETING");
+//!         doc.set_attr(property, "Value", format!("Hello, {source}"));
+//!         Ok(doc)
+//!     }
+//! }
+//!
+//! /// `-shout`: upper-cases every `Value`.
+//! struct Shout;
+//!
+//! impl Mutator for Shout {
+//!     fn name(&self) -> &str { "shout" }
+//!     fn sequence(&self) -> i32 { sequence::MAIN + 1 }
+//!     fn mutate(&self, _: &mut Context, doc: &mut Document) -> heat::Result<()> {
+//!         for node in doc.descendants(doc.root()).collect::<Vec<_>>() {
+//!             if let Some(v) = doc.attr(node, "Value").map(str::to_uppercase) {
+//!                 doc.set_attr(node, "Value", v);
+//!             }
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! struct GreetingExtension;
+//!
+//! impl Extension for GreetingExtension {
+//!     fn name(&self) -> &str { "greeting" }
+//!     fn harvest_types(&self) -> Vec<HarvestType> {
+//!         vec![HarvestType::new("greeting", "greet someone")]
+//!     }
+//!     fn options(&self) -> Vec<OptionSpec> {
+//!         vec![OptionSpec::flag("shout", "greet loudly")]
+//!     }
+//!     fn configure(&self, _: &mut Context, harvest_type: &str, options: &Options,
+//!                  setup: &mut Setup) -> heat::Result<()> {
+//!         if harvest_type == "greeting" {
+//!             setup.set_harvester(Box::new(Greeting));
+//!         }
+//!         if options.flag("shout") {
+//!             setup.add_mutator(Box::new(Shout));
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # let tmp = tempfile::tempdir().unwrap();
+//! # let out = tmp.path().join("greeting.wxs");
+//! # let out = out.to_str().unwrap();
+//! let args = ["greeting", "World", "-shout", "-lf", "-o", out].map(String::from);
+//! Heat::new().with_extension(GreetingExtension).run(&args).unwrap();
+//! let written = std::fs::read_to_string(out).unwrap();
+//! assert!(written.ends_with(
+//!     "<Fragment>\n        <Property Id=\"GREETING\" Value=\"HELLO, WORLD\" />\n    </Fragment>\n</Wix>"
+//! ));
+//! ```
 
 use std::fmt;
 
 use crate::error::{Messages, Result};
 use crate::ids::IdScheme;
 use crate::model::{Document, Schema};
+use crate::write::Format;
 
 /// heat's mutator sequence numbers.
 pub mod sequence {
@@ -27,6 +108,10 @@ pub mod sequence {
     /// The finalizing mutator: `Source` paths and variables (heat's
     /// `UtilFinalizeHarvesterMutator`).
     pub const FINALIZE: i32 = 2000;
+    /// The first `-ext` program; the n-th (from 0) runs at `EXTERNAL + n`. heat's own XSLT
+    /// transforms (`-t`) run at 3000 + n (heat's `UtilTransformMutator`), so external programs
+    /// see the transformed document.
+    pub const EXTERNAL: i32 = 4000;
 }
 
 /// What every harvester and mutator of a run can see and report to.
@@ -43,6 +128,9 @@ pub struct Context {
     pub verbose: bool,
     /// The version of this tool.
     pub tool_version: &'static str,
+    /// How the output is laid out (`-indent`, `-lf`); text mutators see the document in this
+    /// format and should keep it.
+    pub format: Format,
 }
 
 impl Context {
@@ -59,26 +147,46 @@ impl Context {
             messages,
             verbose: false,
             tool_version: env!("CARGO_PKG_VERSION"),
+            format: Format::default(),
         }
     }
 }
 
-/// Turns a source (a folder, a file, …) into a WiX document.
+/// Turns a source (a folder, a file, …) into a WiX document (heat's `HarvesterExtension`).
+///
+/// heat's standard mutators then work on what the harvester wrote, whatever its type: a
+/// `Fragment` under the `Wix` root with a `DirectoryRef` (see
+/// [`harvest::directory_reference`](crate::harvest::directory_reference)) holding `Directory`
+/// elements (with `FileSource` on those the harvest found, as heat's harvesters write), and
+/// `Component` elements each holding a `File` with `KeyPath="yes"` and
+/// `Source="SourceDir\…"`. Ids come from [`Context::ids`], as heat's harvesters make them.
 pub trait Harvester {
     /// A short name for messages.
     fn name(&self) -> &str;
 
-    /// Harvests `source` into a new document in `cx.schema`.
+    /// Harvests `source` into a new document in `cx.schema`. An error names the source.
     fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document>;
 }
 
-/// Changes a harvested document. Mutators run in order of [`sequence`](Self::sequence), ties
-/// broken by [`name`](Self::name).
+impl<H: Harvester + ?Sized> Harvester for Box<H> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
+        (**self).harvest(cx, source)
+    }
+}
+
+/// Changes a harvested document (heat's `MutatorExtension`). Mutators run in order of
+/// [`sequence`](Self::sequence), ties broken by [`name`](Self::name).
+///
+/// An error a mutator returns stops the run; the tool puts the mutator's name in front of its
+/// message unless the message already holds it.
 pub trait Mutator {
     /// A name, unique in a run, for ordering and messages.
     fn name(&self) -> &str;
 
-    /// When this mutator runs; see [`sequence`](crate::extension::sequence).
+    /// When this mutator runs; see [`sequence`](mod@sequence).
     fn sequence(&self) -> i32;
 
     /// Changes the document. The default does nothing.
@@ -88,8 +196,11 @@ pub trait Mutator {
     }
 
     /// Changes the serialized document, after every mutator's [`mutate`](Self::mutate) has
-    /// run. It is called only when [`edits_text`](Self::edits_text) says so. The default
-    /// returns it unchanged.
+    /// run (heat's `Mutate(string)`). The text is the document as [`crate::write::to_text`]
+    /// writes it in [`Context::format`]: no byte-order mark, no XML declaration (the writer
+    /// adds both afterwards), no line end after the root. It is called only when
+    /// [`edits_text`](Self::edits_text) returns `true`, so a mutator that overrides this
+    /// overrides that too. The default returns the text unchanged.
     fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
         let _ = cx;
         Ok(wxs)
@@ -128,6 +239,13 @@ pub struct HarvestType {
     pub name: &'static str,
     /// One line of help.
     pub help: &'static str,
+}
+
+impl HarvestType {
+    /// A harvest type and its line of help.
+    pub const fn new(name: &'static str, help: &'static str) -> HarvestType {
+        HarvestType { name, help }
+    }
 }
 
 /// An option an extension understands, for parsing and help.
@@ -287,22 +405,32 @@ impl fmt::Debug for Pipeline {
 
 /// A set of harvest types and options, like heat's `HeatExtension`: it declares what it
 /// understands and, for a run, sets up a harvester and mutators.
+///
+/// The tool parses the command line with the options every extension declares (an option
+/// unknown to all of them is an error), then calls [`configure`](Self::configure) on each
+/// extension in the order they were added, the standard one first. The extension offering the
+/// harvest type sets the [`Harvester`]; if two offer it, the one added last wins, so an
+/// extension can replace `dir` itself. Any extension may add [`Mutator`]s, whatever the type.
 pub trait Extension {
     /// A short name for messages.
     fn name(&self) -> &str;
 
-    /// The harvest types this extension offers. The default offers none (a mutator-only
-    /// extension).
+    /// The harvest types this extension offers (heat's `CommandLineTypes`). The default offers
+    /// none (a mutator-only extension).
     fn harvest_types(&self) -> Vec<HarvestType> {
         Vec::new()
     }
 
-    /// The options this extension understands (heat's `CommandLineTypes`).
+    /// The options this extension understands, for parsing and help. Choose names no other
+    /// extension uses: heat's own are listed by `heat -?`.
     fn options(&self) -> Vec<OptionSpec>;
 
     /// Sets up the run for `harvest_type` with the parsed `options` (heat's `ParseOptions`).
     /// Every extension is called, whether or not it offers the type; options belonging to
-    /// other extensions are present too and must be ignored.
+    /// other extensions are present too and must be ignored. A bad value is an [`Error`]
+    /// (`codes::COMMAND_LINE` makes the tool exit with 2) that names the option.
+    ///
+    /// [`Error`]: crate::Error
     fn configure(
         &self,
         cx: &mut Context,
@@ -310,4 +438,25 @@ pub trait Extension {
         options: &Options,
         setup: &mut Setup,
     ) -> Result<()>;
+}
+
+impl<E: Extension + ?Sized> Extension for Box<E> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn harvest_types(&self) -> Vec<HarvestType> {
+        (**self).harvest_types()
+    }
+    fn options(&self) -> Vec<OptionSpec> {
+        (**self).options()
+    }
+    fn configure(
+        &self,
+        cx: &mut Context,
+        harvest_type: &str,
+        options: &Options,
+        setup: &mut Setup,
+    ) -> Result<()> {
+        (**self).configure(cx, harvest_type, options, setup)
+    }
 }

@@ -3,9 +3,9 @@
 //! The library owns the pieces of a harvest, each in its own module:
 //! [`walk`] (the folder tree, in NTFS order), [`ids`] (heat's identifiers), [`guid`]
 //! (deterministic GUIDs), [`model`] (the WiX document), [`read`] (reading `.wxs` back), [`harvest`] (the `dir` and `file`
-//! harvesters), [`mutate`] (heat's standard mutators), [`write`] (heat's bytes), and
+//! harvesters), [`mutate`] (heat's standard mutators), [`write`](mod@write) (heat's bytes), and
 //! [`tool`] (heat's command line). [`extension`] holds the traits every harvester and mutator
-//! goes through, the built-in ones included.
+//! goes through, the built-in ones included; [`external`] runs programs as mutators (`-ext`).
 //!
 //! ```
 //! # let tmp = tempfile::tempdir().unwrap();
@@ -23,6 +23,7 @@
 
 pub mod error;
 pub mod extension;
+pub mod external;
 pub mod guid;
 pub mod harvest;
 pub mod ids;
@@ -38,8 +39,14 @@ pub use error::{Error, Messages, Result, Warning, WarningPolicy};
 pub use extension::{
     Context, Extension, HarvestType, Harvester, Mutator, OptionSpec, Options, Setup,
 };
+pub use external::ExternalExtension;
 pub use harvest::{DirHarvester, FileHarvester};
 pub use ids::IdScheme;
 pub use model::{Document, NodeId, Schema};
 pub use standard::StandardExtension;
 pub use tool::Heat;
+
+/// The Rust examples of the README, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use crate::error::{codes, Error, Messages, Result, WarningPolicy};
 use crate::extension::{Context, Extension, OptionSpec, Options, Setup};
+use crate::external::ExternalExtension;
 use crate::model::Schema;
 use crate::standard::StandardExtension;
 use crate::write::{preamble, to_text, write_text, write_with, Format, LineEnding};
@@ -122,10 +123,11 @@ enum Parsed {
 }
 
 impl Heat {
-    /// The tool with heat's standard harvest types and options.
+    /// The tool with heat's standard harvest types and options ([`StandardExtension`]) and
+    /// `-ext` ([`ExternalExtension`]).
     pub fn new() -> Heat {
         Heat {
-            extensions: vec![Box::new(StandardExtension)],
+            extensions: vec![Box::new(StandardExtension), Box::new(ExternalExtension)],
         }
     }
 
@@ -219,6 +221,7 @@ impl Heat {
         };
         let mut cx = Context::new(inv.schema, inv.fips, Messages::new(inv.warnings.clone()));
         cx.verbose = inv.verbose;
+        cx.format = inv.format;
         let mut setup = Setup::default();
         for e in &self.extensions {
             e.configure(&mut cx, &inv.harvest_type, &inv.options, &mut setup)?;
