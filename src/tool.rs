@@ -152,6 +152,31 @@ impl Heat {
         all
     }
 
+    /// Fails when two extensions (or an extension and the tool) declare the same option: which
+    /// one a user meant could not be told.
+    fn check_option_names(&self) -> Result<()> {
+        let mut owners: Vec<(&'static str, String)> = CORE_OPTIONS
+            .iter()
+            .map(|o| (o.name, "heat".to_owned()))
+            .collect();
+        for e in &self.extensions {
+            for o in e.options() {
+                if let Some((_, first)) = owners.iter().find(|(n, _)| *n == o.name) {
+                    return Err(Error::new(
+                        codes::COMMAND_LINE,
+                        format!(
+                            "The option -{} is declared both by {first} and by the extension '{}'; an extension must choose another name.",
+                            o.name,
+                            e.name()
+                        ),
+                    ));
+                }
+                owners.push((o.name, format!("the extension '{}'", e.name())));
+            }
+        }
+        Ok(())
+    }
+
     /// Runs on the process's command line, prints messages on standard error and returns the
     /// exit code: 0 on success, 1 on an error, 2 on a command line that cannot be understood.
     pub fn main(&self) -> ExitCode {
@@ -179,7 +204,12 @@ impl Heat {
             }
             Err(e) => {
                 eprintln!("heat: {e}");
-                ExitCode::from(if e.code() == codes::COMMAND_LINE {
+                let usage = [
+                    codes::COMMAND_LINE,
+                    codes::ARGUMENT_REQUIRES_VALUE,
+                    codes::SPACES_NOT_ALLOWED,
+                ];
+                ExitCode::from(if usage.contains(&e.code()) {
                     EXIT_USAGE
                 } else {
                     EXIT_ERROR
@@ -351,6 +381,7 @@ impl Heat {
     }
 
     fn parse(&self, args: &[String]) -> Result<Parsed> {
+        self.check_option_names()?;
         let args = expand_response_files(args, 0)?;
         if args.is_empty()
             || args.iter().any(|a| {
@@ -650,6 +681,37 @@ mod tests {
             .collect();
         let err = Heat::new().parse_invocation(&args).unwrap_err();
         assert_eq!(err.code(), codes::ARGUMENT_REQUIRES_VALUE);
+    }
+
+    #[test]
+    fn an_option_declared_twice_is_an_error() {
+        struct Clash;
+        impl crate::Extension for Clash {
+            fn name(&self) -> &str {
+                "clash"
+            }
+            fn options(&self) -> Vec<OptionSpec> {
+                vec![OptionSpec::flag("srd", "mine")]
+            }
+            fn configure(
+                &self,
+                _: &mut Context,
+                _: &str,
+                _: &Options,
+                _: &mut Setup,
+            ) -> Result<()> {
+                Ok(())
+            }
+        }
+        let args: Vec<String> = ["dir", "src"].iter().map(|s| s.to_string()).collect();
+        let err = Heat::new()
+            .with_extension(Clash)
+            .parse_invocation(&args)
+            .unwrap_err();
+        assert!(
+            err.message().contains("-srd") && err.message().contains("clash"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -130,8 +130,9 @@ fn command_line_errors_exit_2() {
         &["dir", "App", "-cg", "two words"],
         "HEAT5057",
         "two words",
-        1,
+        2,
     );
+    fails(tmp.path(), &["dir", "App", "-cg"], "HEAT5058", "-cg", 2);
 }
 
 #[test]
