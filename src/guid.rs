@@ -4,6 +4,7 @@
 //! GUID is a name-based (version 5) UUID of its install location, in the namespace WiX itself
 //! uses for `Guid="*"`: the same location gives the same GUID on any machine, in any year.
 
+use sha1::{Digest, Sha1};
 use uuid::Uuid;
 
 /// The namespace WiX uses to derive component GUIDs at build time (`Guid="*"`):
@@ -19,12 +20,28 @@ pub const WIX_COMPONENT_NAMESPACE: Uuid = Uuid::from_u128(0x3064E5C6_FB63_4FE9_A
 /// assert_eq!(a, b);
 /// ```
 pub fn for_location(path: &str) -> Uuid {
+    // RFC 9562 section 5.5: SHA-1 of the namespace's bytes then the name; the first 16 bytes,
+    // with the version (5) and the variant (10xx) set.
     let lower = path.to_lowercase();
-    let mut bytes = Vec::with_capacity(lower.len() * 2);
+    let mut h = Sha1::new();
+    h.update(WIX_COMPONENT_NAMESPACE.as_bytes());
+    let mut buf = [0u8; 256];
+    let mut n = 0;
     for unit in lower.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_le_bytes());
+        if n == buf.len() {
+            h.update(buf);
+            n = 0;
+        }
+        buf[n..n + 2].copy_from_slice(&unit.to_le_bytes());
+        n += 2;
     }
-    Uuid::new_v5(&WIX_COMPONENT_NAMESPACE, &bytes)
+    h.update(&buf[..n]);
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0F) | 0x50;
+    bytes[8] = (bytes[8] & 0x3F) | 0x80;
+    Uuid::from_bytes(bytes)
 }
 
 /// Formats a GUID as heat does: upper case, in braces unless `braces` is false (`-g1`).
@@ -50,6 +67,31 @@ mod tests {
         assert!(braced.starts_with('{') && braced.ends_with('}') && braced.len() == 38);
         assert_eq!(format(g, false).len(), 36);
         assert_eq!(format(g, false), format(g, false).to_uppercase());
+    }
+
+    #[test]
+    fn matches_the_uuid_crates_v5() {
+        for path in [
+            r"TARGETDIR\App\a.txt",
+            "",
+            r"INSTALLDIR\ünïcödé\😀 smile.txt",
+        ] {
+            let lower: Vec<u8> = path
+                .to_lowercase()
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes())
+                .collect();
+            assert_eq!(
+                for_location(path),
+                Uuid::new_v5(&WIX_COMPONENT_NAMESPACE, &lower)
+            );
+        }
+        let long = "x".repeat(1000);
+        let lower: Vec<u8> = long.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(
+            for_location(&long),
+            Uuid::new_v5(&WIX_COMPONENT_NAMESPACE, &lower)
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::extension::{Context, Harvester};
 use crate::ids::IdScheme;
 use crate::model::{Document, NodeId};
 use crate::walk::{walk, Folder, WalkOptions};
+use rayon::prelude::*;
 
 /// Harvests a folder into `Directory`, `Component` and `File` elements, with heat's ids.
 ///
@@ -50,10 +51,47 @@ impl Default for DirHarvester {
 
 struct Build<'a> {
     doc: Document,
-    ids: IdScheme,
+    scheme: IdScheme,
     unique: bool,
     keep_empty: bool,
     source: &'a mut String,
+}
+
+/// heat's ids for one folder: its own, and each file's `fil` and `cmp` ids, with the same for
+/// every sub-folder. Computed for the whole tree on every core before the document is built.
+struct FolderIds {
+    id: String,
+    files: Vec<(String, String)>,
+    folders: Vec<FolderIds>,
+}
+
+impl FolderIds {
+    fn compute(folder: &Folder, id: String, ids: IdScheme) -> FolderIds {
+        let files = folder
+            .files
+            .iter()
+            .map(|name| {
+                let file_id = ids.generate("fil", &[&id, name]);
+                let cmp_id = ids.generate("cmp", &[&id, &file_id]);
+                (file_id, cmp_id)
+            })
+            .collect();
+        let folders = folder
+            .folders
+            .par_iter()
+            .map(|sub| FolderIds::compute(sub, ids.generate("dir", &[&id, &sub.name]), ids))
+            .collect();
+        FolderIds { id, files, folders }
+    }
+
+    /// The same shape with no ids, for `-suid`.
+    fn empty(folder: &Folder) -> FolderIds {
+        FolderIds {
+            id: String::new(),
+            files: Vec::new(),
+            folders: folder.folders.iter().map(FolderIds::empty).collect(),
+        }
+    }
 }
 
 impl Harvester for DirHarvester {
@@ -75,10 +113,15 @@ impl Harvester for DirHarvester {
             cx.ids.generate("dir", &[dr, &tree.name])
         };
 
+        let ids = if self.unique_ids {
+            FolderIds::compute(&tree, root_id.clone(), cx.ids)
+        } else {
+            FolderIds::empty(&tree)
+        };
         let mut rel = String::with_capacity(256);
         let mut b = Build {
             doc: Document::new(cx.schema),
-            ids: cx.ids,
+            scheme: cx.ids,
             unique: self.unique_ids,
             keep_empty: self.keep_empty,
             source: &mut rel,
@@ -89,7 +132,7 @@ impl Harvester for DirHarvester {
         }
         b.doc.set_attr(root_el, "Name", tree.name.clone());
         b.doc.set_attr(root_el, "FileSource", absolute(&tree.path));
-        let count = b.folder(&tree, root_el, &root_id);
+        let count = b.folder(&tree, &ids, root_el);
         if count == 0 && !self.keep_empty {
             return Err(Error::at(
                 codes::EMPTY_DIRECTORY,
@@ -124,24 +167,20 @@ fn absolute(path: &Path) -> String {
 }
 
 impl Build<'_> {
-    /// Fills `el` with the contents of `folder` (id `id`); returns the number of files below.
-    fn folder(&mut self, folder: &Folder, el: NodeId, id: &str) -> usize {
+    /// Fills `el` with the contents of `folder`; returns the number of files below.
+    fn folder(&mut self, folder: &Folder, ids: &FolderIds, el: NodeId) -> usize {
         let mut count = 0;
-        for sub in &folder.folders {
+        for (sub, sub_ids) in folder.folders.iter().zip(&ids.folders) {
             let sub_el = self.doc.create("Directory");
-            let sub_id = if self.unique {
-                let sub_id = self.ids.generate("dir", &[id, &sub.name]);
-                self.doc.set_attr(sub_el, "Id", sub_id.clone());
-                sub_id
-            } else {
-                String::new()
-            };
-            self.doc.set_attr(sub_el, "Name", sub.name.clone());
+            if self.unique {
+                self.doc.set_attr(sub_el, "Id", &sub_ids.id);
+            }
+            self.doc.set_attr(sub_el, "Name", &sub.name);
             self.doc.set_attr(sub_el, "FileSource", absolute(&sub.path));
             let len = self.source.len();
             self.source.push_str(&sub.name);
             self.source.push('\\');
-            let sub_count = self.folder(sub, sub_el, &sub_id);
+            let sub_count = self.folder(sub, sub_ids, sub_el);
             self.source.truncate(len);
             if sub_count > 0 || self.keep_empty {
                 self.doc.append(el, sub_el);
@@ -149,28 +188,27 @@ impl Build<'_> {
             count += sub_count;
         }
 
-        for name in &folder.files {
+        let mut src = String::new();
+        for (i, name) in folder.files.iter().enumerate() {
             let component = self.doc.create_child(el, "Component");
             let file = self.doc.create_child(component, "File");
-            if self.unique {
-                let file_id = self.ids.generate("fil", &[id, name]);
-                let cmp_id = self.ids.generate("cmp", &[id, &file_id]);
+            if let Some((file_id, cmp_id)) = ids.files.get(i) {
                 self.doc.set_attr(component, "Id", cmp_id);
                 self.doc.set_attr(file, "Id", file_id);
             }
             self.doc.set_attr(file, "KeyPath", "yes");
-            let mut src = String::with_capacity(10 + self.source.len() + name.len());
+            src.clear();
             src.push_str("SourceDir\\");
             src.push_str(self.source);
             src.push_str(name);
-            self.doc.set_attr(file, "Source", src);
+            self.doc.set_attr(file, "Source", &src);
         }
 
         if folder.files.is_empty() && count == 0 && self.keep_empty {
             let component = self.doc.create_child(el, "Component");
             if self.unique {
                 self.doc
-                    .set_attr(component, "Id", self.ids.generate("cmp", &[id]));
+                    .set_attr(component, "Id", self.scheme.generate("cmp", &[&ids.id]));
             }
             self.doc.set_attr(component, "KeyPath", "yes");
             self.doc.create_child(component, "CreateFolder");

@@ -4,6 +4,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::error::Result;
 use crate::extension::{sequence, Context, Mutator};
 use crate::guid;
@@ -128,15 +130,18 @@ impl<'a> Pass<'a> {
         }
         // GUIDs come from install locations, which are read off the tree before anything moves.
         if let GuidMode::Generate { braces } = m.guids {
-            for &c in &p.components {
-                if p.doc.attr(c, "Guid").is_none() {
-                    let location = install_location(p.doc, c);
-                    p.doc.set_attr(
-                        c,
-                        "Guid",
-                        guid::format(guid::for_location(&location), braces),
-                    );
-                }
+            let todo: Vec<(NodeId, String)> = p
+                .components
+                .iter()
+                .filter(|c| p.doc.attr(**c, "Guid").is_none())
+                .map(|&c| (c, install_location(p.doc, c)))
+                .collect();
+            let guids: Vec<String> = todo
+                .par_iter()
+                .map(|(_, location)| guid::format(guid::for_location(location), braces))
+                .collect();
+            for ((c, _), g) in todo.iter().zip(guids) {
+                p.doc.set_attr(*c, "Guid", g);
             }
         }
         p
