@@ -110,7 +110,20 @@ impl ElementWriter<'_> {
         }
         let children = doc.children(node);
         if children.is_empty() {
-            return self.out.write_all(b" />");
+            // Text is written as XmlWriter's WriteString does; an empty one writes nothing, so
+            // the element stays empty.
+            return match doc.text(node).filter(|t| !t.is_empty()) {
+                Some(text) => {
+                    let mut escaped = String::with_capacity(text.len());
+                    escape_text(text, self.format.line_ending, &mut escaped);
+                    self.out.write_all(b">")?;
+                    self.out.write_all(escaped.as_bytes())?;
+                    self.out.write_all(b"</")?;
+                    self.out.write_all(name.as_bytes())?;
+                    self.out.write_all(b">")
+                }
+                None => self.out.write_all(b" />"),
+            };
         }
         self.out.write_all(b">")?;
         for &c in children {
@@ -152,6 +165,27 @@ fn write_escaped(v: &str, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     out.write_all(&bytes[run..])
+}
+
+/// Escapes text content as .NET's `XmlWriter` does with heat's settings: `&`, `<` and `>`
+/// as entities, and every line end (`\r\n`, `\r` or `\n`) written as `line_ending`.
+pub fn escape_text(v: &str, line_ending: LineEnding, out: &mut String) {
+    let mut chars = v.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str(line_ending.as_str());
+            }
+            '\n' => out.push_str(line_ending.as_str()),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Escapes an attribute value as .NET's `XmlWriter` does.
@@ -248,6 +282,20 @@ mod tests {
         assert_eq!(
             text,
             "<Wix xmlns=\"http://wixtoolset.org/schemas/v4/wxs\">\n  <Fragment>\n    <DirectoryRef Id=\"A&amp;B\" />\n  </Fragment>\n</Wix>"
+        );
+    }
+
+    #[test]
+    fn text_content() {
+        let mut doc = Document::new(Schema::V3);
+        let v = doc.create_child(doc.root(), "MultiStringValue");
+        doc.set_text(v, "a<b>&\nc");
+        let e = doc.create_child(doc.root(), "MultiStringValue");
+        doc.set_text(e, "");
+        let text = to_text(&doc, Format::default());
+        assert_eq!(
+            text,
+            "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\r\n    <MultiStringValue>a&lt;b&gt;&amp;\r\nc</MultiStringValue>\r\n    <MultiStringValue />\r\n</Wix>"
         );
     }
 

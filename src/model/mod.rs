@@ -2,8 +2,9 @@
 //!
 //! A [`Document`] is a tree of elements held in one arena and addressed by [`NodeId`]
 //! handles, in the spirit of heat's own serialization classes: every element has a name, its
-//! attributes in order and its child elements. heat's output has no text content, so neither
-//! does the model.
+//! attributes in order and its child elements. The only text heat writes is the content of a
+//! childless element (WiX v3's `<MultiStringValue>`), so that is the only text the model holds,
+//! in a table of its own beside the elements.
 
 mod attr_order;
 
@@ -94,6 +95,8 @@ pub struct Document {
     name_index: HashMap<Name, u16, FastHash>,
     short_values: HashMap<Box<str>, (u32, u32), FastHash>,
     ranks: HashMap<(u16, u16), Option<u16>, FastHash>,
+    /// Text content, by element: rare (registry multi-strings in v3), so kept out of `Node`.
+    texts: HashMap<u32, Box<str>, FastHash>,
 }
 
 /// A small multiply-rotate hasher (after the one rustc uses) for the document's private tables,
@@ -153,6 +156,7 @@ impl Document {
             name_index: HashMap::default(),
             short_values: HashMap::default(),
             ranks: HashMap::default(),
+            texts: HashMap::default(),
         };
         doc.create("Wix");
         doc
@@ -412,6 +416,17 @@ impl Document {
                 len,
             },
         );
+    }
+
+    /// The element's text content, if set. It is written only when the element has no
+    /// child elements.
+    pub fn text(&self, node: NodeId) -> Option<&str> {
+        self.texts.get(&node.0).map(|t| &**t)
+    }
+
+    /// Sets the element's text content (WiX v3's `<MultiStringValue>text</MultiStringValue>`).
+    pub fn set_text(&mut self, node: NodeId, text: impl Into<String>) {
+        self.texts.insert(node.0, text.into().into_boxed_str());
     }
 
     /// Removes attribute `name`, returning its value.
