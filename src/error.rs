@@ -185,6 +185,11 @@ pub mod codes {
     pub const FILE_NOT_FOUND: u32 = 5059;
     /// heat's `SelfRegHarvestFailed` warning, used for options that need Windows.
     pub const NEEDS_WINDOWS: u32 = 5150;
+    /// heat's `UnsupportedRegistryType` warning: a `.reg` value Windows Installer cannot write.
+    pub const UNSUPPORTED_REGISTRY_TYPE: u32 = 5157;
+    /// heat's `InvalidOutputType`: `-generate` with something other than `components` or
+    /// `payloadgroup`.
+    pub const INVALID_OUTPUT_TYPE: u32 = 5310;
     /// A command-line error: unknown option, type or bad value.
     pub const COMMAND_LINE: u32 = 8001;
     /// `dir` given a file.
@@ -211,6 +216,22 @@ pub mod codes {
     pub const EXTENSION_FAILED: u32 = 8012;
     /// A WiX document that cannot be read.
     pub const BAD_DOCUMENT: u32 = 8013;
+    /// An `-include` or `-exclude` pattern that is not a valid glob.
+    pub const GLOB_INVALID: u32 = 8100;
+    /// A `.reg` file line that cannot be read.
+    pub const REG_SYNTAX: u32 = 8101;
+    /// A `.reg` file that deletes a key or a value, which a harvest cannot express.
+    pub const REG_DELETION: u32 = 8102;
+    /// A `.reg` key under a root Windows Installer cannot write, left out (warning).
+    pub const REG_UNSUPPORTED_ROOT: u32 = 8103;
+    /// A `.reg` file without a `REGEDIT4` or version 5 header (warning).
+    pub const REG_NO_HEADER: u32 = 8104;
+    /// `heat payload` given something other than a folder.
+    pub const PAYLOAD_NEEDS_FOLDER: u32 = 8105;
+    /// `-t` in a build without XSLT support.
+    pub const XSLT_UNAVAILABLE: u32 = 8106;
+    /// A message a stylesheet wrote with `xsl:message` (warning).
+    pub const XSLT_MESSAGE: u32 = 8107;
     /// An `-ext` program that did not finish within its time (`-exttimeout`).
     pub const EXTERNAL_TIMEOUT: u32 = 8300;
     /// An `-ext` program whose standard output is not a WiX document.

@@ -108,6 +108,9 @@ pub mod sequence {
     /// The finalizing mutator: `Source` paths and variables (heat's
     /// `UtilFinalizeHarvesterMutator`).
     pub const FINALIZE: i32 = 2000;
+    /// XSLT transforms (`-t`): the n-th (from 0) runs at `TRANSFORM + n` (heat's
+    /// `UtilTransformMutator`).
+    pub const TRANSFORM: i32 = 3000;
     /// The first `-ext` program; the n-th (from 0) runs at `EXTERNAL + n`. heat's own XSLT
     /// transforms (`-t`) run at 3000 + n (heat's `UtilTransformMutator`), so external programs
     /// see the transformed document.

@@ -1,11 +1,13 @@
 //! heat-rs: a cross-platform, deterministic successor to WiX's `heat.exe`.
 //!
 //! The library owns the pieces of a harvest, each in its own module:
-//! [`walk`] (the folder tree, in NTFS order), [`ids`] (heat's identifiers), [`guid`]
-//! (deterministic GUIDs), [`model`] (the WiX document), [`read`] (reading `.wxs` back), [`harvest`] (the `dir` and `file`
-//! harvesters), [`mutate`] (heat's standard mutators), [`write`](mod@write) (heat's bytes), and
-//! [`tool`] (heat's command line). [`extension`] holds the traits every harvester and mutator
-//! goes through, the built-in ones included; [`external`] runs programs as mutators (`-ext`).
+//! [`walk`] (the folder tree, in NTFS order), [`filter`] (`-include`/`-exclude` globs), [`ids`]
+//! (heat's identifiers), [`guid`] (deterministic GUIDs), [`model`] (the WiX document), [`read`]
+//! (reading `.wxs` back), [`harvest`] (the `dir`, `file`, `reg` and `payload` harvesters),
+//! [`mutate`] (heat's standard mutators), [`write`](mod@write) (heat's bytes), [`xslt`] (`-t`
+//! transforms), and [`tool`] (heat's command line). [`extension`] holds the traits every
+//! harvester and mutator goes through, the built-in ones included; [`external`] runs programs
+//! as mutators (`-ext`).
 //!
 //! ```
 //! # let tmp = tempfile::tempdir().unwrap();
@@ -24,6 +26,7 @@
 pub mod error;
 pub mod extension;
 pub mod external;
+pub mod filter;
 pub mod guid;
 pub mod harvest;
 pub mod ids;
@@ -34,6 +37,7 @@ pub mod standard;
 pub mod tool;
 pub mod walk;
 pub mod write;
+pub mod xslt;
 
 pub use error::{Error, Messages, Result, Warning, WarningPolicy};
 pub use extension::{

@@ -1,11 +1,15 @@
-//! The standard extension: heat's `dir` and `file` harvest types and their options (heat's
-//! `UtilHeatExtension`). It uses only the public extension API.
+//! The standard extension: heat's `dir`, `file`, `reg` and `payload` harvest types and their
+//! options (heat's `UtilHeatExtension`). It uses only the public extension API.
 
 use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Extension, HarvestType, OptionSpec, Options, Setup};
-use crate::harvest::{DirHarvester, FileHarvester};
+use crate::filter::PathFilter;
+use crate::harvest::{
+    DirHarvester, FileHarvester, PayloadFinalizeMutator, PayloadHarvester, RegHarvester,
+};
 use crate::mutate::{FinalizeMutator, GuidMode, MainMutator, Template};
 use crate::walk::{Skip, WalkOptions};
+use crate::xslt::TransformMutator;
 
 /// heat's own harvest types and options.
 #[derive(Debug, Default, Clone, Copy)]
@@ -77,6 +81,30 @@ const OPTIONS: &[OptionSpec] = &[
         "<kinds>",
         "leave out, with a warning, entries that would fail the harvest: names, unicode, case, special, dangling or all",
     ),
+    OptionSpec::value(
+        "include",
+        "<glob>",
+        "harvest only files matching the glob, e.g. **/*.dll (repeatable)",
+    ),
+    OptionSpec::value(
+        "exclude",
+        "<glob>",
+        "leave out files and folders matching the glob, e.g. **/*.pdb (repeatable)",
+    ),
+    OptionSpec::flag(
+        "globcase",
+        "match -include and -exclude case-sensitively (default: ignore case)",
+    ),
+    OptionSpec::value(
+        "generate",
+        "<type>",
+        "what dir generates: components (default) or payloadgroup",
+    ),
+    OptionSpec::value(
+        "t",
+        "<xsl>",
+        "transform the output with an XSLT 1.0 stylesheet (repeatable, in order)",
+    ),
 ];
 
 fn single_word(option: &str, value: &str) -> Result<()> {
@@ -105,6 +133,14 @@ impl Extension for StandardExtension {
             HarvestType {
                 name: "file",
                 help: "harvest a file",
+            },
+            HarvestType {
+                name: "reg",
+                help: "harvest a .reg file",
+            },
+            HarvestType {
+                name: "payload",
+                help: "harvest a folder as bundle payloads (a PayloadGroup)",
             },
         ]
     }
@@ -142,22 +178,54 @@ impl Extension for StandardExtension {
             skip.add(list)?;
         }
         let unique_ids = !options.flag("suid");
+        let walk = || -> Result<WalkOptions> {
+            Ok(WalkOptions {
+                follow_folder_links: options.flag("followlinks"),
+                skip,
+                filter: PathFilter::new(
+                    options.values("include"),
+                    options.values("exclude"),
+                    options.flag("globcase"),
+                )?,
+            })
+        };
+        let payloads = match (harvest_type, options.value("generate")) {
+            ("dir" | "payload", Some(g)) if g.eq_ignore_ascii_case("payloadgroup") => true,
+            ("dir", Some(g)) if g.eq_ignore_ascii_case("components") => false,
+            ("dir" | "payload", Some(g)) => {
+                return Err(Error::new(
+                    codes::INVALID_OUTPUT_TYPE,
+                    format!(
+                        "Invalid generated type: {g}. Must be one of: components, payloadgroup."
+                    ),
+                ))
+            }
+            ("file" | "reg", Some(_)) => {
+                return Err(Error::new(
+                    codes::COMMAND_LINE,
+                    format!("-generate applies to 'dir' only, not to '{harvest_type}'."),
+                ))
+            }
+            (t, _) => t == "payload",
+        };
         match harvest_type {
+            "dir" | "payload" if payloads => setup.set_harvester(Box::new(PayloadHarvester {
+                group_id: dr,
+                walk: walk()?,
+            })),
             "dir" => setup.set_harvester(Box::new(DirHarvester {
                 directory_ref: dr,
                 suppress_root: options.flag("srd"),
                 keep_empty: options.flag("ke"),
                 unique_ids,
-                walk: WalkOptions {
-                    follow_folder_links: options.flag("followlinks"),
-                    skip,
-                },
+                walk: walk()?,
             })),
             "file" => setup.set_harvester(Box::new(FileHarvester {
                 directory_ref: dr,
                 suppress_root: options.flag("srd"),
                 unique_ids,
             })),
+            "reg" => setup.set_harvester(Box::new(RegHarvester { directory_ref: dr })),
             _ => {}
         }
 
@@ -202,6 +270,15 @@ impl Extension for StandardExtension {
             source_variable: options.value("var").map(str::to_owned),
             path_separator,
         }));
+        if payloads {
+            setup.add_mutator(Box::new(PayloadFinalizeMutator {
+                source_variable: options.value("var").map(str::to_owned),
+                path_separator,
+            }));
+        }
+        for (i, stylesheet) in options.values("t").enumerate() {
+            setup.add_mutator(Box::new(TransformMutator::new(stylesheet, i)?));
+        }
         Ok(())
     }
 }

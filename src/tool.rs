@@ -208,6 +208,8 @@ impl Heat {
                     codes::COMMAND_LINE,
                     codes::ARGUMENT_REQUIRES_VALUE,
                     codes::SPACES_NOT_ALLOWED,
+                    codes::GLOB_INVALID,
+                    codes::INVALID_OUTPUT_TYPE,
                 ];
                 ExitCode::from(if usage.contains(&e.code()) {
                     EXIT_USAGE

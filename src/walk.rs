@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{codes, Error, Messages, Result};
+use crate::filter::PathFilter;
 
 /// A folder found by the walk, with its sub-folders and files in NTFS order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -33,7 +34,7 @@ impl Folder {
     }
 }
 
-/// How the walk treats links.
+/// How the walk treats links and problems, and which entries it takes.
 #[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     /// Follow links to folders (loops are detected and left out with a warning). Links to
@@ -41,6 +42,9 @@ pub struct WalkOptions {
     pub follow_folder_links: bool,
     /// Problems to report as warnings, leaving the entry out, instead of failing (`-skip`).
     pub skip: Skip,
+    /// `-include` and `-exclude`: entries left out count nowhere (they are not checked for
+    /// problems, nor compared with their neighbours, nor harvested).
+    pub filter: PathFilter,
 }
 
 /// Entries the walk may leave out with a warning instead of failing (`-skip <kinds>`); each
@@ -184,7 +188,7 @@ pub fn walk(root: &Path, options: &WalkOptions, messages: &mut Messages) -> Resu
         ));
     }
     let name = folder_name(root)?;
-    let (folder, warnings) = walk_folder(root, name, options, &[])?;
+    let (folder, warnings, _) = walk_folder(root, name, options, &[], "")?;
     for (code, message) in warnings {
         messages.warn(code, message);
     }
@@ -237,12 +241,29 @@ fn identity(_meta: &fs::Metadata) -> (u64, u64) {
 /// Warnings found while walking, in tree order.
 type Warnings = Vec<(u32, String)>;
 
+/// Whether the filter leaves out the entry `name` (path `rel` below the root, `/`-separated)
+/// of the folder at `path`. A link is judged as what it leads to; whatever is not a folder is
+/// judged as a file, so that the filter can leave out even what would be refused.
+fn filtered_out(filter: &PathFilter, path: &Path, rel: &str, name: &str, ft: fs::FileType) -> bool {
+    let folder =
+        ft.is_dir() || (ft.is_symlink() && fs::metadata(path.join(name)).is_ok_and(|m| m.is_dir()));
+    let rel = format!("{rel}{name}");
+    if folder {
+        filter.skips_folder(&rel)
+    } else {
+        !filter.keeps_file(&rel)
+    }
+}
+
+/// Walks one folder (`rel`: its path below the root, `/`-separated with a trailing `/`, or
+/// empty for the root). Also says whether the filter left anything out in it or below.
 fn walk_folder(
     path: &Path,
     name: String,
     options: &WalkOptions,
     ancestors: &[(u64, u64)],
-) -> Result<(Folder, Warnings)> {
+    rel: &str,
+) -> Result<(Folder, Warnings, bool)> {
     // Folder identities are only needed to stop loops of followed links.
     let mut ancestors = ancestors.to_vec();
     if options.follow_folder_links {
@@ -254,13 +275,22 @@ fn walk_folder(
     // order the filesystem lists entries in.
     let mut entries: Vec<(String, fs::FileType)> = Vec::new();
     let mut not_unicode_names: Vec<std::ffi::OsString> = Vec::new();
+    let filter = Some(&options.filter).filter(|f| !f.is_empty());
+    let mut filtered = false;
     let listing = fs::read_dir(path).map_err(|e| Error::io(path, "read the folder", e))?;
     for entry in listing {
         let entry = entry.map_err(|e| Error::io(path, "read the folder", e))?;
         let ft = entry
             .file_type()
             .map_err(|e| Error::io(&entry.path(), "read", e))?;
-        match entry.file_name().into_string() {
+        let os_name = entry.file_name();
+        if let Some(filter) = filter {
+            if filtered_out(filter, path, rel, &os_name.to_string_lossy(), ft) {
+                filtered = true;
+                continue;
+            }
+        }
+        match os_name.into_string() {
             Ok(name) => entries.push((name, ft)),
             Err(raw) => not_unicode_names.push(raw),
         }
@@ -373,16 +403,27 @@ fn walk_folder(
     }
 
     // Sub-folders are walked in parallel; their results come back in order.
-    let results: Vec<Result<(Folder, Warnings)>> = sub
+    let results: Vec<Result<(Folder, Warnings, bool)>> = sub
         .into_par_iter()
-        .map(|(child, name)| walk_folder(&child, name, options, &ancestors))
+        .map(|(child, name)| {
+            let rel = match filter {
+                Some(_) => format!("{rel}{name}/"),
+                None => String::new(),
+            };
+            walk_folder(&child, name, options, &ancestors, &rel)
+        })
         .collect();
     for r in results {
-        let (f, w) = r?;
+        let (f, w, sub_filtered) = r?;
         warnings.extend(w);
+        filtered |= sub_filtered;
+        // A folder the filter emptied goes with its files; one empty on disk stays (-ke).
+        if sub_filtered && f.files.is_empty() && f.folders.is_empty() {
+            continue;
+        }
         folder.folders.push(f);
     }
-    Ok((folder, warnings))
+    Ok((folder, warnings, filtered))
 }
 
 /// A FIFO, socket or device: an error, or a warning under `-skip special`.

@@ -1,10 +1,15 @@
-//! The built-in harvesters: `dir` ([`DirHarvester`]) and `file` ([`FileHarvester`]).
+//! The built-in harvesters: `dir` ([`DirHarvester`]), `file` ([`FileHarvester`]), `reg`
+//! ([`RegHarvester`]) and `payload` ([`PayloadHarvester`]).
 
 mod dir;
 mod file;
+mod payload;
+mod reg;
 
 pub use dir::DirHarvester;
 pub use file::FileHarvester;
+pub use payload::{PayloadFinalizeMutator, PayloadHarvester};
+pub use reg::RegHarvester;
 
 use crate::model::{Document, NodeId, Schema};
 

@@ -326,6 +326,15 @@ impl<'a> Pass<'a> {
                 let fragment = self.doc.create("Fragment");
                 self.doc.append(fragment, d);
                 self.add_fragment(key, fragment);
+            } else if self.doc.name(parent) == "Fragment" {
+                // heat removes a Directory that sits right in a Fragment (heat v3's `reg`
+                // harvest of TARGETDIR): its components then move to fragments of their own.
+                // The fragment goes too, whatever else it holds: heat's emptiness test reads
+                // `Children.GetEnumerator().Current` before any `MoveNext`, which is null.
+                self.doc.detach(d);
+                if self.doc.parent(parent).is_some() {
+                    self.doc.detach(parent);
+                }
             }
         }
     }
@@ -444,8 +453,10 @@ fn self_guid(mode: GuidMode, seed: &str, what: &str) -> String {
 }
 
 /// The install location of a component: the id of the directory reference it is harvested
-/// under, then the names of the folders down to it, then its key file's name, joined by `\`.
+/// under, then the names of the folders down to it, then its key file's name (or, for a
+/// registry component, its root and key), joined by `\`.
 pub fn install_location(doc: &Document, component: NodeId) -> String {
+    let registry_key: String;
     let mut parts: Vec<&str> = Vec::new();
     if let Some(file) = doc.children_named(component, "File").next() {
         let source = doc.attr(file, "Source").unwrap_or_default();
@@ -453,6 +464,14 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
             .attr(file, "Name")
             .unwrap_or_else(|| source.rsplit(['\\', '/']).next().unwrap_or_default());
         parts.push(name);
+    } else if let Some(key) = doc.children_named(component, "RegistryKey").next() {
+        // A registry component (`heat reg`) is installed at its key.
+        registry_key = format!(
+            "{}\\{}",
+            doc.attr(key, "Root").unwrap_or_default(),
+            doc.attr(key, "Key").unwrap_or_default()
+        );
+        parts.push(&registry_key);
     }
     for a in doc.ancestors(component) {
         match doc.name(a) {

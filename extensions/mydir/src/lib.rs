@@ -34,6 +34,7 @@ use std::path::Path;
 
 use heat::error::{codes, Error};
 use heat::extension::{Context, Extension, HarvestType, Harvester, OptionSpec, Options, Setup};
+use heat::filter::PathFilter;
 use heat::harvest::directory_reference;
 use heat::model::{Document, NodeId};
 use heat::walk::{walk, Folder, Skip, WalkOptions};
@@ -98,7 +99,8 @@ impl Extension for MyDirExtension {
 }
 
 /// heat's options for the walk, read as the standard extension reads them for `dir`:
-/// `-followlinks` and `-skip <kinds>` (problem entries left out with a warning).
+/// `-followlinks`, `-skip <kinds>` (problem entries left out with a warning), and
+/// `-include`/`-exclude`/`-globcase`.
 fn walk_options(options: &Options) -> Result<WalkOptions> {
     let mut skip = Skip::default();
     for list in options.values("skip") {
@@ -107,6 +109,11 @@ fn walk_options(options: &Options) -> Result<WalkOptions> {
     Ok(WalkOptions {
         follow_folder_links: options.flag("followlinks"),
         skip,
+        filter: PathFilter::new(
+            options.values("include"),
+            options.values("exclude"),
+            options.flag("globcase"),
+        )?,
     })
 }
 

@@ -1,0 +1,220 @@
+//! The few functions of libxml2 and libxslt that `-t` uses, declared by hand: only opaque
+//! pointers cross the boundary (no structure layout is relied on), and every function here
+//! has had the same signature since libxml2 2.7 and libxslt 1.1.
+//!
+//! libxml2 and libxslt keep global state (error handlers, parser defaults), so every use goes
+//! through [`with_libxslt`], which holds a process-wide lock, installs the error sink, and
+//! removes it again.
+
+use std::ffi::{c_char, c_int, c_long, c_void, CString};
+use std::path::Path;
+use std::sync::Mutex;
+
+#[repr(C)]
+pub(crate) struct XmlDoc {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+pub(crate) struct XsltStylesheet {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+struct XmlBuffer {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+struct XmlSaveCtxt {
+    _opaque: [u8; 0],
+}
+
+/// libxml2's `xmlGenericErrorFunc`: `void (*)(void *ctx, const char *msg, ...)`. Only the
+/// C shim, which is variadic, is ever passed as one.
+type GenericErrorFunc = unsafe extern "C" fn(ctx: *mut c_void, msg: *const c_char, ...);
+/// libxml2's `xmlStructuredErrorFunc`.
+type StructuredErrorFunc = unsafe extern "C" fn(ctx: *mut c_void, error: *const c_void);
+
+/// `XML_PARSE_NONET`: no network access while parsing.
+const XML_PARSE_NONET: c_int = 1 << 11;
+/// `XML_SAVE_NO_DECL`: no XML declaration.
+const XML_SAVE_NO_DECL: c_int = 1 << 1;
+/// `XML_SAVE_AS_XML`: XML even for a result libxslt marked as HTML.
+const XML_SAVE_AS_XML: c_int = 1 << 5;
+
+extern "C" {
+    fn heat_xslt_error(ctx: *mut c_void, msg: *const c_char, ...);
+
+    fn xmlReadMemory(
+        buffer: *const c_char,
+        size: c_int,
+        url: *const c_char,
+        encoding: *const c_char,
+        options: c_int,
+    ) -> *mut XmlDoc;
+    fn xmlFreeDoc(doc: *mut XmlDoc);
+    fn xmlSetGenericErrorFunc(ctx: *mut c_void, handler: Option<GenericErrorFunc>);
+    fn xmlSetStructuredErrorFunc(ctx: *mut c_void, handler: Option<StructuredErrorFunc>);
+    fn xmlLineNumbersDefault(val: c_int) -> c_int;
+    fn xmlBufferCreate() -> *mut XmlBuffer;
+    fn xmlBufferFree(buf: *mut XmlBuffer);
+    fn xmlBufferContent(buf: *const XmlBuffer) -> *const u8;
+    fn xmlBufferLength(buf: *const XmlBuffer) -> c_int;
+    fn xmlSaveToBuffer(
+        buffer: *mut XmlBuffer,
+        encoding: *const c_char,
+        options: c_int,
+    ) -> *mut XmlSaveCtxt;
+    fn xmlSaveDoc(ctxt: *mut XmlSaveCtxt, doc: *mut XmlDoc) -> c_long;
+    fn xmlSaveClose(ctxt: *mut XmlSaveCtxt) -> c_int;
+
+    fn xsltParseStylesheetFile(filename: *const u8) -> *mut XsltStylesheet;
+    fn xsltFreeStylesheet(style: *mut XsltStylesheet);
+    fn xsltApplyStylesheet(
+        style: *mut XsltStylesheet,
+        doc: *mut XmlDoc,
+        params: *const *const c_char,
+    ) -> *mut XmlDoc;
+    fn xsltSetGenericErrorFunc(ctx: *mut c_void, handler: Option<GenericErrorFunc>);
+}
+
+/// Where the C shim puts each formatted message. `push` must stay the first field: the shim
+/// reads it through its own declaration of this structure.
+#[repr(C)]
+struct Sink {
+    push: unsafe extern "C" fn(sink: *mut Sink, text: *const c_char, len: usize),
+    text: String,
+}
+
+unsafe extern "C" fn push(sink: *mut Sink, text: *const c_char, len: usize) {
+    // SAFETY: the shim passes the sink it was given and `len` bytes it formatted.
+    let (sink, bytes) = unsafe {
+        (
+            &mut *sink,
+            std::slice::from_raw_parts(text.cast::<u8>(), len),
+        )
+    };
+    sink.text.push_str(&String::from_utf8_lossy(bytes));
+}
+
+static LOCK: Mutex<()> = Mutex::new(());
+
+/// The session in which libxslt may be used; see [`with_libxslt`].
+pub(crate) struct Session {
+    sink: Box<Sink>,
+}
+
+/// Runs `f` with libxslt, holding the process-wide lock, with every message libxml2 and
+/// libxslt report collected (read them with [`Session::take_messages`]).
+pub(crate) fn with_libxslt<T>(f: impl FnOnce(&mut Session) -> T) -> T {
+    let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut session = Session {
+        sink: Box::new(Sink {
+            push,
+            text: String::new(),
+        }),
+    };
+    let ctx: *mut Sink = &mut *session.sink;
+    // SAFETY: the sink outlives its registration, which is removed below before it is
+    // dropped; the lock keeps other threads away from the global handlers meanwhile.
+    unsafe {
+        xmlLineNumbersDefault(1);
+        xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
+        xmlSetGenericErrorFunc(ctx.cast(), Some(heat_xslt_error));
+        xsltSetGenericErrorFunc(ctx.cast(), Some(heat_xslt_error));
+    }
+    let result = f(&mut session);
+    // SAFETY: back to libxml2's and libxslt's own handlers.
+    unsafe {
+        xsltSetGenericErrorFunc(std::ptr::null_mut(), None);
+        xmlSetGenericErrorFunc(std::ptr::null_mut(), None);
+    }
+    result
+}
+
+/// An owned libxml2 document.
+pub(crate) struct Doc(*mut XmlDoc);
+
+impl Drop for Doc {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from libxml2 or libxslt and is freed once.
+        unsafe { xmlFreeDoc(self.0) }
+    }
+}
+
+/// An owned, compiled stylesheet.
+pub(crate) struct Stylesheet(*mut XsltStylesheet);
+
+impl Drop for Stylesheet {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from xsltParseStylesheetFile and is freed once.
+        unsafe { xsltFreeStylesheet(self.0) }
+    }
+}
+
+impl Session {
+    /// The messages reported since the last call.
+    pub(crate) fn take_messages(&mut self) -> String {
+        std::mem::take(&mut self.sink.text)
+    }
+
+    /// Compiles the stylesheet at `path`; `None` when libxslt reported it could not.
+    pub(crate) fn stylesheet(&mut self, path: &Path) -> Option<Stylesheet> {
+        let name = CString::new(path.to_string_lossy().as_bytes()).ok()?;
+        // SAFETY: a NUL-terminated file name; the result is owned by the wrapper.
+        let p = unsafe { xsltParseStylesheetFile(name.as_ptr().cast()) };
+        (!p.is_null()).then_some(Stylesheet(p))
+    }
+
+    /// Parses `xml` (with `url` as its name in messages).
+    pub(crate) fn parse(&mut self, xml: &str, url: &str) -> Option<Doc> {
+        let len = c_int::try_from(xml.len()).ok()?;
+        let url = CString::new(url).ok()?;
+        // SAFETY: `len` bytes of UTF-8; libxml2 copies what it keeps.
+        let p = unsafe {
+            xmlReadMemory(
+                xml.as_ptr().cast(),
+                len,
+                url.as_ptr(),
+                c"UTF-8".as_ptr(),
+                XML_PARSE_NONET,
+            )
+        };
+        (!p.is_null()).then_some(Doc(p))
+    }
+
+    /// Applies `style` to `doc`; `None` when libxslt reported an error (it then gives no
+    /// result at all).
+    pub(crate) fn apply(&mut self, style: &Stylesheet, doc: &Doc) -> Option<Doc> {
+        // SAFETY: both pointers are live; no parameters (a NULL list).
+        let p = unsafe { xsltApplyStylesheet(style.0, doc.0, std::ptr::null()) };
+        (!p.is_null()).then_some(Doc(p))
+    }
+
+    /// The result tree as XML text: UTF-8, no declaration, nothing added (no indentation),
+    /// whatever `xsl:output` says (heat's writer ignores it too).
+    pub(crate) fn serialize(&mut self, doc: &Doc) -> Option<String> {
+        // SAFETY: the buffer and the save context are created, used and freed here, and the
+        // buffer's bytes are copied out before it is freed.
+        unsafe {
+            let buf = xmlBufferCreate();
+            if buf.is_null() {
+                return None;
+            }
+            let save = xmlSaveToBuffer(buf, c"UTF-8".as_ptr(), XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
+            if save.is_null() {
+                xmlBufferFree(buf);
+                return None;
+            }
+            let written = xmlSaveDoc(save, doc.0);
+            xmlSaveClose(save);
+            let len = usize::try_from(xmlBufferLength(buf)).unwrap_or(0);
+            let content = xmlBufferContent(buf);
+            let text = if written < 0 || content.is_null() {
+                None
+            } else {
+                Some(String::from_utf8_lossy(std::slice::from_raw_parts(content, len)).into_owned())
+            };
+            xmlBufferFree(buf);
+            text
+        }
+    }
+}

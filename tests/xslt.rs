@@ -1,0 +1,348 @@
+//! `-t <file.xsl>`: the transforms heat users write, run as heat runs them.
+#![cfg(feature = "xslt")]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::{heat, heat_ok, testdata};
+
+fn xsl(name: &str) -> String {
+    testdata("xslt").join(name).to_str().unwrap().to_owned()
+}
+
+/// A build output with debug symbols beside the binaries, at several depths and in both
+/// cases, and names that only look like symbols.
+fn build_tree(root: &Path) {
+    for f in [
+        "App.exe",
+        "App.pdb",
+        "Core.dll",
+        "Core.PDB",
+        "pdb.txt",
+        "notes.pdbx",
+        "plugins/Plugin.dll",
+        "plugins/Plugin.pdb",
+        "plugins/pdb/readme.txt",
+        "tools/x64/Tool.exe",
+        "tools/x64/Tool.Pdb",
+    ] {
+        let p = root.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, f).unwrap();
+    }
+}
+
+fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = dir.join("out.wxs");
+    let mut all = args.to_vec();
+    all.extend(["-o", out.to_str().unwrap()]);
+    heat_ok(dir, &all);
+    std::fs::read(out).unwrap()
+}
+
+struct Harvest {
+    components: BTreeSet<String>,
+    refs: BTreeSet<String>,
+    sources: BTreeSet<String>,
+}
+
+fn harvest(bytes: &[u8]) -> Harvest {
+    let doc = heat::read::parse(bytes).unwrap();
+    let ids = |name: &str| -> BTreeSet<String> {
+        doc.elements_named(name)
+            .map(|e| doc.attr(e, "Id").unwrap().to_owned())
+            .collect()
+    };
+    Harvest {
+        components: ids("Component"),
+        refs: ids("ComponentRef"),
+        sources: doc
+            .elements_named("File")
+            .map(|f| doc.attr(f, "Source").unwrap().to_owned())
+            .collect(),
+    }
+}
+
+fn is_pdb(source: &str) -> bool {
+    source.to_lowercase().ends_with(".pdb")
+}
+
+#[test]
+fn the_pdb_stylesheet_drops_exactly_the_pdb_components_and_their_refs() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    let base = [
+        "dir",
+        "Out",
+        "-wix3",
+        "-sfrag",
+        "-cg",
+        "App",
+        "-srd",
+        "-dr",
+        "INSTALLFOLDER",
+    ];
+    let plain = harvest(&run(tmp.path(), &base));
+    assert_eq!(plain.components.len(), 11);
+    assert_eq!(plain.refs, plain.components);
+
+    let stylesheet = xsl("drop-pdb.xsl");
+    let mut args = base.to_vec();
+    args.extend(["-t", &stylesheet]);
+    let bytes = run(tmp.path(), &args);
+    let after = harvest(&bytes);
+
+    let pdb_components: BTreeSet<String> = {
+        let doc = heat::read::parse(&run(tmp.path(), &base)).unwrap();
+        doc.elements_named("File")
+            .filter(|f| is_pdb(doc.attr(*f, "Source").unwrap()))
+            .map(|f| doc.attr(doc.parent(f).unwrap(), "Id").unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(pdb_components.len(), 4);
+    let expected: BTreeSet<String> = plain
+        .components
+        .difference(&pdb_components)
+        .cloned()
+        .collect();
+    assert_eq!(after.components, expected);
+    assert_eq!(after.refs, expected);
+    let kept: BTreeSet<String> = plain
+        .sources
+        .iter()
+        .filter(|s| !is_pdb(s))
+        .cloned()
+        .collect();
+    assert_eq!(after.sources, kept);
+    assert!(after.sources.contains("SourceDir\\pdb.txt"));
+    assert!(after.sources.contains("SourceDir\\notes.pdbx"));
+
+    // Written as heat writes: mark, v3 declaration, CRLF, the wix: prefix not in the output.
+    assert!(bytes.starts_with(
+        b"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\r\n"
+    ));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("wix:") && !text.contains("xmlns:wix"));
+    assert!(!text.replace("\r\n", "").contains('\n'));
+}
+
+#[test]
+fn the_contains_form_on_a_plain_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("Out");
+    for f in ["a.dll", "a.pdb", "sub/b.exe", "sub/b.pdb"] {
+        let p = root.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, f).unwrap();
+    }
+    let stylesheet = xsl("drop-pdb-contains.xsl");
+    let bytes = run(
+        tmp.path(),
+        &[
+            "dir",
+            "Out",
+            "-wix3",
+            "-sfrag",
+            "-cg",
+            "App",
+            "-t",
+            &stylesheet,
+        ],
+    );
+    let h = harvest(&bytes);
+    assert_eq!(
+        h.sources.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["SourceDir\\a.dll", "SourceDir\\sub\\b.exe"]
+    );
+    assert_eq!(h.refs, h.components);
+    assert_eq!(h.components.len(), 2);
+}
+
+#[test]
+fn identity_transforms_give_heats_bytes_back() {
+    // Copying white space (the usual identity) keeps the harvest's layout, and stripping it
+    // lets heat's writer indent afresh: both are the untransformed bytes.
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    for extra in [&["-wix3"][..], &["-lf"], &["-cg", "App", "-gg"]] {
+        let mut args = vec!["dir", "Out"];
+        args.extend_from_slice(extra);
+        let plain = run(tmp.path(), &args);
+        for stylesheet in ["identity.xsl", "identity-strip-space.xsl"] {
+            let path = xsl(stylesheet);
+            let mut t = args.clone();
+            t.extend(["-t", &path]);
+            assert_eq!(
+                String::from_utf8(run(tmp.path(), &t)).unwrap(),
+                String::from_utf8(plain.clone()).unwrap(),
+                "{stylesheet} {extra:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_removed_element_leaves_its_white_space_as_in_heat() {
+    // heat's .NET transform keeps the input's white space text; its writer stops indenting in
+    // an element once it holds text: the line a dropped component stood on stays, blank.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("Out");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("a.pdb"), "x").unwrap();
+    std::fs::write(root.join("b.dll"), "x").unwrap();
+    let stylesheet = xsl("drop-pdb.xsl");
+    let text = String::from_utf8(run(
+        tmp.path(),
+        &[
+            "dir",
+            "Out",
+            "-wix3",
+            "-sfrag",
+            "-srd",
+            "-lf",
+            "-t",
+            &stylesheet,
+        ],
+    ))
+    .unwrap();
+    assert!(
+        text.contains("<DirectoryRef Id=\"TARGETDIR\">\n            \n            <Component"),
+        "{text}"
+    );
+}
+
+#[test]
+fn transforms_run_in_the_order_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    let (one, two) = (xsl("stage1.xsl"), xsl("stage2.xsl"));
+    let group = |first: &str, second: &str| {
+        let bytes = run(
+            tmp.path(),
+            &[
+                "dir", "Out", "-wix3", "-cg", "App", "-t", first, "-t", second,
+            ],
+        );
+        let doc = heat::read::parse(&bytes).unwrap();
+        let g = doc.elements_named("ComponentGroup").next().unwrap();
+        doc.attr(g, "Id").unwrap().to_owned()
+    };
+    assert_eq!(group(&one, &two), "Stage2");
+    assert_eq!(group(&two, &one), "Stage1");
+}
+
+#[test]
+fn heats_own_example_on_heats_reg_output() {
+    // The stylesheet from heat's tests, on heat's reg harvest: one value changes, every other
+    // line is heat's expected output.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = testdata("vectors/heat-v4/reg");
+    let input = dir.join("input.reg");
+    let stylesheet = dir.join("input.xslt");
+    let bytes = run(
+        tmp.path(),
+        &[
+            "reg",
+            input.to_str().unwrap(),
+            "-t",
+            stylesheet.to_str().unwrap(),
+        ],
+    );
+    let out = String::from_utf8(bytes).unwrap();
+    let expected = std::fs::read_to_string(dir.join("Expected.wxs")).unwrap();
+    let expected = expected.trim_end().replace(
+        r"%ServiceBasePath%\Sensors\service.jvm.web-standalone.jar",
+        r"[DIR_JVM]service.jvm.web-standalone.jar",
+    );
+    assert_eq!(out, format!("\u{FEFF}{}", expected.replace('\n', "\r\n")));
+}
+
+fn stylesheet_error(stylesheet: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    let out = tmp.path().join("out.wxs");
+    std::fs::write(&out, "earlier output").unwrap();
+    let path = xsl(stylesheet);
+    let result = heat(
+        tmp.path(),
+        &[
+            "dir",
+            "Out",
+            "-wix3",
+            "-t",
+            &path,
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(result.status.code(), Some(1));
+    // The earlier file is neither replaced nor left half-written.
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier output");
+    let err = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(err.contains("error HEAT5055"), "{err}");
+    assert!(err.contains(&format!("transform {path}")), "{err}");
+    err
+}
+
+#[test]
+fn errors_name_the_stylesheet_and_the_line() {
+    let err = stylesheet_error("broken.xsl");
+    assert!(err.contains("line 5"), "{err}");
+    let err = stylesheet_error("not-xml.xsl");
+    assert!(err.contains("not-xml.xsl:4"), "{err}");
+    let err = stylesheet_error("terminate.xsl");
+    assert!(err.contains("a .pdb is in the harvest"), "{err}");
+    assert!(err.contains("line 6"), "{err}");
+}
+
+#[test]
+fn messages_are_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    let stylesheet = xsl("message.xsl");
+    let out = heat_ok(
+        tmp.path(),
+        &["dir", "Out", "-wix3", "-t", &stylesheet, "-o", "out.wxs"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning HEAT8107"), "{err}");
+    assert!(err.contains("files: 11"), "{err}");
+    let out = heat(
+        tmp.path(),
+        &[
+            "dir",
+            "Out",
+            "-wix3",
+            "-t",
+            &stylesheet,
+            "-wx8107",
+            "-o",
+            "x.wxs",
+        ],
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_missing_stylesheet_is_named_before_anything_is_harvested() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing: PathBuf = tmp.path().join("nope.xsl");
+    let out = heat(
+        tmp.path(),
+        &[
+            "dir",
+            "does-not-exist",
+            "-t",
+            missing.to_str().unwrap(),
+            "-o",
+            "x.wxs",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("HEAT5059") && err.contains("nope.xsl"),
+        "{err}"
+    );
+}
