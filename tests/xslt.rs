@@ -161,6 +161,31 @@ fn the_contains_form_on_a_plain_tree() {
 }
 
 #[test]
+fn msxsl_node_set_from_stylesheets_written_for_dotnet() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    std::fs::write(tmp.path().join("Out/App.XML"), "x").unwrap();
+    let stylesheet = xsl("msxsl-node-set.xsl");
+    let h = harvest(&run(
+        tmp.path(),
+        &["dir", "Out", "-wix3", "-sfrag", "-t", &stylesheet],
+    ));
+    let kept: Vec<_> = h.sources.iter().map(String::as_str).collect();
+    assert_eq!(
+        kept,
+        [
+            "SourceDir\\App.exe",
+            "SourceDir\\Core.dll",
+            "SourceDir\\notes.pdbx",
+            "SourceDir\\pdb.txt",
+            "SourceDir\\plugins\\Plugin.dll",
+            "SourceDir\\plugins\\pdb\\readme.txt",
+            "SourceDir\\tools\\x64\\Tool.exe",
+        ]
+    );
+}
+
+#[test]
 fn identity_transforms_give_heats_bytes_back() {
     // Copying white space (the usual identity) keeps the harvest's layout, and stripping it
     // lets heat's writer indent afresh: both are the untransformed bytes.

@@ -6,9 +6,9 @@
 //! through [`with_libxslt`], which holds a process-wide lock, installs the error sink, and
 //! removes it again.
 
-use std::ffi::{c_char, c_int, c_long, c_void, CString};
+use std::ffi::{c_char, c_int, c_long, c_void, CStr, CString};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 #[repr(C)]
 pub(crate) struct XmlDoc {
@@ -30,6 +30,8 @@ struct XmlSaveCtxt {
 /// libxml2's `xmlGenericErrorFunc`: `void (*)(void *ctx, const char *msg, ...)`. Only the
 /// C shim, which is variadic, is ever passed as one.
 type GenericErrorFunc = unsafe extern "C" fn(ctx: *mut c_void, msg: *const c_char, ...);
+/// libxml2's `xmlXPathFunction`: `void (*)(xmlXPathParserContextPtr ctxt, int nargs)`.
+type XPathFunction = unsafe extern "C" fn(ctxt: *mut c_void, nargs: c_int);
 /// libxml2's `xmlStructuredErrorFunc`.
 type StructuredErrorFunc = unsafe extern "C" fn(ctx: *mut c_void, error: *const c_void);
 
@@ -74,6 +76,31 @@ extern "C" {
         params: *const *const c_char,
     ) -> *mut XmlDoc;
     fn xsltSetGenericErrorFunc(ctx: *mut c_void, handler: Option<GenericErrorFunc>);
+    fn xsltRegisterExtModuleFunction(
+        name: *const u8,
+        uri: *const u8,
+        function: XPathFunction,
+    ) -> c_int;
+    fn xsltFunctionNodeSet(ctxt: *mut c_void, nargs: c_int);
+}
+
+/// The namespace of .NET's XSLT extensions (`msxsl:`).
+const MSXSL: &CStr = c"urn:schemas-microsoft-com:xslt";
+
+/// Makes `msxsl:node-set()`, which stylesheets written for heat's .NET processor use, libxslt's
+/// own `node-set()` (registered once, for the whole process).
+fn register_msxsl() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: static NUL-terminated names and a function libxslt exports for this use.
+        unsafe {
+            xsltRegisterExtModuleFunction(
+                c"node-set".as_ptr().cast(),
+                MSXSL.as_ptr().cast(),
+                xsltFunctionNodeSet,
+            );
+        }
+    });
 }
 
 /// Where the C shim puts each formatted message. `push` must stay the first field: the shim
@@ -106,6 +133,7 @@ pub(crate) struct Session {
 /// libxslt report collected (read them with [`Session::take_messages`]).
 pub(crate) fn with_libxslt<T>(f: impl FnOnce(&mut Session) -> T) -> T {
     let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    register_msxsl();
     let mut session = Session {
         sink: Box::new(Sink {
             push,

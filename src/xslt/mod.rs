@@ -4,7 +4,9 @@
 //!
 //! The transform is libxslt's, the XSLT 1.0 processor of GNOME's libxml2 project (the one behind
 //! `xsltproc`), linked from the system: a complete XSLT 1.0 and XPath 1.0 implementation
-//! (`xsl:key`/`key()`, `document()`, `xsl:import`, EXSLT), on Linux, macOS and Windows alike.
+//! (`xsl:key`/`key()`, `document()`, `xsl:import`), on Linux, macOS and Windows alike, with
+//! `msxsl:node-set()` added for stylesheets written for heat's .NET processor (`msxsl:script`,
+//! .NET code inside a stylesheet, cannot run here).
 //! Like heat's .NET processor, it keeps the input's white space unless the stylesheet strips
 //! it; its result is then written as heat's `XmlWriter` writes it (see [`reserialize`]), and the
 //! writer adds the byte-order mark, the v3 declaration and the line ends as for any output.
