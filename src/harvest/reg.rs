@@ -93,7 +93,14 @@ impl Harvester for RegHarvester {
                 ),
             ));
         }
-        let text = decode(&bytes);
+        self.harvest_bytes(cx, &bytes, path)
+    }
+}
+
+impl RegHarvester {
+    /// Harvests the contents of a `.reg` file; `path` names it in messages.
+    pub fn harvest_bytes(&self, cx: &mut Context, bytes: &[u8], path: &Path) -> Result<Document> {
+        let text = decode(bytes);
         let keys = parse(&text, path, cx)?;
         Ok(self.build(cx, &keys))
     }
