@@ -228,7 +228,14 @@ def command_output(argv, cwd=None):
         return ""
 
 
-def machine(where, heat_version):
+def load_average():
+    try:
+        return "%.2f" % os.getloadavg()[0]
+    except OSError:
+        return "unknown"
+
+
+def machine(where, heat_version, load_at_start):
     """Lines describing the machine, the toolchain and the tree's filesystem."""
     cpu = ""
     try:
@@ -262,6 +269,7 @@ def machine(where, heat_version):
         ("filesystem of the trees", fstype[0] or "unknown"),
         ("rustc", command_output(["rustc", "--version"]) or "unknown"),
         ("heat", "%s, checkout %s" % (heat_version or "unknown", commit or "unknown")),
+        ("load average (1 min) at start, at end", "%s, %s" % (load_at_start, load_average())),
         ("find", (command_output(["find", "--version"]).splitlines() or ["unknown"])[0]),
     ]
 
@@ -288,6 +296,7 @@ def main():
         print("wixl-heat is not installed (Debian package wixl): its runs are skipped")
         args.wixl = []
 
+    load_at_start = load_average()
     temporary = args.trees is None
     work = tempfile.mkdtemp(prefix="heat-bench-") if temporary else os.path.abspath(args.trees)
     os.makedirs(work, exist_ok=True)
@@ -346,7 +355,7 @@ def main():
                       flush=True)
             results.append(result)
 
-        report(args, results, machine(work, heat_version), kind)
+        report(args, results, machine(work, heat_version, load_at_start), kind)
     finally:
         if args.keep:
             print("\nkept: %s" % work)
