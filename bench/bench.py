@@ -11,7 +11,8 @@ else bench/mktree.py), runs each command once to warm the page cache, then runs
     find TREE -type f > LIST
     heat dir TREE -cg CG -dr INSTALLDIR -srd -gg -o OUT.wxs
 
-alternately, --runs times each, and prints the median of each, the ratio heat/find, the time
+alternately, --runs times each, and prints the median of each, the ratio heat/find, heat's
+CPU time (user + system: more than the wall time when heat uses more than one core), the time
 per file (for linear growth) and heat's peak resident memory (from `/usr/bin/time -v` when
 present). With --wixl it also runs, once per size,
 
@@ -125,14 +126,14 @@ def pick_generator(choice):
 
 
 def run(argv, stdout, stderr=subprocess.DEVNULL, stdin=None):
-    """Runs argv to the end; returns (wall seconds, exit code, peak RSS in KiB)."""
+    """Runs argv to the end; returns (wall seconds, exit code, peak RSS in KiB, CPU seconds)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=stderr)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") \
         else (status >> 8)
-    return wall, proc.returncode, rss_kib(usage.ru_maxrss)
+    return wall, proc.returncode, rss_kib(usage.ru_maxrss), usage.ru_utime + usage.ru_stime
 
 
 def rss_kib(maxrss):
@@ -169,7 +170,7 @@ def sha256(path):
 
 def time_find(tree, listing):
     with open(listing, "wb") as out:
-        wall, code, _ = run(["find", tree, "-type", "f"], stdout=out)
+        wall, code, _, _ = run(["find", tree, "-type", "f"], stdout=out)
     if code != 0:
         fail("find %s exited with %d" % (tree, code))
     return wall
@@ -177,12 +178,12 @@ def time_find(tree, listing):
 
 def time_heat(heat_argv, errors):
     with open(errors, "wb") as err:
-        wall, code, rss = run(heat_argv, stdout=subprocess.DEVNULL, stderr=err)
+        wall, code, rss, cpu = run(heat_argv, stdout=subprocess.DEVNULL, stderr=err)
     if code != 0:
         with open(errors, "r", errors="replace") as err:
             sys.stderr.write(err.read())
         fail("heat exited with %d: %s" % (code, " ".join(heat_argv)))
-    return wall, rss
+    return wall, rss, cpu
 
 
 def peak_rss_gnu_time(heat_argv, errors):
@@ -258,8 +259,9 @@ def machine(where, heat_version, load_at_start):
     fstype = command_output(["df", "--output=fstype", where]).splitlines()[-1:] or \
         [command_output(["stat", "-f", "-c", "%T", where])]
     commit = command_output(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT)
-    if commit and command_output(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT):
-        commit += " with uncommitted changes"
+    if commit and command_output(["git", "status", "--porcelain", "--untracked-files=no", "--",
+                                  "src", "Cargo.toml", "Cargo.lock"], cwd=ROOT):
+        commit += " with uncommitted changes to the code"
     return [
         ("date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
         ("CPU", cpu or platform.processor() or "unknown"),
@@ -324,12 +326,13 @@ def main():
             with open(listing, "rb") as f:
                 found = sum(1 for _ in f)
 
-            finds, heats, rss_runs = [], [], []
+            finds, heats, rss_runs, cpus = [], [], [], []
             for i in range(args.runs):
                 finds.append(time_find(tree, listing))
-                wall, rss = time_heat(heat_argv, errors)
+                wall, rss, cpu = time_heat(heat_argv, errors)
                 heats.append(wall)
                 rss_runs.append(rss)
+                cpus.append(cpu)
                 if sha256(out) != expected:
                     fail("heat wrote different bytes on run %d over %s" % (i + 1, tree))
             print("  find runs: %s" % ", ".join("%.3f" % t for t in finds))
@@ -340,7 +343,7 @@ def main():
                 rss, rss_source = max(rss_runs), "getrusage"
             result = {
                 "files": files, "found": found, "find": statistics.median(finds),
-                "heat": statistics.median(heats), "rss": rss, "rss_source": rss_source,
+                "heat": statistics.median(heats), "cpu": statistics.median(cpus), "rss": rss, "rss_source": rss_source,
                 "output": os.path.getsize(out), "wixl": None, "wixl_rss": None,
             }
             print("  find median %s, heat median %s, heat/find %.2f, heat peak RSS %s (%s)"
@@ -381,13 +384,13 @@ def report(args, results, description, kind):
              args.runs))
     print("heat: `heat dir TREE -cg CG -dr INSTALLDIR -srd -gg -o OUT.wxs`; "
           "find: `find TREE -type f > LIST`.\n")
-    print("| files | find median | heat median | heat / find | heat peak RSS | "
+    print("| files | find median | heat median | heat / find | heat CPU median | heat peak RSS | "
           "find per file | heat per file | output |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print("| %d | %s | %s | %.2f | %s | %.2f µs | %.2f µs | %.1f MiB |" % (
+        print("| %d | %s | %s | %.2f | %s | %s | %.2f µs | %.2f µs | %.1f MiB |" % (
             r["files"], seconds(r["find"]), seconds(r["heat"]), r["heat"] / r["find"],
-            mib(r["rss"]), r["find"] / r["found"] * 1e6, r["heat"] / r["found"] * 1e6,
+            seconds(r["cpu"]), mib(r["rss"]), r["find"] / r["found"] * 1e6, r["heat"] / r["found"] * 1e6,
             r["output"] / 1024 / 1024))
     if len(results) > 1:
         first, last = results[0], results[-1]
