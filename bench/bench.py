@@ -102,7 +102,8 @@ def build_heat():
     """Builds the release binary and returns the path cargo reports for it."""
     print("building: cargo build --release --bin heat", flush=True)
     proc = subprocess.run(
-        ["cargo", "build", "--release", "--bin", "heat", "--message-format=json-render-diagnostics"],
+        ["cargo", "build", "--release", "--bin", "heat",
+         "--message-format=json-render-diagnostics"],
         cwd=ROOT, stdout=subprocess.PIPE, universal_newlines=True)
     if proc.returncode != 0:
         fail("cargo build --release failed (exit code %d)" % proc.returncode)
@@ -343,7 +344,8 @@ def main():
                 rss, rss_source = max(rss_runs), "getrusage"
             result = {
                 "files": files, "found": found, "find": statistics.median(finds),
-                "heat": statistics.median(heats), "cpu": statistics.median(cpus), "rss": rss, "rss_source": rss_source,
+                "heat": statistics.median(heats), "cpu": statistics.median(cpus),
+                "rss": rss, "rss_source": rss_source,
                 "output": os.path.getsize(out), "wixl": None, "wixl_rss": None,
             }
             print("  find median %s, heat median %s, heat/find %.2f, heat peak RSS %s (%s)"
@@ -354,7 +356,8 @@ def main():
                 wall, wixl_rss = time_wixl(tree, os.path.join(outputs, "wixl-%d.wxs" % files),
                                            os.path.join(outputs, "wixl-%d.stderr" % files))
                 result["wixl"], result["wixl_rss"] = wall, wixl_rss
-                print("  wixl-heat %s, wixl-heat/find %.1f" % (seconds(wall), wall / result["find"]),
+                print("  wixl-heat %s, wixl-heat/find %.1f"
+                      % (seconds(wall), wall / result["find"]),
                       flush=True)
             results.append(result)
 
@@ -390,7 +393,8 @@ def report(args, results, description, kind):
     for r in results:
         print("| %d | %s | %s | %.2f | %s | %s | %.2f µs | %.2f µs | %.1f MiB |" % (
             r["files"], seconds(r["find"]), seconds(r["heat"]), r["heat"] / r["find"],
-            seconds(r["cpu"]), mib(r["rss"]), r["find"] / r["found"] * 1e6, r["heat"] / r["found"] * 1e6,
+            seconds(r["cpu"]), mib(r["rss"]), r["find"] / r["found"] * 1e6,
+            r["heat"] / r["found"] * 1e6,
             r["output"] / 1024 / 1024))
     if len(results) > 1:
         first, last = results[0], results[-1]
