@@ -239,15 +239,18 @@ def load_average():
 
 def machine(where, heat_version, load_at_start):
     """Lines describing the machine, the toolchain and the tree's filesystem."""
-    cpu = ""
+    cpu, mhz = "", ""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
+                if line.startswith("model name") and not cpu:
                     cpu = line.split(":", 1)[1].strip()
-                    break
+                elif line.startswith("cpu MHz") and not mhz:
+                    mhz = line.split(":", 1)[1].strip().split(".")[0]
     except OSError:
         pass
+    if cpu and mhz:
+        cpu += " (%s MHz)" % mhz
     memory = ""
     try:
         with open("/proc/meminfo") as f:
