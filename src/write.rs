@@ -242,11 +242,26 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<(
         _ => Path::new("."),
     };
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".heat-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".heat-").suffix(".tmp");
+    // A temporary file is private (0600); the output gets what a plain new file would (0666
+    // less the umask), or keeps the permissions of the file it replaces.
+    #[cfg(unix)]
+    let keep = {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+        fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.permissions())
+    };
+    let tmp = builder
         .tempfile_in(parent)
         .map_err(|e| Error::io(parent, "create a temporary file in", e))?;
+    #[cfg(unix)]
+    if let Some(perms) = keep {
+        fs::set_permissions(tmp.path(), perms).map_err(|e| Error::io(path, "write", e))?;
+    }
     let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
     fill(&mut w)
         .and_then(|()| w.flush())

@@ -213,3 +213,40 @@ fn failed_rename_leaves_no_temporary_file() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_permissions_are_a_plain_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = setup();
+    // Under umask 022 a plain new file is 0644; the temporary file's private 0600 must not leak.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 022 && exec '{}' dir App -o new.wxs",
+            env!("CARGO_BIN_EXE_heat")
+        ))
+        .current_dir(tmp.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(tmp.path().join("new.wxs"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644, "{mode:o}");
+    // Replacing a file keeps its permissions.
+    std::fs::set_permissions(
+        tmp.path().join("new.wxs"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    heat_ok(tmp.path(), &["dir", "App", "-o", "new.wxs"]);
+    let mode = std::fs::metadata(tmp.path().join("new.wxs"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o640);
+}
