@@ -337,8 +337,8 @@ fn walk_folder(
         if collided {
             continue;
         }
-        let child = path.join(&name);
         if let Some(problem) = windows_name_problem(&name) {
+            let child = path.join(&name);
             let e = Error::at(
                 codes::NAME_ILLEGAL,
                 &child,
@@ -350,10 +350,13 @@ fn walk_folder(
             warnings.push(skipped(e));
             continue;
         }
+        if ft.is_file() {
+            folder.files.push(name);
+            continue;
+        }
+        let child = path.join(&name);
         if ft.is_dir() {
             sub.push((child, name));
-        } else if ft.is_file() {
-            folder.files.push(name);
         } else if ft.is_symlink() {
             match fs::metadata(&child) {
                 Err(e) if is_dangling(&e) => {

@@ -84,6 +84,11 @@ impl FolderIds {
         FolderIds { id, files, folders }
     }
 
+    /// The number of folders here and below.
+    fn count(&self) -> usize {
+        1 + self.folders.iter().map(FolderIds::count).sum::<usize>()
+    }
+
     /// The same shape with no ids, for `-suid`.
     fn empty(folder: &Folder) -> FolderIds {
         FolderIds {
@@ -130,9 +135,11 @@ impl Harvester for DirHarvester {
         if b.unique {
             b.doc.set_attr(root_el, "Id", root_id.clone());
         }
-        b.doc.set_attr(root_el, "Name", tree.name.clone());
+        b.doc.set_attr(root_el, "Name", &tree.name);
         b.doc.set_attr(root_el, "FileSource", absolute(&tree.path));
-        let count = b.folder(&tree, &ids, root_el);
+        let files = tree.file_count();
+        b.doc.reserve(2 * files + 2 * ids.count() + 8, 8 * files + 4 * ids.count() + 8, 0);
+        let count = b.folder(tree, ids, root_el);
         if count == 0 && !self.keep_empty {
             return Err(Error::at(
                 codes::EMPTY_DIRECTORY,
@@ -167,10 +174,12 @@ fn absolute(path: &Path) -> String {
 }
 
 impl Build<'_> {
-    /// Fills `el` with the contents of `folder`; returns the number of files below.
-    fn folder(&mut self, folder: &Folder, ids: &FolderIds, el: NodeId) -> usize {
+    /// Fills `el` with the contents of `folder`, consuming it and its ids as it goes so that
+    /// the walk's tree shrinks while the document grows; returns the number of files below.
+    fn folder(&mut self, folder: Folder, ids: FolderIds, el: NodeId) -> usize {
         let mut count = 0;
-        for (sub, sub_ids) in folder.folders.iter().zip(&ids.folders) {
+        let file_count = folder.files.len();
+        for (sub, sub_ids) in folder.folders.into_iter().zip(ids.folders) {
             let sub_el = self.doc.create("Directory");
             if self.unique {
                 self.doc.set_attr(sub_el, "Id", &sub_ids.id);
@@ -189,7 +198,7 @@ impl Build<'_> {
         }
 
         let mut src = String::new();
-        for (i, name) in folder.files.iter().enumerate() {
+        for (i, name) in folder.files.into_iter().enumerate() {
             let component = self.doc.create_child(el, "Component");
             let file = self.doc.create_child(component, "File");
             if let Some((file_id, cmp_id)) = ids.files.get(i) {
@@ -200,11 +209,11 @@ impl Build<'_> {
             src.clear();
             src.push_str("SourceDir\\");
             src.push_str(self.source);
-            src.push_str(name);
+            src.push_str(&name);
             self.doc.set_attr(file, "Source", &src);
         }
 
-        if folder.files.is_empty() && count == 0 && self.keep_empty {
+        if file_count == 0 && count == 0 && self.keep_empty {
             let component = self.doc.create_child(el, "Component");
             if self.unique {
                 self.doc
@@ -213,6 +222,6 @@ impl Build<'_> {
             self.doc.set_attr(component, "KeyPath", "yes");
             self.doc.create_child(component, "CreateFolder");
         }
-        count + folder.files.len()
+        count + file_count
     }
 }

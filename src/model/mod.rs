@@ -178,6 +178,14 @@ impl Document {
         NodeId(0)
     }
 
+    /// Makes room for `elements` more elements, `attributes` more attributes and `text` more
+    /// bytes of attribute values, so that a large harvest grows its tables once.
+    pub fn reserve(&mut self, elements: usize, attributes: usize, text: usize) {
+        self.nodes.reserve_exact(elements);
+        self.attrs.reserve_exact(attributes);
+        self.text.reserve_exact(text);
+    }
+
     /// The number of elements created in this document, in the tree or not.
     pub fn len(&self) -> usize {
         self.nodes.len()

@@ -59,6 +59,12 @@ impl Mutator for FinalizeMutator {
             let (Some(_), Some(source)) = (doc.attr(f, "Id"), doc.attr(f, "Source")) else {
                 continue;
             };
+            let unchanged = !source.contains('$')
+                && (substitution.is_none() || !source.starts_with("SourceDir\\"))
+                && (self.path_separator == '\\' || !source.contains('\\'));
+            if unchanged {
+                continue;
+            }
             let mut source = source.replace('$', "$$");
             if let Some(sub) = &substitution {
                 if source.starts_with("SourceDir\\") {

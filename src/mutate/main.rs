@@ -130,18 +130,19 @@ impl<'a> Pass<'a> {
         }
         // GUIDs come from install locations, which are read off the tree before anything moves.
         if let GuidMode::Generate { braces } = m.guids {
-            let todo: Vec<(NodeId, String)> = p
-                .components
-                .iter()
-                .filter(|c| p.doc.attr(**c, "Guid").is_none())
-                .map(|&c| (c, install_location(p.doc, c)))
-                .collect();
-            let guids: Vec<String> = todo
-                .par_iter()
-                .map(|(_, location)| guid::format(guid::for_location(location), braces))
-                .collect();
-            for ((c, _), g) in todo.iter().zip(guids) {
-                p.doc.set_attr(*c, "Guid", g);
+            // In slices, so that no table of every location is held at once.
+            let todo: Vec<NodeId> =
+                p.components.iter().copied().filter(|c| p.doc.attr(*c, "Guid").is_none()).collect();
+            for chunk in todo.chunks(8192) {
+                let locations: Vec<String> =
+                    chunk.iter().map(|&c| install_location(p.doc, c)).collect();
+                let guids: Vec<String> = locations
+                    .par_iter()
+                    .map(|location| guid::format(guid::for_location(location), braces))
+                    .collect();
+                for (&c, g) in chunk.iter().zip(guids) {
+                    p.doc.set_attr(c, "Guid", g);
+                }
             }
         }
         p
