@@ -22,7 +22,15 @@ pub const WIX_COMPONENT_NAMESPACE: Uuid = Uuid::from_u128(0x3064E5C6_FB63_4FE9_A
 pub fn for_location(path: &str) -> Uuid {
     // RFC 9562 section 5.5: SHA-1 of the namespace's bytes then the name; the first 16 bytes,
     // with the version (5) and the variant (10xx) set.
-    let lower = path.to_lowercase();
+    let lower: std::borrow::Cow<'_, str> = if path.is_ascii() {
+        if path.bytes().any(|b| b.is_ascii_uppercase()) {
+            path.to_ascii_lowercase().into()
+        } else {
+            path.into()
+        }
+    } else {
+        path.to_lowercase().into()
+    };
     let mut h = Sha1::new();
     h.update(WIX_COMPONENT_NAMESPACE.as_bytes());
     let mut buf = [0u8; 256];

@@ -312,12 +312,20 @@ impl Heat {
         }
         let t4 = Instant::now();
 
-        let count = |name: &str| doc.elements_named(name).count();
+        let (mut files, mut directories, mut components) = (0, 0, 0);
+        for n in doc.descendants(doc.root()) {
+            match doc.name(n) {
+                "File" => files += 1,
+                "Directory" => directories += 1,
+                "Component" => components += 1,
+                _ => {}
+            }
+        }
         let report = Report {
             warnings: cx.messages.take_warnings(),
-            files: count("File"),
-            directories: count("Directory"),
-            components: count("Component"),
+            files,
+            directories,
+            components,
         };
         if inv.verbose {
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;

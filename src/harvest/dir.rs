@@ -138,7 +138,11 @@ impl Harvester for DirHarvester {
         b.doc.set_attr(root_el, "Name", &tree.name);
         b.doc.set_attr(root_el, "FileSource", absolute(&tree.path));
         let files = tree.file_count();
-        b.doc.reserve(2 * files + 2 * ids.count() + 8, 8 * files + 4 * ids.count() + 8, 0);
+        b.doc.reserve(
+            2 * files + 2 * ids.count() + 8,
+            8 * files + 4 * ids.count() + 8,
+            0,
+        );
         let count = b.folder(tree, ids, root_el);
         if count == 0 && !self.keep_empty {
             return Err(Error::at(

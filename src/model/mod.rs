@@ -386,9 +386,39 @@ impl Document {
         self.put_attr(node, name.into(), value.as_ref(), false);
     }
 
+    /// Sets attribute `to_name` of `to` to the value of attribute `from_name` of `from`
+    /// (schema order, as [`set_attr`](Self::set_attr)), sharing the stored text. Returns
+    /// whether `from` had that attribute.
+    pub fn copy_attr(
+        &mut self,
+        from: NodeId,
+        from_name: &str,
+        to: NodeId,
+        to_name: impl Into<Name>,
+    ) -> bool {
+        let Some(sym) = self.sym(from_name) else {
+            return false;
+        };
+        let Some(a) = self
+            .node_attrs(from)
+            .iter()
+            .find(|a| a.name == sym)
+            .copied()
+        else {
+            return false;
+        };
+        let to_sym = self.intern(to_name.into());
+        self.put_slot(to, to_sym, (a.start, a.len), true);
+        true
+    }
+
     fn put_attr(&mut self, node: NodeId, name: Name, value: &str, schema_order: bool) {
         let sym = self.intern(name);
-        let (start, len) = self.store(value);
+        let slot = self.store(value);
+        self.put_slot(node, sym, slot, schema_order);
+    }
+
+    fn put_slot(&mut self, node: NodeId, sym: u16, (start, len): (u32, u32), schema_order: bool) {
         let n = &self.nodes[node.0 as usize];
         let first = n.attr_start as usize;
         let count = n.attr_count as usize;

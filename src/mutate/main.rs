@@ -131,8 +131,12 @@ impl<'a> Pass<'a> {
         // GUIDs come from install locations, which are read off the tree before anything moves.
         if let GuidMode::Generate { braces } = m.guids {
             // In slices, so that no table of every location is held at once.
-            let todo: Vec<NodeId> =
-                p.components.iter().copied().filter(|c| p.doc.attr(*c, "Guid").is_none()).collect();
+            let todo: Vec<NodeId> = p
+                .components
+                .iter()
+                .copied()
+                .filter(|c| p.doc.attr(*c, "Guid").is_none())
+                .collect();
             for chunk in todo.chunks(8192) {
                 let locations: Vec<String> =
                     chunk.iter().map(|&c| install_location(p.doc, c)).collect();
@@ -376,16 +380,16 @@ impl<'a> Pass<'a> {
                 continue;
             };
             if self.m.fragments && self.doc.name(parent) == "Directory" {
-                let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
                 if let Some(module) = self.root_element.filter(|r| self.doc.name(*r) == "Module") {
                     let r = self.doc.create_child(module, "ComponentRef");
-                    self.doc.set_attr(r, "Id", id.clone());
+                    self.doc.copy_attr(c, "Id", r, "Id");
                 }
                 // With a component group, heat moves every component out of the fragment made
                 // here and drops the fragment (create_component_group): skip making it.
                 if self.m.component_group.is_some() {
                     continue;
                 }
+                let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
                 let parent_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
                 let fragment = self.doc.create("Fragment");
                 let reference = directory_reference(self.doc, fragment, &parent_id);
@@ -402,26 +406,25 @@ impl<'a> Pass<'a> {
         self.doc.set_attr(group, "Id", name);
         self.groups.push(group);
         for c in self.components.clone() {
-            let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
             if !self.m.fragments {
                 let r = self.doc.create_child(group, "ComponentRef");
-                self.doc.set_attr(r, "Id", id);
+                self.doc.copy_attr(c, "Id", r, "Id");
                 continue;
             }
             let Some(parent) = self.doc.parent(c) else {
                 continue;
             };
-            let parent_name = self.doc.name(parent).to_owned();
-            let parent_is_reference = is_directory_reference(&parent_name);
+            let parent_name = self.doc.name(parent);
+            let parent_is_reference = is_directory_reference(parent_name);
             if parent_name != "Directory" && !parent_is_reference {
                 continue;
             }
-            let dir_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
             self.doc.append(group, c);
-            self.doc.set_attr(c, "Directory", dir_id);
+            self.doc.copy_attr(parent, "Id", c, "Directory");
             // The fragment made for this component now holds an empty reference: drop it.
             if parent_is_reference {
-                if let Some(&pos) = self.component_fragments.get(&format!("Component:{id}")) {
+                let key = format!("Component:{}", self.doc.attr(c, "Id").unwrap_or_default());
+                if let Some(&pos) = self.component_fragments.get(&key) {
                     self.fragments[pos].1 = None;
                 }
             }
@@ -458,7 +461,7 @@ fn self_guid(mode: GuidMode, seed: &str, what: &str) -> String {
 /// registry component, its root and key), joined by `\`.
 pub fn install_location(doc: &Document, component: NodeId) -> String {
     let registry_key: String;
-    let mut parts: Vec<&str> = Vec::new();
+    let mut parts: Vec<&str> = Vec::with_capacity(16);
     if let Some(file) = doc.children_named(component, "File").next() {
         let source = doc.attr(file, "Source").unwrap_or_default();
         let name = doc
@@ -484,8 +487,14 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
             _ => {}
         }
     }
-    parts.reverse();
-    parts.join("\\")
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().rev().enumerate() {
+        if i > 0 {
+            out.push('\\');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 /// Orders fragment keys as heat's `SortedList` does with .NET's culture-aware string
