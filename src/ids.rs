@@ -36,17 +36,24 @@ impl IdScheme {
     /// ```
     pub fn generate(self, prefix: &str, args: &[&str]) -> String {
         let mut out = String::with_capacity(prefix.len() + 32);
-        out.push_str(prefix);
+        self.hash(args).write(prefix, &mut out);
+        out
+    }
+
+    /// The hash behind an identifier, kept in 20 bytes until it is written: a large harvest
+    /// holds hundreds of thousands of them.
+    pub fn hash(self, args: &[&str]) -> IdHash {
+        let mut bytes = [0u8; 20];
         match self {
             IdScheme::V3 => {
                 let mut h = Md5::new();
                 feed_utf16(args, |b| h.update(b));
-                push_hex(&mut out, &h.finalize()[..16]);
+                bytes[..16].copy_from_slice(&h.finalize());
             }
             IdScheme::V3Fips => {
                 let mut h = Sha1::new();
                 feed_utf16(args, |b| h.update(b));
-                push_hex(&mut out, &h.finalize()[..16]);
+                bytes.copy_from_slice(&h.finalize());
             }
             IdScheme::V4 => {
                 let mut h = Sha1::new();
@@ -56,9 +63,37 @@ impl IdScheme {
                     }
                     h.update(a.as_bytes());
                 }
-                push_base64(&mut out, &h.finalize());
+                bytes.copy_from_slice(&h.finalize());
             }
         }
+        IdHash {
+            scheme: self,
+            bytes,
+        }
+    }
+}
+
+/// An identifier's hash before formatting; see [`IdScheme::hash`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IdHash {
+    scheme: IdScheme,
+    bytes: [u8; 20],
+}
+
+impl IdHash {
+    /// Appends the identifier, `prefix` then the formatted hash, to `out`.
+    pub fn write(&self, prefix: &str, out: &mut String) {
+        out.push_str(prefix);
+        match self.scheme {
+            IdScheme::V3 | IdScheme::V3Fips => push_hex(out, &self.bytes[..16]),
+            IdScheme::V4 => push_base64(out, &self.bytes),
+        }
+    }
+
+    /// The identifier: `prefix` then the formatted hash.
+    pub fn to_id(&self, prefix: &str) -> String {
+        let mut out = String::with_capacity(prefix.len() + 32);
+        self.write(prefix, &mut out);
         out
     }
 }

@@ -339,6 +339,9 @@ impl Heat {
                 ms(t2, t3),
                 ms(t3, t4)
             );
+            if let Some(peak) = peak_memory_kib() {
+                eprintln!("heat: peak memory {:.1} MiB", peak as f64 / 1024.0);
+            }
         }
         Ok(report)
     }
@@ -529,6 +532,13 @@ impl Heat {
         inv.options = options;
         Ok(Parsed::Run(Box::new(inv)))
     }
+}
+
+/// The process's peak resident memory in KiB, where the system tells it (Linux).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn empty_report() -> Report {

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::directory_reference;
 use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Harvester};
-use crate::ids::IdScheme;
+use crate::ids::{IdHash, IdScheme};
 use crate::model::{Document, NodeId};
 use crate::walk::{walk, Folder, WalkOptions};
 use rayon::prelude::*;
@@ -61,19 +61,22 @@ struct Build<'a> {
 /// every sub-folder. Computed for the whole tree on every core before the document is built.
 struct FolderIds {
     id: String,
-    files: Vec<(String, String)>,
+    /// Each file's `fil` and `cmp` hashes, formatted only when written into the document.
+    files: Vec<(IdHash, IdHash)>,
     folders: Vec<FolderIds>,
 }
 
 impl FolderIds {
     fn compute(folder: &Folder, id: String, ids: IdScheme) -> FolderIds {
+        let mut file_id = String::with_capacity(40);
         let files = folder
             .files
             .iter()
             .map(|name| {
-                let file_id = ids.generate("fil", &[&id, name]);
-                let cmp_id = ids.generate("cmp", &[&id, &file_id]);
-                (file_id, cmp_id)
+                let fil = ids.hash(&[&id, name]);
+                file_id.clear();
+                fil.write("fil", &mut file_id);
+                (fil, ids.hash(&[&id, &file_id]))
             })
             .collect();
         let folders = folder
@@ -138,10 +141,14 @@ impl Harvester for DirHarvester {
         b.doc.set_attr(root_el, "Name", &tree.name);
         b.doc.set_attr(root_el, "FileSource", absolute(&tree.path));
         let files = tree.file_count();
+        // Room for everything the harvest and heat's mutators add, so that no table doubles
+        // (and is copied) on the way; room never written costs address space, not memory.
+        let folders = ids.count();
+        let text = source_bytes(&tree, 0) + files * (2 * 36 + 48) + folders * 300;
         b.doc.reserve(
-            2 * files + 2 * ids.count() + 8,
-            8 * files + 4 * ids.count() + 8,
-            0,
+            2 * files + 2 * folders + 16,
+            10 * files + 6 * folders + 16,
+            text,
         );
         let count = b.folder(tree, ids, root_el);
         if count == 0 && !self.keep_empty {
@@ -168,6 +175,20 @@ impl Harvester for DirHarvester {
         }
         Ok(doc)
     }
+}
+
+/// The bytes of every `Source` value below `folder`, whose path below the root is `rel` bytes.
+fn source_bytes(folder: &Folder, rel: usize) -> usize {
+    folder
+        .files
+        .iter()
+        .map(|f| 10 + rel + f.len())
+        .sum::<usize>()
+        + folder
+            .folders
+            .iter()
+            .map(|sub| source_bytes(sub, rel + sub.name.len() + 1))
+            .sum::<usize>()
 }
 
 fn absolute(path: &Path) -> String {
@@ -202,12 +223,17 @@ impl Build<'_> {
         }
 
         let mut src = String::new();
+        let mut id = String::with_capacity(40);
         for (i, name) in folder.files.into_iter().enumerate() {
             let component = self.doc.create_child(el, "Component");
             let file = self.doc.create_child(component, "File");
-            if let Some((file_id, cmp_id)) = ids.files.get(i) {
-                self.doc.set_attr(component, "Id", cmp_id);
-                self.doc.set_attr(file, "Id", file_id);
+            if let Some((fil, cmp)) = ids.files.get(i) {
+                id.clear();
+                cmp.write("cmp", &mut id);
+                self.doc.set_attr(component, "Id", &id);
+                id.clear();
+                fil.write("fil", &mut id);
+                self.doc.set_attr(file, "Id", &id);
             }
             self.doc.set_attr(file, "KeyPath", "yes");
             src.clear();

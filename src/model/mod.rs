@@ -8,6 +8,7 @@
 
 mod attr_order;
 
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -70,7 +71,7 @@ struct Node {
     attr_count: u16,
     parent: u32,
     attr_start: u32,
-    children: Vec<NodeId>,
+    children: SmallVec<[NodeId; 4]>,
 }
 
 /// An attribute: its name and where its value sits in the text arena.
@@ -244,7 +245,7 @@ impl Document {
             attr_count: 0,
             parent: NONE,
             attr_start: 0,
-            children: Vec::new(),
+            children: SmallVec::new(),
         });
         id
     }
