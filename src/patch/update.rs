@@ -1,0 +1,809 @@
+//! `-update <previous.wxs>`: a harvest that keeps, for every file already in the previous
+//! harvest, that file's Component id, File id, component GUID, Directory ids and groups.
+//!
+//! The work is split in two mutators around heat's main one:
+//!
+//! - [`UpdateIdsMutator`] (sequence [`IDS_SEQUENCE`], before the main mutator) gives every
+//!   component, file and folder of the fresh harvest whose install location is in the previous
+//!   file that file's ids and GUID, and with `-keepremoved` puts back, as leftovers, the
+//!   components whose key path is gone. The main mutator then lays out fragments and groups
+//!   with these ids, so fragments come out in heat's order (by key) for the ids they carry,
+//!   and it only makes GUIDs for the components that have none.
+//! - [`UpdateGroupsMutator`] (sequence [`GROUPS_SEQUENCE`], after the main mutator and any
+//!   group split) moves every kept component back into the component groups it was in, and
+//!   reports what was kept, added and removed.
+//!
+//! A leftover is the way setup authors remove a file in a patch: the component stays, with its
+//! GUID, its key path and its groups, marked `Transitive="yes"` with a condition that is always
+//! false (`1=0`), so that Windows Installer removes the file when the patch is applied.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::inventory::{
+    keys, location_key, match_up, source_below_root, ComponentEntry, GroupKind, Inventory, KeyPath,
+    Matching,
+};
+use crate::error::{codes, Error, Result};
+use crate::extension::{Context, Mutator};
+use crate::harvest::directory_reference;
+use crate::model::{Document, NodeId, Schema};
+use crate::read::read_file;
+use crate::tool::EXIT_FILES_REMOVED;
+use crate::walk::ntfs_cmp;
+use crate::write::write_atomically;
+
+/// When [`UpdateIdsMutator`] runs: after the harvester's mutators, before heat's main one.
+pub const IDS_SEQUENCE: i32 = 900;
+/// When [`UpdateGroupsMutator`] runs: after heat's main mutator and any group split, before
+/// the finalizing mutator.
+pub const GROUPS_SEQUENCE: i32 = 1500;
+
+/// The condition a leftover component gets: always false.
+pub const FALSE_CONDITION: &str = "1=0";
+
+/// How a v3 leftover's `<Condition>` is marked in the document, which holds no text, until
+/// [`UpdateGroupsMutator::mutate_text`] writes the text in.
+const V3_CONDITION_MARKER: &str = "<Condition HeatLeftover=\"yes\" />";
+
+/// A file of the previous harvest that the new one does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedFile {
+    /// Its install location (a folder component's location ends in `\`).
+    pub path: String,
+    /// Its component's id.
+    pub component: Option<String>,
+    /// Its `File` id (none for a folder component).
+    pub file: Option<String>,
+    /// Whether it was kept as a leftover (`-keepremoved`).
+    pub leftover: bool,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateReport {
+    /// The previous harvest, as named on the command line.
+    pub previous: String,
+    /// Files (and `-ke` folders) of the new harvest that were in the previous one.
+    pub kept: usize,
+    /// Install locations of the files of the new harvest that were not in the previous one.
+    pub added: Vec<String>,
+    /// The files of the previous harvest that are gone.
+    pub removed: Vec<RemovedFile>,
+}
+
+impl UpdateReport {
+    /// The report as JSON: `previous`, the counts `kept`, `added`, `removed` and
+    /// `leftovers`, and the lists `added_files` and `removed_files`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "previous": self.previous,
+            "kept": self.kept,
+            "added": self.added.len(),
+            "removed": self.removed.len(),
+            "leftovers": self.removed.iter().filter(|r| r.leftover).count(),
+            "added_files": self.added,
+            "removed_files": self.removed.iter().map(|r| serde_json::json!({
+                "path": r.path,
+                "component": r.component,
+                "file": r.file,
+                "leftover": r.leftover,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The report as lines for standard error.
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "update from '{}': {} kept, {} added, {} removed\n",
+            self.previous,
+            self.kept,
+            self.added.len(),
+            self.removed.len()
+        );
+        for r in &self.removed {
+            s.push_str(&format!(
+                "  removed{}: {} (component {})\n",
+                if r.leftover {
+                    " (kept as a leftover)"
+                } else {
+                    ""
+                },
+                r.path,
+                r.component.as_deref().unwrap_or("without id")
+            ));
+        }
+        s
+    }
+}
+
+/// `-update` and its options.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// The previous harvest, as named (for messages).
+    pub previous_name: String,
+    /// `-keepremoved`: keep removed files as leftovers.
+    pub keep_removed: bool,
+    /// `-updatereport <file.json>`: where to write the report as JSON (`-`: standard output).
+    pub report: Option<PathBuf>,
+    /// Print the report on standard error (the command line does).
+    pub print: bool,
+}
+
+struct Shared {
+    options: UpdateOptions,
+    previous: Inventory,
+    previous_doc: Document,
+    plan: RefCell<Option<Plan>>,
+}
+
+#[derive(Debug, Default)]
+struct Plan {
+    /// Kept and left-over components (by their id now) and the component groups they were in.
+    groups: Vec<(String, Vec<String>)>,
+    report: UpdateReport,
+    v3_leftovers: bool,
+}
+
+/// Reads the previous harvest at `path` and makes the two mutators of an update.
+pub fn update_mutators(
+    path: &Path,
+    options: UpdateOptions,
+) -> Result<(UpdateIdsMutator, UpdateGroupsMutator)> {
+    let doc = read_file(path)?;
+    Ok(update_mutators_for(doc, options))
+}
+
+/// The two mutators of an update from the previous harvest `previous`.
+pub fn update_mutators_for(
+    previous: Document,
+    options: UpdateOptions,
+) -> (UpdateIdsMutator, UpdateGroupsMutator) {
+    let shared = Rc::new(Shared {
+        options,
+        previous: Inventory::of(&previous),
+        previous_doc: previous,
+        plan: RefCell::new(None),
+    });
+    (
+        UpdateIdsMutator {
+            shared: Rc::clone(&shared),
+        },
+        UpdateGroupsMutator { shared },
+    )
+}
+
+/// The first half of `-update`; see the [module](self).
+pub struct UpdateIdsMutator {
+    shared: Rc<Shared>,
+}
+
+/// The second half of `-update`; see the [module](self).
+pub struct UpdateGroupsMutator {
+    shared: Rc<Shared>,
+}
+
+impl std::fmt::Debug for UpdateIdsMutator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateIdsMutator")
+            .field("previous", &self.shared.options.previous_name)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for UpdateGroupsMutator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateGroupsMutator")
+            .field("previous", &self.shared.options.previous_name)
+            .finish()
+    }
+}
+
+impl Mutator for UpdateIdsMutator {
+    fn name(&self) -> &str {
+        "heat-update"
+    }
+
+    fn sequence(&self) -> i32 {
+        IDS_SEQUENCE
+    }
+
+    fn mutate(&self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let plan = Keep::new(&self.shared, cx, doc).run();
+        *self.shared.plan.borrow_mut() = Some(plan);
+        Ok(())
+    }
+}
+
+impl Mutator for UpdateGroupsMutator {
+    fn name(&self) -> &str {
+        "heat-update-groups"
+    }
+
+    fn sequence(&self) -> i32 {
+        GROUPS_SEQUENCE
+    }
+
+    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let plan = self.shared.plan.borrow();
+        let Some(plan) = plan.as_ref() else {
+            return Ok(());
+        };
+        restore_groups(doc, &plan.groups);
+        let report = &plan.report;
+        if self.shared.options.print {
+            for line in report.to_text().lines() {
+                eprintln!("heat: {line}");
+            }
+        }
+        if let Some(path) = &self.shared.options.report {
+            let mut text = serde_json::to_string_pretty(&report.to_json())
+                .expect("a JSON value always serializes");
+            text.push('\n');
+            if path == Path::new("-") {
+                print!("{text}");
+            } else {
+                write_atomically(path, text.as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn mutate_text(&self, _cx: &mut Context, wxs: String) -> Result<String> {
+        let v3 = self
+            .shared
+            .plan
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| p.v3_leftovers);
+        if !v3 {
+            return Ok(wxs);
+        }
+        Ok(wxs.replace(
+            V3_CONDITION_MARKER,
+            &format!("<Condition>{FALSE_CONDITION}</Condition>"),
+        ))
+    }
+}
+
+/// Whether a `Guid` value is a real GUID (or `*`), not heat's placeholder.
+fn is_real_guid(guid: &str) -> bool {
+    !guid.trim().is_empty() && guid != "PUT-GUID-HERE"
+}
+
+/// The ids given to elements of one kind, for collisions.
+#[derive(Default)]
+struct Taken {
+    component: HashSet<String>,
+    file: HashSet<String>,
+    directory: HashSet<String>,
+}
+
+impl Taken {
+    fn of(&mut self, element: &str) -> &mut HashSet<String> {
+        match element {
+            "Component" => &mut self.component,
+            "File" => &mut self.file,
+            _ => &mut self.directory,
+        }
+    }
+}
+
+/// One run of [`UpdateIdsMutator`].
+struct Keep<'a> {
+    shared: &'a Shared,
+    cx: &'a mut Context,
+    doc: &'a mut Document,
+    new: Inventory,
+    m: Matching,
+    /// Elements that got an id from the previous harvest.
+    given: HashSet<NodeId>,
+    taken: Taken,
+    /// Folders of the new document by location key, for leftovers.
+    folders: HashMap<String, NodeId>,
+    plan: Plan,
+}
+
+impl<'a> Keep<'a> {
+    fn new(shared: &'a Shared, cx: &'a mut Context, doc: &'a mut Document) -> Keep<'a> {
+        let new = Inventory::of(doc);
+        let m = match_up(&shared.previous, &new);
+        Keep {
+            shared,
+            cx,
+            doc,
+            new,
+            m,
+            given: HashSet::new(),
+            taken: Taken::default(),
+            folders: HashMap::new(),
+            plan: Plan::default(),
+        }
+    }
+
+    fn give_id(&mut self, node: NodeId, id: &str) {
+        let element = self.doc.name(node).to_owned();
+        self.doc.set_attr(node, "Id", id.to_owned());
+        self.taken.of(&element).insert(id.to_owned());
+        self.given.insert(node);
+    }
+
+    fn run(mut self) -> Plan {
+        let shared = self.shared;
+        let old = &shared.previous;
+        let name = self.shared.options.previous_name.clone();
+        for &(a, b) in &old.duplicates {
+            let (a, b) = (&old.components[a], &old.components[b]);
+            self.cx.messages.warn(
+                codes::DUPLICATE_LOCATION,
+                format!(
+                    "'{name}': the components '{}' and '{}' both install '{}'; the first one's ids \
+                     are kept.",
+                    a.id.as_deref().unwrap_or("?"),
+                    b.id.as_deref().unwrap_or("?"),
+                    a.location.as_deref().unwrap_or("?")
+                ),
+            );
+        }
+        let unplaced: Vec<&str> = old
+            .components
+            .iter()
+            .filter(|c| c.location.is_none() && c.key_file().is_none_or(|f| f.source.is_none()))
+            .map(|c| c.id.as_deref().unwrap_or("?"))
+            .collect();
+        if let Some(first) = unplaced.first() {
+            self.cx.messages.warn(
+                codes::UPDATE_UNPLACED,
+                format!(
+                    "'{name}': {} component(s) (the first is '{first}') have no file or folder \
+                     key path, so their install location cannot be told; they are not carried \
+                     over.",
+                    unplaced.len()
+                ),
+            );
+        }
+
+        self.keep_ids();
+        if self.shared.options.keep_removed {
+            self.put_back_leftovers();
+        }
+        self.resolve_collisions();
+        self.plan.report.previous = name;
+        self.count();
+        if self.plan.report.removed.iter().any(|r| !r.leftover) {
+            let removed = self.plan.report.removed.iter().filter(|r| !r.leftover);
+            let n = removed.clone().count();
+            let list: Vec<&str> = removed.map(|r| r.path.as_str()).take(3).collect();
+            self.cx.messages.warn(
+                codes::UPDATE_FILES_REMOVED,
+                format!(
+                    "{n} file(s) of '{}' are gone from this harvest ({}{}): a patch or minor upgrade \
+                     cannot remove components. Use -keepremoved to keep them as leftovers that a \
+                     patch removes, or ship a major upgrade.",
+                    self.plan.report.previous,
+                    list.join(", "),
+                    if n > 3 { ", …" } else { "" }
+                ),
+            );
+            self.cx.exit_code = self.cx.exit_code.max(EXIT_FILES_REMOVED);
+        }
+        self.plan
+    }
+
+    /// Kept folders, components and files take the previous ids and GUIDs.
+    fn keep_ids(&mut self) {
+        let shared = self.shared;
+        let old = &shared.previous;
+        for (i, d) in self.new.directories.clone().iter().enumerate() {
+            if let Some(id) = self.m.new_directories[i].and_then(|j| old.directories[j].id.clone())
+            {
+                self.give_id(d.node, &id);
+            }
+        }
+        for i in 0..self.new.components.len() {
+            let Some(j) = self.m.new_components[i] else {
+                continue;
+            };
+            let oc = &old.components[j];
+            let node = self.new.components[i].node;
+            if let Some(id) = &oc.id {
+                self.give_id(node, id);
+            }
+            if let Some(guid) = oc.guid.as_deref().filter(|g| is_real_guid(g)) {
+                self.doc.set_attr(node, "Guid", guid.to_owned());
+            }
+            for fi in 0..self.new.components[i].files.len() {
+                let Some(&(oj, ofi)) = self.m.new_files.get(&(i, fi)) else {
+                    continue;
+                };
+                if let Some(id) = old.components[oj].files[ofi].id.clone() {
+                    let f = self.new.components[i].files[fi].node;
+                    self.give_id(f, &id);
+                }
+            }
+            let id = self.doc.attr(node, "Id").unwrap_or_default().to_owned();
+            self.plan.groups.push((id, component_groups(oc)));
+        }
+    }
+
+    /// Every component of the previous harvest whose key path is gone, put back as a leftover.
+    fn put_back_leftovers(&mut self) {
+        let shared = self.shared;
+        let old = &shared.previous;
+        for d in &self.new.directories {
+            for k in keys(&d.location, old) {
+                self.folders.entry(location_key(&k)).or_insert(d.node);
+            }
+        }
+        for (k, node) in &self.new.roots {
+            self.folders.entry(k.clone()).or_insert(*node);
+        }
+        for j in 0..old.components.len() {
+            let oc = &old.components[j];
+            if self.m.components[j].is_some() || oc.location.is_none() {
+                continue;
+            }
+            let Some(dir) = oc.directory.clone() else {
+                continue;
+            };
+            let folder = self.folder(&dir);
+            self.leftover(oc, folder);
+        }
+    }
+
+    /// The element of the new document for folder `location` of the previous harvest, made
+    /// (with the previous ids and names) when the new harvest has no such folder.
+    fn folder(&mut self, location: &str) -> NodeId {
+        let shared = self.shared;
+        let old = &shared.previous;
+        for k in keys(location, &self.new) {
+            if let Some(&n) = self.folders.get(&location_key(&k)) {
+                return n;
+            }
+        }
+        let key = location_key(location);
+        let old_dir = old
+            .directories
+            .iter()
+            .find(|d| location_key(&d.location) == key)
+            .cloned();
+        let node = match old_dir {
+            Some(d) if d.parent.is_some() => {
+                let parent = self.folder(d.parent.as_deref().expect("checked"));
+                let el = self.doc.create("Directory");
+                insert_in_order(self.doc, parent, el, d.name.as_deref().unwrap_or(""));
+                if let Some(id) = &d.id {
+                    self.give_id(el, id);
+                }
+                if let Some(name) = &d.name {
+                    self.doc.set_attr(el, "Name", name.clone());
+                }
+                // Like a harvested folder, so that it takes the same place among its siblings.
+                self.doc.set_attr(el, "FileSource", String::new());
+                el
+            }
+            // A root: a reference to it, in a fragment of its own.
+            _ => {
+                let fragment = self.doc.create_child(self.doc.root(), "Fragment");
+                directory_reference(self.doc, fragment, location)
+            }
+        };
+        self.folders.insert(key, node);
+        node
+    }
+
+    fn leftover(&mut self, oc: &ComponentEntry, folder: NodeId) {
+        let v4 = self.doc.schema() == Schema::V4;
+        let c = self.doc.create("Component");
+        let name = oc
+            .key_file()
+            .and_then(|f| f.location.as_deref())
+            .and_then(|l| l.rsplit('\\').next())
+            .unwrap_or("");
+        insert_in_order(self.doc, folder, c, name);
+        if let Some(id) = &oc.id {
+            self.give_id(c, id);
+        }
+        if let Some(guid) = &oc.guid {
+            self.doc.set_attr(c, "Guid", guid.clone());
+        }
+        self.doc.set_attr(c, "Transitive", "yes");
+        if v4 {
+            self.doc.set_attr(c, "Condition", FALSE_CONDITION);
+        } else {
+            let cond = self.doc.create_child(c, "Condition");
+            self.doc.set_attr(cond, "HeatLeftover", "yes");
+            self.plan.v3_leftovers = true;
+        }
+        if oc.key == KeyPath::Folder {
+            self.doc.set_attr(c, "KeyPath", "yes");
+            self.doc.create_child(c, "CreateFolder");
+        }
+        let shared = self.shared;
+        let old_doc = &shared.previous_doc;
+        for (fi, f) in oc.files.iter().enumerate() {
+            let el = self.doc.create_child(c, "File");
+            if let Some(id) = &f.id {
+                self.give_id(el, id);
+            }
+            if let Some(name) = old_doc.attr(f.node, "Name") {
+                self.doc.set_attr(el, "Name", name.to_owned());
+            }
+            if oc.key == KeyPath::File(fi) {
+                self.doc.set_attr(el, "KeyPath", "yes");
+            }
+            if let Some(source) = &f.source {
+                self.doc.set_attr(
+                    el,
+                    "Source",
+                    format!("SourceDir\\{}", source_below_root(source)),
+                );
+            }
+        }
+        let id = oc.id.clone().unwrap_or_default();
+        self.plan.groups.push((id, component_groups(oc)));
+    }
+
+    /// A fresh element whose id is one the update gave to another takes a numbered id.
+    fn resolve_collisions(&mut self) {
+        let nodes: Vec<NodeId> = self
+            .doc
+            .descendants(self.doc.root())
+            .filter(|&n| matches!(self.doc.name(n), "Component" | "File" | "Directory"))
+            .collect();
+        for n in nodes {
+            if self.given.contains(&n) {
+                continue;
+            }
+            let Some(id) = self.doc.attr(n, "Id").map(str::to_owned) else {
+                continue;
+            };
+            let element = self.doc.name(n).to_owned();
+            let taken = self.taken.of(&element);
+            if !taken.contains(&id) {
+                continue;
+            }
+            let fresh = (1u64..)
+                .map(|k| format!("{id}_{k}"))
+                .find(|c| !taken.contains(c))
+                .expect("an unbounded search ends");
+            taken.insert(fresh.clone());
+            self.doc.set_attr(n, "Id", fresh);
+        }
+    }
+
+    /// The report: files (and folder components) kept, added and removed.
+    fn count(&mut self) {
+        let shared = self.shared;
+        let old = &shared.previous;
+        let folder_path = |c: &ComponentEntry| format!("{}\\", c.location.as_deref().unwrap_or(""));
+        let r = &mut self.plan.report;
+        for (i, c) in self.new.components.iter().enumerate() {
+            if c.key == KeyPath::Folder {
+                if self.m.new_components[i].is_some() {
+                    r.kept += 1;
+                } else {
+                    r.added.push(folder_path(c));
+                }
+            }
+            for (fi, f) in c.files.iter().enumerate() {
+                if self.m.new_files.contains_key(&(i, fi)) {
+                    r.kept += 1;
+                } else {
+                    let path = f.location.clone().or_else(|| f.source.clone());
+                    r.added.push(path.unwrap_or_default());
+                }
+            }
+        }
+        let keep = self.shared.options.keep_removed;
+        for (j, c) in old.components.iter().enumerate() {
+            let left_over = keep && self.m.components[j].is_none() && c.location.is_some();
+            if c.key == KeyPath::Folder && self.m.components[j].is_none() {
+                r.removed.push(RemovedFile {
+                    path: folder_path(c),
+                    component: c.id.clone(),
+                    file: None,
+                    leftover: left_over,
+                });
+            }
+            for (fj, f) in c.files.iter().enumerate() {
+                if self.m.files.contains_key(&(j, fj)) {
+                    continue;
+                }
+                if f.location.is_none() && f.source.is_none() {
+                    continue;
+                }
+                r.removed.push(RemovedFile {
+                    path: f
+                        .location
+                        .clone()
+                        .or_else(|| f.source.clone())
+                        .unwrap_or_default(),
+                    component: c.id.clone(),
+                    file: f.id.clone(),
+                    leftover: left_over,
+                });
+            }
+        }
+    }
+}
+
+/// The name a harvested folder or component is sorted by: the folder's name, or the name of
+/// the component's first file.
+fn sort_name(doc: &Document, node: NodeId) -> Option<String> {
+    match doc.name(node) {
+        "Directory" => doc.attr(node, "Name").map(str::to_owned),
+        "Component" => doc.children_named(node, "File").next().map(|f| {
+            let name = doc.attr(f, "Name").or_else(|| {
+                doc.attr(f, "Source")
+                    .and_then(|s| s.rsplit(['\\', '/']).next())
+            });
+            name.unwrap_or_default().to_owned()
+        }),
+        _ => None,
+    }
+}
+
+/// Puts a leftover folder or component where the harvest would have put it had it still been
+/// there: folders before components, each in NTFS order of their names.
+fn insert_in_order(doc: &mut Document, parent: NodeId, node: NodeId, name: &str) {
+    let is_dir = doc.name(node) == "Directory";
+    let pos = doc.children(parent).iter().position(|&c| {
+        let kind = doc.name(c);
+        if is_dir && kind != "Directory" {
+            return true;
+        }
+        kind == doc.name(node)
+            && sort_name(doc, c).is_some_and(|n| ntfs_cmp(&n, name) == Ordering::Greater)
+    });
+    match pos {
+        Some(p) => doc.insert(parent, p, node),
+        None => doc.append(parent, node),
+    }
+}
+
+/// The component groups (not features) a component is in.
+fn component_groups(c: &ComponentEntry) -> Vec<String> {
+    c.groups
+        .iter()
+        .filter(|g| g.kind == GroupKind::ComponentGroup)
+        .map(|g| g.id.clone())
+        .collect()
+}
+
+/// Puts every component back into the component groups it was in, and takes it out of any
+/// other: a component held by a group (heat's `-cg` with fragments) moves to the first of its
+/// groups, and `ComponentRef`s stand for it in the others. A group the document lacks is made
+/// in a fragment of its own, and referenced wherever the document's other groups are.
+fn restore_groups(doc: &mut Document, plan: &[(String, Vec<String>)]) {
+    let mut groups: HashMap<String, NodeId> = HashMap::new();
+    let mut components: HashMap<String, NodeId> = HashMap::new();
+    let mut refs: HashMap<String, Vec<NodeId>> = HashMap::new();
+    for n in doc.descendants(doc.root()) {
+        let Some(id) = doc.attr(n, "Id") else {
+            continue;
+        };
+        match doc.name(n) {
+            "ComponentGroup" => {
+                groups.entry(id.to_owned()).or_insert(n);
+            }
+            "Component" => {
+                components.entry(id.to_owned()).or_insert(n);
+            }
+            "ComponentRef"
+                if doc
+                    .parent(n)
+                    .is_some_and(|p| doc.name(p) == "ComponentGroup") =>
+            {
+                refs.entry(id.to_owned()).or_default().push(n);
+            }
+            _ => {}
+        }
+    }
+    let group_id = |doc: &Document, n: NodeId| doc.attr(n, "Id").unwrap_or_default().to_owned();
+    for (id, wanted) in plan {
+        if wanted.is_empty() {
+            continue;
+        }
+        let Some(&c) = components.get(id) else {
+            continue;
+        };
+        // Where it is now.
+        let holder = doc
+            .parent(c)
+            .filter(|p| doc.name(*p) == "ComponentGroup")
+            .map(|p| group_id(doc, p));
+        let mut current: Vec<String> = holder.iter().cloned().collect();
+        for r in refs.get(id).into_iter().flatten() {
+            if let Some(p) = doc.parent(*r) {
+                current.push(group_id(doc, p));
+            }
+        }
+        let mut a = current.clone();
+        a.sort();
+        a.dedup();
+        let mut b = wanted.clone();
+        b.sort();
+        b.dedup();
+        if a == b {
+            continue;
+        }
+        let mut placed: HashSet<&str> = HashSet::new();
+        if let Some(h) = &holder {
+            if !wanted.contains(h) {
+                let target = ensure_group(doc, &mut groups, &wanted[0]);
+                doc.append(target, c);
+                placed.insert(wanted[0].as_str());
+            } else {
+                placed.insert(h.as_str());
+            }
+        }
+        for r in refs.get(id).cloned().unwrap_or_default() {
+            let Some(p) = doc.parent(r) else { continue };
+            let g = group_id(doc, p);
+            match wanted.iter().find(|w| **w == g) {
+                Some(w) if !placed.contains(w.as_str()) => {
+                    placed.insert(w.as_str());
+                }
+                _ => doc.detach(r),
+            }
+        }
+        for w in wanted {
+            if placed.insert(w.as_str()) {
+                let target = ensure_group(doc, &mut groups, w);
+                let r = doc.create_child(target, "ComponentRef");
+                doc.set_attr(r, "Id", id.clone());
+            }
+        }
+    }
+}
+
+/// The `ComponentGroup` `id`, made in a fragment at the end of the document if missing, and
+/// then referenced beside every `ComponentGroupRef` to another group of this document.
+fn ensure_group(doc: &mut Document, groups: &mut HashMap<String, NodeId>, id: &str) -> NodeId {
+    if let Some(&g) = groups.get(id) {
+        return g;
+    }
+    let holders: Vec<NodeId> = doc
+        .elements_named("ComponentGroupRef")
+        .filter(|r| {
+            doc.attr(*r, "Id")
+                .is_some_and(|target| groups.contains_key(target))
+        })
+        .filter_map(|r| doc.parent(r))
+        .collect();
+    let mut seen = HashSet::new();
+    for h in holders {
+        if seen.insert(h) {
+            let r = doc.create_child(h, "ComponentGroupRef");
+            doc.set_attr(r, "Id", id.to_owned());
+        }
+    }
+    let fragment = doc.create_child(doc.root(), "Fragment");
+    let g = doc.create_child(fragment, "ComponentGroup");
+    doc.set_attr(g, "Id", id.to_owned());
+    groups.insert(id.to_owned(), g);
+    g
+}
+
+/// Reads `-update`'s previous harvest, naming the option in errors.
+pub(crate) fn read_previous(path: &str) -> Result<Document> {
+    if path.is_empty() {
+        return Err(Error::new(
+            codes::COMMAND_LINE,
+            "-update needs the previous harvest's .wxs file.",
+        ));
+    }
+    let p = Path::new(path);
+    if !p.is_file() && !p.exists() {
+        return Err(Error::at(
+            codes::FILE_NOT_FOUND,
+            p,
+            format!("The previous harvest '{path}' given to -update cannot be found."),
+        ));
+    }
+    read_file(p)
+}
