@@ -819,7 +819,21 @@ fn leftovers_recreate_removed_folders() {
             std::fs::read(s.path(&new)).unwrap(),
             std::fs::read(s.path("next.wxs")).unwrap()
         );
+        // The file comes back: its old component again, without the leftover marks.
         std::fs::rename(s.path("docs-away"), s.path("App/docs")).unwrap();
+        let out = heat_ok(
+            &s.dir,
+            &[
+                "dir", "App", "-cg", "A", "-gg", schema, "-update", &new, "-o", "back.wxs",
+            ],
+        );
+        assert!(stderr(&out).contains("4 kept, 0 added, 0 removed"));
+        assert_eq!(
+            files_by_source(&s.read(&old)),
+            files_by_source(&s.read("back.wxs"))
+        );
+        assert!(!s.text("back.wxs").contains("Transitive"));
+        assert!(!s.text("back.wxs").contains("1=0"));
     }
 }
 
@@ -954,4 +968,43 @@ fn bad_previous_files_are_errors_and_write_nothing() {
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(stderr(&out).contains("goes with -update"));
     }
+}
+
+/// A hand-given id of the previous file that equals the id heat makes for a new file: the new
+/// file's id is numbered, and no id appears twice.
+#[test]
+fn new_ids_never_collide_with_kept_ones() {
+    let s = Scenario::new();
+    sample(&s);
+    std::fs::write(s.path("App/extra.txt"), "e").unwrap();
+    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "both.wxs"]);
+    let both = files_by_source(&s.read("both.wxs"));
+    let extra = both["extra.txt"].clone();
+    std::fs::remove_file(s.path("App/extra.txt")).unwrap();
+    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "old.wxs"]);
+    let license = files_by_source(&s.read("old.wxs"))["license.txt"].clone();
+    // By hand, LICENSE.txt took the ids extra.txt would get.
+    let text = s
+        .text("old.wxs")
+        .replace(&license.component, &extra.component)
+        .replace(&license.file, &extra.file);
+    std::fs::write(s.path("old.wxs"), text).unwrap();
+
+    std::fs::write(s.path("App/extra.txt"), "e").unwrap();
+    heat_ok(
+        &s.dir,
+        &[
+            "dir", "App", "-cg", "A", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    let new = files_by_source(&s.read("new.wxs"));
+    assert_eq!(new["license.txt"].component, extra.component);
+    assert_eq!(new["license.txt"].file, extra.file);
+    assert_eq!(new["extra.txt"].component, format!("{}_1", extra.component));
+    assert_eq!(new["extra.txt"].file, format!("{}_1", extra.file));
+    validate(
+        &s.path("new.wxs"),
+        "wix4.xsd",
+        "new_ids_never_collide_with_kept_ones",
+    );
 }

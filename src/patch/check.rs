@@ -279,9 +279,9 @@ pub fn check(old: &Document, new: &Document) -> Vec<Finding> {
     }
 
     // Files at the same location with another id.
-    let mut pairs: Vec<(&(usize, usize), &(usize, usize))> = m.files.iter().collect();
-    pairs.sort();
-    for (&(j, fj), &(i, fi)) in pairs {
+    let mut pairs: Vec<_> = m.files.iter().map(|(a, b)| (*a, *b)).collect();
+    pairs.sort_unstable();
+    for ((j, fj), (i, fi)) in pairs {
         let (oc, nc) = (&o.components[j], &n.components[i]);
         let (of, nf) = (&oc.files[fj], &nc.files[fi]);
         if let (Some(a), Some(b)) = (&of.id, &nf.id) {

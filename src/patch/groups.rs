@@ -108,17 +108,14 @@ impl Mutator for SplitGroupMutator {
         }
         doc.set_attr(group, "Id", part_name(&self.group, 0));
 
-        for child in doc.children(group).to_vec() {
+        for child in doc.take_children(group) {
             let place = match doc.name(child) {
                 "Component" => by_node.get(&child).copied(),
                 "ComponentRef" => doc.attr(child, "Id").and_then(|id| by_id.get(id).copied()),
                 _ => None,
             };
-            let Some(place) = place else { continue };
-            let part = part_of(place, parts) as usize;
-            if part != 0 {
-                doc.append(groups[part], child);
-            }
+            let part = place.map_or(0, |p| part_of(p, parts) as usize);
+            doc.append(groups[part], child);
         }
 
         let refs: Vec<NodeId> = doc

@@ -703,7 +703,17 @@ fn restore_groups(doc: &mut Document, plan: &[(String, Vec<String>)]) {
             _ => {}
         }
     }
-    let group_id = |doc: &Document, n: NodeId| doc.attr(n, "Id").unwrap_or_default().to_owned();
+    let group_of = |doc: &Document, n: NodeId| {
+        doc.parent(n)
+            .filter(|p| doc.name(*p) == "ComponentGroup")
+            .map(|p| doc.attr(p, "Id").unwrap_or_default().to_owned())
+    };
+
+    // First decide, then rebuild each group touched once: moving elements one at a time
+    // would search a long group's children for each.
+    let mut moves: HashMap<NodeId, Option<String>> = HashMap::new();
+    let mut sources: Vec<NodeId> = Vec::new();
+    let mut new_refs: Vec<(String, String)> = Vec::new();
     for (id, wanted) in plan {
         if wanted.is_empty() {
             continue;
@@ -711,53 +721,70 @@ fn restore_groups(doc: &mut Document, plan: &[(String, Vec<String>)]) {
         let Some(&c) = components.get(id) else {
             continue;
         };
-        // Where it is now.
-        let holder = doc
-            .parent(c)
-            .filter(|p| doc.name(*p) == "ComponentGroup")
-            .map(|p| group_id(doc, p));
-        let mut current: Vec<String> = holder.iter().cloned().collect();
-        for r in refs.get(id).into_iter().flatten() {
-            if let Some(p) = doc.parent(*r) {
-                current.push(group_id(doc, p));
-            }
-        }
-        let mut a = current.clone();
-        a.sort();
-        a.dedup();
-        let mut b = wanted.clone();
-        b.sort();
-        b.dedup();
-        if a == b {
+        let holder = group_of(doc, c);
+        let held_by: Vec<(NodeId, String)> = holder
+            .iter()
+            .map(|g| (c, g.clone()))
+            .chain(
+                refs.get(id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|&r| group_of(doc, r).map(|g| (r, g))),
+            )
+            .collect();
+        let mut now: Vec<&str> = held_by.iter().map(|(_, g)| g.as_str()).collect();
+        now.sort_unstable();
+        now.dedup();
+        let mut want: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        want.dedup();
+        if now == want {
             continue;
         }
         let mut placed: HashSet<&str> = HashSet::new();
-        if let Some(h) = &holder {
-            if !wanted.contains(h) {
-                let target = ensure_group(doc, &mut groups, &wanted[0]);
-                doc.append(target, c);
-                placed.insert(wanted[0].as_str());
-            } else {
-                placed.insert(h.as_str());
+        for (el, g) in &held_by {
+            let stays = wanted.contains(g) && !placed.contains(g.as_str());
+            if stays {
+                placed.insert(wanted.iter().find(|w| *w == g).expect("contained"));
+                continue;
             }
-        }
-        for r in refs.get(id).cloned().unwrap_or_default() {
-            let Some(p) = doc.parent(r) else { continue };
-            let g = group_id(doc, p);
-            match wanted.iter().find(|w| **w == g) {
-                Some(w) if !placed.contains(w.as_str()) => {
-                    placed.insert(w.as_str());
-                }
-                _ => doc.detach(r),
+            let parent = doc.parent(*el).expect("held by a group");
+            if !sources.contains(&parent) {
+                sources.push(parent);
+            }
+            if *el == c && !placed.contains(wanted[0].as_str()) {
+                // The component itself goes to its first group.
+                placed.insert(&wanted[0]);
+                moves.insert(c, Some(wanted[0].clone()));
+            } else {
+                moves.insert(*el, None);
             }
         }
         for w in wanted {
-            if placed.insert(w.as_str()) {
-                let target = ensure_group(doc, &mut groups, w);
-                let r = doc.create_child(target, "ComponentRef");
-                doc.set_attr(r, "Id", id.clone());
+            if placed.insert(w) {
+                new_refs.push((w.clone(), id.clone()));
             }
         }
+    }
+
+    let mut arriving: Vec<(String, NodeId)> = Vec::new();
+    for g in sources {
+        for child in doc.take_children(g) {
+            match moves.get(&child) {
+                None => doc.append(g, child),
+                Some(Some(target)) => arriving.push((target.clone(), child)),
+                Some(None) => {}
+            }
+        }
+    }
+    for (target, child) in arriving {
+        let g = ensure_group(doc, &mut groups, &target);
+        doc.append(g, child);
+    }
+    for (target, id) in new_refs {
+        let g = ensure_group(doc, &mut groups, &target);
+        let r = doc.create_child(g, "ComponentRef");
+        doc.set_attr(r, "Id", id);
     }
 }
 
@@ -806,4 +833,87 @@ pub(crate) fn read_previous(path: &str) -> Result<Document> {
         ));
     }
     read_file(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::parse;
+    use crate::write::{to_text, Format, LineEnding};
+
+    fn restored(text: &str, plan: &[(&str, &[&str])]) -> String {
+        let mut doc = parse(text.as_bytes()).unwrap();
+        let plan: Vec<(String, Vec<String>)> = plan
+            .iter()
+            .map(|(c, g)| (c.to_string(), g.iter().map(|s| s.to_string()).collect()))
+            .collect();
+        restore_groups(&mut doc, &plan);
+        to_text(
+            &doc,
+            Format {
+                indent: 1,
+                line_ending: LineEnding::Lf,
+            },
+        )
+    }
+
+    #[test]
+    fn components_return_to_their_groups() {
+        let text = r#"<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Fragment><ComponentGroup Id="New"><Component Id="a" Directory="d" /><Component Id="b" Directory="d" /><Component Id="c" Directory="d" /></ComponentGroup></Fragment><Fragment><ComponentGroup Id="Old"><ComponentRef Id="x" /></ComponentGroup></Fragment></Wix>"#;
+        assert_eq!(
+            restored(
+                text,
+                &[("a", &["Old", "Extra"]), ("b", &["New"]), ("c", &[])]
+            ),
+            "<Wix xmlns=\"http://wixtoolset.org/schemas/v4/wxs\">
+ <Fragment>
+  <ComponentGroup Id=\"New\">
+   <Component Id=\"b\" Directory=\"d\" />
+   <Component Id=\"c\" Directory=\"d\" />
+  </ComponentGroup>
+ </Fragment>
+ <Fragment>
+  <ComponentGroup Id=\"Old\">
+   <ComponentRef Id=\"x\" />
+   <Component Id=\"a\" Directory=\"d\" />
+  </ComponentGroup>
+ </Fragment>
+ <Fragment>
+  <ComponentGroup Id=\"Extra\">
+   <ComponentRef Id=\"a\" />
+  </ComponentGroup>
+ </Fragment>
+</Wix>"
+        );
+    }
+
+    #[test]
+    fn references_move_and_templates_reference_new_groups() {
+        let text = r#"<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Package><Feature Id="F"><ComponentGroupRef Id="New" /></Feature></Package><Fragment><DirectoryRef Id="D"><Component Id="a" /><Component Id="b" /></DirectoryRef><ComponentGroup Id="New"><ComponentRef Id="a" /><ComponentRef Id="b" /></ComponentGroup></Fragment></Wix>"#;
+        assert_eq!(
+            restored(text, &[("a", &["Old"])]),
+            "<Wix xmlns=\"http://wixtoolset.org/schemas/v4/wxs\">
+ <Package>
+  <Feature Id=\"F\">
+   <ComponentGroupRef Id=\"New\" />
+   <ComponentGroupRef Id=\"Old\" />
+  </Feature>
+ </Package>
+ <Fragment>
+  <DirectoryRef Id=\"D\">
+   <Component Id=\"a\" />
+   <Component Id=\"b\" />
+  </DirectoryRef>
+  <ComponentGroup Id=\"New\">
+   <ComponentRef Id=\"b\" />
+  </ComponentGroup>
+ </Fragment>
+ <Fragment>
+  <ComponentGroup Id=\"Old\">
+   <ComponentRef Id=\"a\" />
+  </ComponentGroup>
+ </Fragment>
+</Wix>"
+        );
+    }
 }
