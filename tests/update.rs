@@ -1008,3 +1008,82 @@ fn new_ids_never_collide_with_kept_ones() {
         "new_ids_never_collide_with_kept_ones",
     );
 }
+
+/// The outputs of one update, byte for byte: `testdata/update/README.md` says what they hold.
+#[test]
+fn golden_update_with_leftovers() {
+    let s = Scenario::new();
+    sample(&s);
+    std::fs::remove_file(s.path("App/docs/README.md")).unwrap();
+    std::fs::remove_dir(s.path("App/docs")).unwrap();
+    std::fs::write(s.path("App/bin/new.dll"), "new").unwrap();
+    std::fs::copy(
+        common::testdata("update/previous-v3.wxs"),
+        s.path("previous-v3.wxs"),
+    )
+    .unwrap();
+    for schema in ["v3", "v4"] {
+        let out_name = format!("keepremoved-{schema}.wxs");
+        let flag = format!("-wix{}", &schema[1..]);
+        let out = heat_ok(
+            &s.dir,
+            &[
+                "dir",
+                "App",
+                "-cg",
+                "App",
+                "-dr",
+                "INSTALLFOLDER",
+                "-gg",
+                "-var",
+                "var.Src",
+                &flag,
+                "-update",
+                "previous-v3.wxs",
+                "-keepremoved",
+                "-o",
+                &out_name,
+            ],
+        );
+        assert_eq!(
+            stderr(&out),
+            "heat: update from 'previous-v3.wxs': 3 kept, 1 added, 1 removed\n\
+             heat:   removed (kept as a leftover): INSTALLFOLDER\\App\\docs\\README.md \
+             (component cmpA766742C83EF08CF8286E1A3E66B8B7B)\n"
+        );
+        assert!(
+            std::fs::read(s.path(&out_name)).unwrap()
+                == std::fs::read(common::testdata(&format!("update/{out_name}"))).unwrap(),
+            "{out_name} differs from testdata/update/{out_name}:\n{}",
+            s.text(&out_name)
+        );
+    }
+}
+
+/// A different -dr moves every file: nothing is kept, and the warning says why that may be.
+#[test]
+fn another_directory_reference_keeps_nothing_and_says_why() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(
+        &s.dir,
+        &["dir", "App", "-dr", "INSTALLFOLDER", "-o", "old.wxs"],
+    );
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-dr",
+            "OTHERFOLDER",
+            "-update",
+            "old.wxs",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(err.contains("0 kept, 4 added, 4 removed"), "{err}");
+    assert!(err.contains("were -dr and -srd the same"), "{err}");
+}

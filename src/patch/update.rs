@@ -382,10 +382,16 @@ impl<'a> Keep<'a> {
                 format!(
                     "{n} file(s) of '{}' are gone from this harvest ({}{}): a patch or minor upgrade \
                      cannot remove components. Use -keepremoved to keep them as leftovers that a \
-                     patch removes, or ship a major upgrade.",
+                     patch removes, or ship a major upgrade.{}",
                     self.plan.report.previous,
                     list.join(", "),
-                    if n > 3 { ", …" } else { "" }
+                    if n > 3 { ", …" } else { "" },
+                    if self.plan.report.kept == 0 {
+                        " No file was kept at all: were -dr and -srd the same as for the \
+                         previous harvest? They decide every install location."
+                    } else {
+                        ""
+                    }
                 ),
             );
             self.cx.exit_code = self.cx.exit_code.max(EXIT_FILES_REMOVED);
