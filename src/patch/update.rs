@@ -148,16 +148,8 @@ struct Plan {
     v3_leftovers: bool,
 }
 
-/// Reads the previous harvest at `path` and makes the two mutators of an update.
-pub fn update_mutators(
-    path: &Path,
-    options: UpdateOptions,
-) -> Result<(UpdateIdsMutator, UpdateGroupsMutator)> {
-    let doc = read_file(path)?;
-    Ok(update_mutators_for(doc, options))
-}
-
-/// The two mutators of an update from the previous harvest `previous`.
+/// The two mutators of an update from the previous harvest `previous` (see
+/// [`read_previous`]).
 pub fn update_mutators_for(
     previous: Document,
     options: UpdateOptions,
@@ -304,6 +296,9 @@ struct Keep<'a> {
     taken: Taken,
     /// Folders of the new document by location key, for leftovers.
     folders: HashMap<String, NodeId>,
+    /// Ids changed, by element (`Directory`, `Component`, `File`): the id the harvest gave →
+    /// the id now, for references made before this mutator.
+    renamed: HashMap<&'static str, HashMap<String, String>>,
     plan: Plan,
 }
 
@@ -320,13 +315,30 @@ impl<'a> Keep<'a> {
             given: HashSet::new(),
             taken: Taken::default(),
             folders: HashMap::new(),
+            renamed: HashMap::new(),
             plan: Plan::default(),
         }
     }
 
+    /// Sets an element's id, remembering the one it had.
+    fn set_id(&mut self, node: NodeId, id: &str) {
+        let kind = match self.doc.name(node) {
+            "Directory" => "Directory",
+            "Component" => "Component",
+            _ => "File",
+        };
+        if let Some(before) = self.doc.attr(node, "Id").filter(|b| *b != id) {
+            self.renamed
+                .entry(kind)
+                .or_default()
+                .insert(before.to_owned(), id.to_owned());
+        }
+        self.doc.set_attr(node, "Id", id.to_owned());
+    }
+
     fn give_id(&mut self, node: NodeId, id: &str) {
         let element = self.doc.name(node).to_owned();
-        self.doc.set_attr(node, "Id", id.to_owned());
+        self.set_id(node, id);
         self.taken.of(&element).insert(id.to_owned());
         self.given.insert(node);
     }
@@ -371,6 +383,7 @@ impl<'a> Keep<'a> {
             self.put_back_leftovers();
         }
         self.resolve_collisions();
+        self.rewrite_references();
         self.plan.report.previous = name;
         self.count();
         if self.plan.report.removed.iter().any(|r| !r.leftover) {
@@ -577,7 +590,34 @@ impl<'a> Keep<'a> {
                 .find(|c| !taken.contains(c))
                 .expect("an unbounded search ends");
             taken.insert(fresh.clone());
-            self.doc.set_attr(n, "Id", fresh);
+            self.set_id(n, &fresh);
+        }
+    }
+
+    /// References made before this mutator (by an extension's harvester-side mutators) follow
+    /// the ids changed: `DirectoryRef/@Id` and every `Directory` attribute, `ComponentRef/@Id`
+    /// and `FileRef/@Id`. heat's own references are made later, by the main mutator, from the
+    /// ids as they are now.
+    fn rewrite_references(&mut self) {
+        if self.renamed.is_empty() {
+            return;
+        }
+        let empty = HashMap::new();
+        let dirs = self.renamed.get("Directory").unwrap_or(&empty);
+        let comps = self.renamed.get("Component").unwrap_or(&empty);
+        let files = self.renamed.get("File").unwrap_or(&empty);
+        let nodes: Vec<NodeId> = self.doc.descendants(self.doc.root()).collect();
+        for n in nodes {
+            let (attr, map) = match self.doc.name(n) {
+                "DirectoryRef" => ("Id", dirs),
+                "ComponentRef" => ("Id", comps),
+                "FileRef" => ("Id", files),
+                _ => ("Directory", dirs),
+            };
+            if let Some(to) = self.doc.attr(n, attr).and_then(|v| map.get(v)) {
+                let to = to.clone();
+                self.doc.set_attr(n, attr, to);
+            }
         }
     }
 
@@ -822,8 +862,9 @@ fn ensure_group(doc: &mut Document, groups: &mut HashMap<String, NodeId>, id: &s
     g
 }
 
-/// Reads `-update`'s previous harvest, naming the option in errors.
-pub(crate) fn read_previous(path: &str) -> Result<Document> {
+/// Reads `-update`'s previous harvest; a missing file is heat's `FileNotFound` (`HEAT5059`),
+/// naming the option.
+pub fn read_previous(path: &str) -> Result<Document> {
     if path.is_empty() {
         return Err(Error::new(
             codes::COMMAND_LINE,
@@ -831,7 +872,7 @@ pub(crate) fn read_previous(path: &str) -> Result<Document> {
         ));
     }
     let p = Path::new(path);
-    if !p.is_file() && !p.exists() {
+    if !p.exists() {
         return Err(Error::at(
             codes::FILE_NOT_FOUND,
             p,
@@ -861,6 +902,62 @@ mod tests {
                 line_ending: LineEnding::Lf,
             },
         )
+    }
+
+    /// References made before the update (by an extension at sequence 100) follow the ids it
+    /// gives, and those it moves aside.
+    #[test]
+    fn earlier_references_follow_renamed_ids() {
+        let previous = parse(
+            br#"<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Fragment><DirectoryRef Id="TARGETDIR">
+  <Directory Id="OldDir" Name="App"><Component Id="OldCmp" Guid="{5E2E9F4A-5F6B-4C8E-9D3A-1B2C3D4E5F60}"><File Id="OldFile" Source="SourceDir\a.txt" /></Component></Directory>
+</DirectoryRef></Fragment></Wix>"#,
+        )
+        .unwrap();
+        let mut doc = parse(
+            br#"<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Fragment><DirectoryRef Id="TARGETDIR">
+  <Directory Id="d1" Name="App"><Component Id="c1"><File Id="f1" Source="SourceDir\a.txt" /></Component><Component Id="OldCmp"><File Id="f2" Source="SourceDir\b.txt" /></Component></Directory>
+</DirectoryRef><DirectoryRef Id="d1"><Component Id="x" Directory="d1" /></DirectoryRef><ComponentGroup Id="G"><ComponentRef Id="c1" /><ComponentRef Id="OldCmp" /></ComponentGroup></Fragment></Wix>"#,
+        )
+        .unwrap();
+        let (ids, _) = update_mutators_for(
+            previous,
+            UpdateOptions {
+                previous_name: "p.wxs".into(),
+                keep_removed: false,
+                report: None,
+                print: false,
+            },
+        );
+        let mut cx = Context::new(Schema::V4, false, crate::error::Messages::default());
+        ids.mutate(&mut cx, &mut doc).unwrap();
+        let text = to_text(
+            &doc,
+            Format {
+                indent: 0,
+                line_ending: LineEnding::Lf,
+            },
+        );
+        assert!(
+            text.contains(r#"<Directory Id="OldDir" Name="App">"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"<Component Id="OldCmp" Guid="{5E2E9F4A"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"<File Id="OldFile""#), "{text}");
+        // The fresh component that had the kept id moves aside, and references follow.
+        assert!(text.contains(r#"<Component Id="OldCmp_1">"#), "{text}");
+        assert!(text.contains(r#"<DirectoryRef Id="OldDir">"#), "{text}");
+        assert!(
+            text.contains(r#"<Component Id="x" Directory="OldDir" />"#),
+            "{text}"
+        );
+        assert!(
+            text.contains("<ComponentRef Id=\"OldCmp\" />\n<ComponentRef Id=\"OldCmp_1\" />"),
+            "{text}"
+        );
     }
 
     #[test]
