@@ -470,6 +470,43 @@ fn renamed_and_moved_files_are_removed_and_added() {
     assert!(err.contains(r"removed: TARGETDIR\App\LICENSE.txt"), "{err}");
     // The output is written all the same.
     assert_eq!(files_by_source(&s.read("new.wxs")).len(), 4);
+
+    // -sw8201 hides the warning, not the exit code; -wx8201 makes it an error, with no output.
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-sw8201",
+            "-o",
+            "quiet.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!stderr(&out).contains("HEAT8201"));
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-wx8201",
+            "-o",
+            "strict.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error HEAT8201"), "{}", stderr(&out));
+    assert!(!s.path("strict.wxs").exists());
 }
 
 #[test]
