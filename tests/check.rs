@@ -286,8 +286,8 @@ fn command_line_errors() {
     for (args, code, needle) in [
         (&["check", "a.wxs"][..], 2, "two harvests"),
         (&["check", "a.wxs", "a.wxs", "-bogus"][..], 2, "-bogus"),
-        // heat's own "argument requires a value" (HEAT5058), which exits 1 as in a harvest.
-        (&["check", "a.wxs", "a.wxs", "-json"][..], 1, "HEAT5058"),
+        // heat's own "argument requires a value" (HEAT5058), a command-line error.
+        (&["check", "a.wxs", "a.wxs", "-json"][..], 2, "HEAT5058"),
         (&["check", "a.wxs", "missing.wxs"][..], 1, "missing.wxs"),
     ] {
         let out = heat(tmp.path(), args);

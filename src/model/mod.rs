@@ -290,7 +290,7 @@ impl Document {
     pub fn take_children(&mut self, node: NodeId) -> Vec<NodeId> {
         let children = std::mem::take(&mut self.nodes[node.0 as usize].children);
         for &c in &children {
-            self.nodes[c.0 as usize].parent = None;
+            self.nodes[c.0 as usize].parent = NONE;
         }
         children
     }

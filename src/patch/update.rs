@@ -244,6 +244,15 @@ impl Mutator for UpdateGroupsMutator {
         Ok(())
     }
 
+    /// Only a v3 leftover's `<Condition>` needs the text: the document model holds none.
+    fn edits_text(&self) -> bool {
+        self.shared
+            .plan
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| p.v3_leftovers)
+    }
+
     fn mutate_text(&self, _cx: &mut Context, wxs: String) -> Result<String> {
         let v3 = self
             .shared
@@ -333,7 +342,7 @@ impl<'a> Keep<'a> {
                 .or_default()
                 .insert(before.to_owned(), id.to_owned());
         }
-        self.doc.set_attr(node, "Id", id.to_owned());
+        self.doc.set_attr(node, "Id", id);
     }
 
     fn give_id(&mut self, node: NodeId, id: &str) {
@@ -432,7 +441,7 @@ impl<'a> Keep<'a> {
                 self.give_id(node, id);
             }
             if let Some(guid) = oc.guid.as_deref().filter(|g| is_real_guid(g)) {
-                self.doc.set_attr(node, "Guid", guid.to_owned());
+                self.doc.set_attr(node, "Guid", guid);
             }
             for fi in 0..self.new.components[i].files.len() {
                 let Some(&(oj, ofi)) = self.m.new_files.get(&(i, fi)) else {
@@ -549,7 +558,7 @@ impl<'a> Keep<'a> {
                 self.give_id(el, id);
             }
             if let Some(name) = old_doc.attr(f.node, "Name") {
-                self.doc.set_attr(el, "Name", name.to_owned());
+                self.doc.set_attr(el, "Name", name);
             }
             if oc.key == KeyPath::File(fi) {
                 self.doc.set_attr(el, "KeyPath", "yes");
@@ -852,12 +861,12 @@ fn ensure_group(doc: &mut Document, groups: &mut HashMap<String, NodeId>, id: &s
     for h in holders {
         if seen.insert(h) {
             let r = doc.create_child(h, "ComponentGroupRef");
-            doc.set_attr(r, "Id", id.to_owned());
+            doc.set_attr(r, "Id", id);
         }
     }
     let fragment = doc.create_child(doc.root(), "Fragment");
     let g = doc.create_child(fragment, "ComponentGroup");
-    doc.set_attr(g, "Id", id.to_owned());
+    doc.set_attr(g, "Id", id);
     groups.insert(id.to_owned(), g);
     g
 }
