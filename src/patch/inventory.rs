@@ -100,6 +100,8 @@ pub struct FileEntry {
     pub location: Option<String>,
     /// Its `Source`, as written.
     pub source: Option<String>,
+    /// [`location`](Self::location) as compared ([`location_key`]).
+    pub key: Option<String>,
 }
 
 /// A `Component` and where it installs.
@@ -125,6 +127,9 @@ pub struct ComponentEntry {
     /// The groups and features that hold it (as a child or through `ComponentRef`), in
     /// document order.
     pub groups: Vec<Group>,
+    /// [`location`](Self::location) as compared: [`location_key`], with a `\` after a folder
+    /// key path so that a folder and a file of the same name never meet.
+    pub location_key: Option<String>,
 }
 
 impl ComponentEntry {
@@ -158,6 +163,8 @@ pub struct DirectoryEntry {
     /// The install location of its parent; `None` for a root (a standard directory, or a
     /// `Directory` that sits in no other).
     pub parent: Option<String>,
+    /// [`location`](Self::location) as compared ([`location_key`]).
+    pub key: String,
 }
 
 /// Every component and folder of a document with its install location.
@@ -180,16 +187,6 @@ pub fn location_key(location: &str) -> String {
     location.to_lowercase()
 }
 
-/// The lookup key of a component's key path: its location, with a `\` after a folder so that a
-/// folder and a file of the same name never meet.
-fn component_key(location: &str, key: KeyPath) -> String {
-    let mut k = location_key(location);
-    if key == KeyPath::Folder {
-        k.push('\\');
-    }
-    k
-}
-
 /// A `Source` path below its root: `SourceDir\`, `$(var.X)\` or `!(wix.X)\` taken off, `/`
 /// read as `\` and `$$` as `$`; the rest as it is.
 pub fn source_below_root(source: &str) -> String {
@@ -205,57 +202,95 @@ pub fn source_below_root(source: &str) -> String {
     rest.to_owned()
 }
 
+/// Where a folder is: its location and its parent's.
+#[derive(Clone)]
+struct Place {
+    location: String,
+    parent: Option<String>,
+}
+
 struct Resolver<'a> {
     doc: &'a Document,
     /// Directory elements by id (first definition wins).
     by_id: HashMap<&'a str, NodeId>,
-    memo: HashMap<NodeId, (String, Option<String>)>,
+    memo: HashMap<NodeId, usize>,
+    places: Vec<Place>,
     visiting: HashSet<NodeId>,
 }
 
 impl<'a> Resolver<'a> {
-    /// (location, parent location) of a `Directory` element.
-    fn directory(&mut self, d: NodeId) -> (String, Option<String>) {
-        if let Some(v) = self.memo.get(&d) {
-            return v.clone();
+    /// The place of a `Directory` element, as an index into `places`.
+    fn directory(&mut self, d: NodeId) -> usize {
+        if let Some(&i) = self.memo.get(&d) {
+            return i;
         }
         let doc = self.doc;
         let id = doc.attr(d, "Id");
         let segment = doc.attr(d, "Name").filter(|n| !n.is_empty() && *n != ".");
         if !self.visiting.insert(d) {
             // A loop of references: a root here, not remembered.
-            return (id.unwrap_or("?").to_owned(), None);
+            self.places.push(Place {
+                location: id.unwrap_or("?").to_owned(),
+                parent: None,
+            });
+            return self.places.len() - 1;
         }
-        let result = if let Some(id) = id.filter(|id| is_standard_directory(id)) {
-            (id.to_owned(), None)
+        let place = if let Some(id) = id.filter(|id| is_standard_directory(id)) {
+            Place {
+                location: id.to_owned(),
+                parent: None,
+            }
         } else {
             let parent = doc.parent(d);
             let parent_location = match parent.map(|p| (p, doc.name(p))) {
-                Some((p, "Directory")) => Some(self.directory(p).0),
-                Some((p, name)) if is_directory_reference(name) => {
-                    Some(self.reference(doc.attr(p, "Id").unwrap_or_default()))
+                Some((p, "Directory")) => {
+                    let i = self.directory(p);
+                    Some(self.places[i].location.clone())
                 }
+                Some((p, name)) if is_directory_reference(name) => Some(
+                    self.reference(doc.attr(p, "Id").unwrap_or_default())
+                        .into_owned(),
+                ),
                 _ => None,
             };
             match (parent_location, segment) {
-                (Some(pl), Some(seg)) => (format!("{pl}\\{seg}"), Some(pl)),
-                (Some(pl), None) => (pl.clone(), Some(pl)),
+                (Some(pl), Some(seg)) => Place {
+                    location: format!("{pl}\\{seg}"),
+                    parent: Some(pl),
+                },
+                (Some(pl), None) => Place {
+                    location: pl.clone(),
+                    parent: Some(pl),
+                },
                 // A Directory in no other: a root of its own, by id.
-                (None, _) => (id.or(segment).unwrap_or("?").to_owned(), None),
+                (None, _) => Place {
+                    location: id.or(segment).unwrap_or("?").to_owned(),
+                    parent: None,
+                },
             }
         };
         self.visiting.remove(&d);
-        self.memo.insert(d, result.clone());
-        result
+        self.places.push(place);
+        let i = self.places.len() - 1;
+        self.memo.insert(d, i);
+        i
     }
 
     /// The location of directory `id`: the `Directory` of that id in this document, or the id
     /// itself (a root such as `INSTALLFOLDER`).
-    fn reference(&mut self, id: &str) -> String {
+    fn reference<'s>(&'s mut self, id: &'s str) -> std::borrow::Cow<'s, str> {
         match self.by_id.get(id).copied() {
-            Some(d) => self.directory(d).0,
-            None => id.to_owned(),
+            Some(d) => {
+                let i = self.directory(d);
+                std::borrow::Cow::Borrowed(self.places[i].location.as_str())
+            }
+            None => std::borrow::Cow::Borrowed(id),
         }
+    }
+
+    fn location(&mut self, d: NodeId) -> &str {
+        let i = self.directory(d);
+        &self.places[i].location
     }
 }
 
@@ -294,6 +329,7 @@ impl Inventory {
             doc,
             by_id,
             memo: HashMap::new(),
+            places: Vec::new(),
             visiting: HashSet::new(),
         };
         let mut inv = Inventory {
@@ -301,7 +337,8 @@ impl Inventory {
             ..Inventory::default()
         };
         for d in directories_found {
-            let (location, parent) = r.directory(d);
+            let i = r.directory(d);
+            let Place { location, parent } = r.places[i].clone();
             let id = doc.attr(d, "Id").map(str::to_owned);
             if let Some(id) = &id {
                 inv.dirs_by_id
@@ -312,20 +349,24 @@ impl Inventory {
                 node: d,
                 id,
                 name: doc.attr(d, "Name").map(str::to_owned),
+                key: location_key(&location),
                 location,
                 parent,
             });
         }
 
-        let mut index_by_id: HashMap<String, usize> = HashMap::new();
-        for c in components_found {
-            let entry = component(doc, c, &mut r);
-            if let Some(id) = &entry.id {
-                index_by_id
-                    .entry(id.clone())
-                    .or_insert(inv.components.len());
-            }
+        for c in &components_found {
+            let entry = component(doc, *c, &mut r);
             inv.components.push(entry);
+        }
+        // Components by id, for references: only when there are any.
+        let mut index_by_id: HashMap<&str, usize> = HashMap::new();
+        if !refs_found.is_empty() {
+            for (i, &c) in components_found.iter().enumerate() {
+                if let Some(id) = doc.attr(c, "Id") {
+                    index_by_id.entry(id).or_insert(i);
+                }
+            }
         }
         for r in refs_found {
             let (Some(id), Some(parent)) = (doc.attr(r, "Id"), doc.parent(r)) else {
@@ -344,10 +385,10 @@ impl Inventory {
             }
         }
 
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, c) in inv.components.iter().enumerate() {
-            let Some(loc) = &c.location else { continue };
-            match seen.entry(component_key(loc, c.key)) {
+            let Some(key) = &c.location_key else { continue };
+            match seen.entry(key) {
                 std::collections::hash_map::Entry::Occupied(e) => {
                     inv.duplicates.push((*e.get(), i))
                 }
@@ -386,23 +427,25 @@ impl Inventory {
 fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry {
     // The component's folder.
     let mut directory_id = doc.attr(c, "Directory").map(str::to_owned);
-    let mut directory: Option<String> = directory_id.as_deref().map(|id| r.reference(id));
+    let mut directory: Option<String> = directory_id
+        .as_deref()
+        .map(|id| r.reference(id).into_owned());
     let mut subdirectory = doc.attr(c, "Subdirectory").map(str::to_owned);
     if directory.is_none() {
         for a in doc.ancestors(c) {
             match doc.name(a) {
                 "Directory" => {
-                    directory = Some(r.directory(a).0);
+                    directory = Some(r.location(a).to_owned());
                     directory_id = doc.attr(a, "Id").map(str::to_owned);
                 }
                 name if is_directory_reference(name) => {
                     let id = doc.attr(a, "Id").unwrap_or_default();
-                    directory = Some(r.reference(id));
+                    directory = Some(r.reference(id).into_owned());
                     directory_id = Some(id.to_owned());
                 }
                 "ComponentGroup" => {
                     if let Some(id) = doc.attr(a, "Directory") {
-                        directory = Some(r.reference(id));
+                        directory = Some(r.reference(id).into_owned());
                         directory_id = Some(id.to_owned());
                         if subdirectory.is_none() {
                             subdirectory = doc.attr(a, "Subdirectory").map(str::to_owned);
@@ -443,6 +486,7 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
             FileEntry {
                 node: f,
                 id: doc.attr(f, "Id").map(str::to_owned),
+                key: location.as_deref().map(location_key),
                 location,
                 source,
             }
@@ -488,6 +532,11 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
         KeyPath::Folder => directory.clone(),
         KeyPath::Other => None,
     };
+    let location_key = match key {
+        KeyPath::File(i) => files[i].key.clone(),
+        KeyPath::Folder => directory.as_deref().map(|d| location_key(d) + "\\"),
+        KeyPath::Other => None,
+    };
     let groups = doc
         .parent(c)
         .and_then(|p| {
@@ -508,6 +557,7 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
         key,
         location,
         groups,
+        location_key,
     }
 }
 
@@ -529,14 +579,47 @@ pub struct Matching {
     pub new_files: HashMap<(usize, usize), (usize, usize)>,
 }
 
-/// The keys a location of `own` may meet in `other`: its own, and its own rerooted through
-/// the folders `other` defines.
-pub(crate) fn keys(location: &str, other: &Inventory) -> Vec<String> {
-    let mut k = vec![location.to_owned()];
-    if let Some(r) = other.reroot(location) {
-        k.push(r);
+/// The key a location of one document has in `other` when `other` defines the folder its
+/// first part names (see [`Inventory::reroot`]); `None` when it has no other.
+pub(crate) fn other_key(location: &str, other: &Inventory) -> Option<String> {
+    other.reroot(location).map(|r| location_key(&r))
+}
+
+/// Items of the new document by key: borrowed keys, and the few keys rerooted through the old
+/// document's folders.
+struct Index<'a, T> {
+    keys: HashMap<&'a str, T>,
+    rerooted: HashMap<String, T>,
+}
+
+impl<'a, T: Copy> Index<'a, T> {
+    fn new() -> Self {
+        Index {
+            keys: HashMap::new(),
+            rerooted: HashMap::new(),
+        }
     }
-    k
+
+    /// Adds an item of the new document: `key` is its own key, `location` its location.
+    fn add(&mut self, key: &'a str, location: &str, old: &Inventory, item: T) {
+        self.keys.entry(key).or_insert(item);
+        if let Some(k) = other_key(location, old) {
+            self.rerooted.entry(k).or_insert(item);
+        }
+    }
+
+    /// Finds the item for an item of the old document.
+    fn find(&self, key: &str, location: &str, new: &Inventory, suffix: &str) -> Option<T> {
+        self.keys
+            .get(key)
+            .or_else(|| self.rerooted.get(key))
+            .copied()
+            .or_else(|| {
+                let mut k = other_key(location, new)?;
+                k.push_str(suffix);
+                self.keys.get(k.as_str()).copied()
+            })
+    }
 }
 
 /// Matches `old` and `new` by install location. Each new item is taken by at most one old
@@ -550,14 +633,18 @@ pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
         new_directories: vec![None; new.directories.len()],
         ..Matching::default()
     };
+    let suffix = |k: KeyPath| if k == KeyPath::Folder { "\\" } else { "" };
 
     // Components, by key path.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key = Index::new();
     let mut by_source: HashMap<String, usize> = HashMap::new();
     for (i, c) in new.components.iter().enumerate() {
-        if let Some(loc) = &c.location {
-            for k in keys(loc, old) {
-                by_key.entry(component_key(&k, c.key)).or_insert(i);
+        if let (Some(key), Some(loc)) = (&c.location_key, &c.location) {
+            by_key.add(key, loc, old, i);
+            if c.key == KeyPath::Folder {
+                if let Some(k) = other_key(loc, old) {
+                    by_key.rerooted.entry(k + "\\").or_insert(i);
+                }
             }
         }
         if let Some(src) = c.key_file().and_then(|f| f.source.as_deref()) {
@@ -567,16 +654,14 @@ pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
         }
     }
     for (j, c) in old.components.iter().enumerate() {
-        let found = match &c.location {
-            Some(loc) => keys(loc, new)
-                .iter()
-                .find_map(|k| by_key.get(&component_key(k, c.key)).copied()),
+        let found = match (&c.location_key, &c.location) {
+            (Some(key), Some(loc)) => by_key.find(key, loc, new, suffix(c.key)),
             // The structure says nothing: the source path.
-            None if c.directory.is_none() && c.key != KeyPath::Other => c
+            _ if c.directory.is_none() && c.key != KeyPath::Other => c
                 .key_file()
                 .and_then(|f| f.source.as_deref())
                 .and_then(|s| by_source.get(&location_key(&source_below_root(s))).copied()),
-            None => None,
+            _ => None,
         };
         if let Some(i) = found.filter(|&i| m.new_components[i].is_none()) {
             m.components[j] = Some(i);
@@ -585,27 +670,23 @@ pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
     }
 
     // Files, by location (a key file goes with its component's match).
-    let mut files_by_key: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut files_by_key = Index::new();
     for (i, c) in new.components.iter().enumerate() {
         for (fi, f) in c.files.iter().enumerate() {
-            if let Some(loc) = &f.location {
-                for k in keys(loc, old) {
-                    files_by_key.entry(location_key(&k)).or_insert((i, fi));
-                }
+            if let (Some(key), Some(loc)) = (&f.key, &f.location) {
+                files_by_key.add(key, loc, old, (i, fi));
             }
         }
     }
     for (j, c) in old.components.iter().enumerate() {
         for (fj, f) in c.files.iter().enumerate() {
-            let found = match (&f.location, c.key, m.components[j]) {
+            let found = match (&f.key, &f.location, c.key, m.components[j]) {
                 // A key file whose component matched by source: its counterpart's key file.
-                (None, KeyPath::File(k), Some(i)) if k == fj => match new.components[i].key {
+                (None, _, KeyPath::File(k), Some(i)) if k == fj => match new.components[i].key {
                     KeyPath::File(ki) => Some((i, ki)),
                     _ => None,
                 },
-                (Some(loc), _, _) => keys(loc, new)
-                    .iter()
-                    .find_map(|k| files_by_key.get(&location_key(k)).copied()),
+                (Some(key), Some(loc), _, _) => files_by_key.find(key, loc, new, ""),
                 _ => None,
             };
             if let Some(n) = found.filter(|n| !m.new_files.contains_key(n)) {
@@ -616,16 +697,12 @@ pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
     }
 
     // Folders.
-    let mut dirs_by_key: HashMap<String, usize> = HashMap::new();
+    let mut dirs_by_key = Index::new();
     for (i, d) in new.directories.iter().enumerate() {
-        for k in keys(&d.location, old) {
-            dirs_by_key.entry(location_key(&k)).or_insert(i);
-        }
+        dirs_by_key.add(&d.key, &d.location, old, i);
     }
     for (j, d) in old.directories.iter().enumerate() {
-        let found = keys(&d.location, new)
-            .iter()
-            .find_map(|k| dirs_by_key.get(&location_key(k)).copied());
+        let found = dirs_by_key.find(&d.key, &d.location, new, "");
         if let Some(i) = found.filter(|&i| m.new_directories[i].is_none()) {
             m.directories[j] = Some(i);
             m.new_directories[i] = Some(j);

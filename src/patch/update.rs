@@ -24,8 +24,8 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::inventory::{
-    keys, location_key, match_up, source_below_root, ComponentEntry, GroupKind, Inventory, KeyPath,
-    Matching,
+    location_key, match_up, other_key, source_below_root, ComponentEntry, GroupKind, Inventory,
+    KeyPath, Matching,
 };
 use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Mutator};
@@ -142,8 +142,9 @@ struct Shared {
 
 #[derive(Debug, Default)]
 struct Plan {
-    /// Kept and left-over components (by their id now) and the component groups they were in.
-    groups: Vec<(String, Vec<String>)>,
+    /// Kept and left-over components: their id now, and their index in the previous harvest,
+    /// whose component groups they go back to.
+    groups: Vec<(String, usize)>,
     report: UpdateReport,
     v3_leftovers: bool,
 }
@@ -224,7 +225,14 @@ impl Mutator for UpdateGroupsMutator {
         let Some(plan) = plan.as_ref() else {
             return Ok(());
         };
-        restore_groups(doc, &plan.groups);
+        let previous = &self.shared.previous;
+        let wanted: Vec<(&str, Vec<&str>)> = plan
+            .groups
+            .iter()
+            .map(|(id, j)| (id.as_str(), component_groups(&previous.components[*j])))
+            .filter(|(_, groups)| !groups.is_empty())
+            .collect();
+        restore_groups(doc, &wanted);
         let report = &plan.report;
         if self.shared.options.print {
             for line in report.to_text().lines() {
@@ -275,24 +283,6 @@ fn is_real_guid(guid: &str) -> bool {
     !guid.trim().is_empty() && guid != "PUT-GUID-HERE"
 }
 
-/// The ids given to elements of one kind, for collisions.
-#[derive(Default)]
-struct Taken {
-    component: HashSet<String>,
-    file: HashSet<String>,
-    directory: HashSet<String>,
-}
-
-impl Taken {
-    fn of(&mut self, element: &str) -> &mut HashSet<String> {
-        match element {
-            "Component" => &mut self.component,
-            "File" => &mut self.file,
-            _ => &mut self.directory,
-        }
-    }
-}
-
 /// One run of [`UpdateIdsMutator`].
 struct Keep<'a> {
     shared: &'a Shared,
@@ -300,11 +290,13 @@ struct Keep<'a> {
     doc: &'a mut Document,
     new: Inventory,
     m: Matching,
-    /// Elements that got an id from the previous harvest.
-    given: HashSet<NodeId>,
-    taken: Taken,
+    /// Ids given from the previous harvest: (element, id).
+    given: Vec<(&'static str, String)>,
     /// Folders of the new document by location key, for leftovers.
     folders: HashMap<String, NodeId>,
+    /// Whether the document holds references to harvested elements already (made by an
+    /// extension's mutator before this one); only then are renames remembered.
+    has_references: bool,
     /// Ids changed, by element (`Directory`, `Component`, `File`): the id the harvest gave →
     /// the id now, for references made before this mutator.
     renamed: HashMap<&'static str, HashMap<String, String>>,
@@ -315,41 +307,46 @@ impl<'a> Keep<'a> {
     fn new(shared: &'a Shared, cx: &'a mut Context, doc: &'a mut Document) -> Keep<'a> {
         let new = Inventory::of(doc);
         let m = match_up(&shared.previous, &new);
+        let has_references = doc.descendants(doc.root()).any(|n| match doc.name(n) {
+            "ComponentRef" | "FileRef" => true,
+            "DirectoryRef" => doc
+                .attr(n, "Id")
+                .is_some_and(|id| new.directory_by_id(id).is_some()),
+            _ => doc.attr(n, "Directory").is_some(),
+        });
         Keep {
             shared,
             cx,
             doc,
             new,
             m,
-            given: HashSet::new(),
-            taken: Taken::default(),
+            given: Vec::new(),
             folders: HashMap::new(),
+            has_references,
             renamed: HashMap::new(),
             plan: Plan::default(),
         }
     }
 
-    /// Sets an element's id, remembering the one it had.
+    /// Sets an element's id, remembering the one it had when references may need it.
     fn set_id(&mut self, node: NodeId, id: &str) {
-        let kind = match self.doc.name(node) {
-            "Directory" => "Directory",
-            "Component" => "Component",
-            _ => "File",
-        };
-        if let Some(before) = self.doc.attr(node, "Id").filter(|b| *b != id) {
-            self.renamed
-                .entry(kind)
-                .or_default()
-                .insert(before.to_owned(), id.to_owned());
+        if self.has_references {
+            if let Some(before) = self.doc.attr(node, "Id").filter(|b| *b != id) {
+                let kind = element_kind(self.doc.name(node));
+                self.renamed
+                    .entry(kind)
+                    .or_default()
+                    .insert(before.to_owned(), id.to_owned());
+            }
         }
         self.doc.set_attr(node, "Id", id);
     }
 
+    /// Gives an element an id of the previous harvest.
     fn give_id(&mut self, node: NodeId, id: &str) {
-        let element = self.doc.name(node).to_owned();
+        let kind = element_kind(self.doc.name(node));
         self.set_id(node, id);
-        self.taken.of(&element).insert(id.to_owned());
-        self.given.insert(node);
+        self.given.push((kind, id.to_owned()));
     }
 
     fn run(mut self) -> Plan {
@@ -452,8 +449,14 @@ impl<'a> Keep<'a> {
                     self.give_id(f, &id);
                 }
             }
-            let id = self.doc.attr(node, "Id").unwrap_or_default().to_owned();
-            self.plan.groups.push((id, component_groups(oc)));
+            if oc
+                .groups
+                .iter()
+                .any(|g| g.kind == GroupKind::ComponentGroup)
+            {
+                let id = self.doc.attr(node, "Id").unwrap_or_default().to_owned();
+                self.plan.groups.push((id, j));
+            }
         }
     }
 
@@ -462,8 +465,9 @@ impl<'a> Keep<'a> {
         let shared = self.shared;
         let old = &shared.previous;
         for d in &self.new.directories {
-            for k in keys(&d.location, old) {
-                self.folders.entry(location_key(&k)).or_insert(d.node);
+            self.folders.entry(d.key.clone()).or_insert(d.node);
+            if let Some(k) = other_key(&d.location, old) {
+                self.folders.entry(k).or_insert(d.node);
             }
         }
         for (k, node) in &self.new.roots {
@@ -478,7 +482,7 @@ impl<'a> Keep<'a> {
                 continue;
             };
             let folder = self.folder(&dir);
-            self.leftover(oc, folder);
+            self.leftover(j, folder);
         }
     }
 
@@ -487,17 +491,15 @@ impl<'a> Keep<'a> {
     fn folder(&mut self, location: &str) -> NodeId {
         let shared = self.shared;
         let old = &shared.previous;
-        for k in keys(location, &self.new) {
-            if let Some(&n) = self.folders.get(&location_key(&k)) {
-                return n;
-            }
-        }
         let key = location_key(location);
-        let old_dir = old
-            .directories
-            .iter()
-            .find(|d| location_key(&d.location) == key)
-            .cloned();
+        let found =
+            self.folders.get(&key).copied().or_else(|| {
+                other_key(location, &self.new).and_then(|k| self.folders.get(&k).copied())
+            });
+        if let Some(n) = found {
+            return n;
+        }
+        let old_dir = old.directories.iter().find(|d| d.key == key).cloned();
         let node = match old_dir {
             Some(d) if d.parent.is_some() => {
                 let parent = self.folder(d.parent.as_deref().expect("checked"));
@@ -523,7 +525,9 @@ impl<'a> Keep<'a> {
         node
     }
 
-    fn leftover(&mut self, oc: &ComponentEntry, folder: NodeId) {
+    fn leftover(&mut self, j: usize, folder: NodeId) {
+        let shared = self.shared;
+        let oc = &shared.previous.components[j];
         let v4 = self.doc.schema() == Schema::V4;
         let c = self.doc.create("Component");
         let name = oc
@@ -550,7 +554,6 @@ impl<'a> Keep<'a> {
             self.doc.set_attr(c, "KeyPath", "yes");
             self.doc.create_child(c, "CreateFolder");
         }
-        let shared = self.shared;
         let old_doc = &shared.previous_doc;
         for (fi, f) in oc.files.iter().enumerate() {
             let el = self.doc.create_child(c, "File");
@@ -572,34 +575,67 @@ impl<'a> Keep<'a> {
             }
         }
         let id = oc.id.clone().unwrap_or_default();
-        self.plan.groups.push((id, component_groups(oc)));
+        self.plan.groups.push((id, j));
     }
 
     /// A fresh element whose id is one the update gave to another takes a numbered id.
     fn resolve_collisions(&mut self) {
-        let nodes: Vec<NodeId> = self
-            .doc
-            .descendants(self.doc.root())
-            .filter(|&n| matches!(self.doc.name(n), "Component" | "File" | "Directory"))
-            .collect();
-        for n in nodes {
-            if self.given.contains(&n) {
-                continue;
+        let shared = self.shared;
+        let old = &shared.previous;
+        // The elements that kept the harvest's own ids: few, in a usual update.
+        let mut fresh: HashMap<(&'static str, &str), Vec<NodeId>> = HashMap::new();
+        for (i, c) in self.new.components.iter().enumerate() {
+            let kept = self.m.new_components[i].is_some_and(|j| old.components[j].id.is_some());
+            if let (false, Some(id)) = (kept, &c.id) {
+                fresh.entry(("Component", id)).or_default().push(c.node);
             }
-            let Some(id) = self.doc.attr(n, "Id").map(str::to_owned) else {
-                continue;
-            };
-            let element = self.doc.name(n).to_owned();
-            let taken = self.taken.of(&element);
-            if !taken.contains(&id) {
-                continue;
+            for (fi, f) in c.files.iter().enumerate() {
+                let kept = self
+                    .m
+                    .new_files
+                    .get(&(i, fi))
+                    .is_some_and(|&(j, fj)| old.components[j].files[fj].id.is_some());
+                if let (false, Some(id)) = (kept, &f.id) {
+                    fresh.entry(("File", id)).or_default().push(f.node);
+                }
             }
-            let fresh = (1u64..)
+        }
+        for (i, d) in self.new.directories.iter().enumerate() {
+            let kept = self.m.new_directories[i].is_some_and(|j| old.directories[j].id.is_some());
+            if let (false, Some(id)) = (kept, &d.id) {
+                fresh.entry(("Directory", id)).or_default().push(d.node);
+            }
+        }
+        let mut clashes: Vec<(&'static str, NodeId, String)> = Vec::new();
+        for (kind, id) in &self.given {
+            if let Some(nodes) = fresh.remove(&(*kind, id.as_str())) {
+                clashes.extend(nodes.into_iter().map(|n| (*kind, n, id.clone())));
+            }
+        }
+        if clashes.is_empty() {
+            return;
+        }
+        clashes.sort_by_key(|(_, n, _)| *n);
+        let mut taken: HashMap<&'static str, HashSet<String>> = HashMap::new();
+        for n in self.doc.descendants(self.doc.root()) {
+            let kind = self.doc.name(n);
+            if matches!(kind, "Component" | "File" | "Directory") {
+                if let Some(id) = self.doc.attr(n, "Id") {
+                    taken
+                        .entry(element_kind(kind))
+                        .or_default()
+                        .insert(id.to_owned());
+                }
+            }
+        }
+        for (kind, node, id) in clashes {
+            let taken = taken.entry(kind).or_default();
+            let unique = (1u64..)
                 .map(|k| format!("{id}_{k}"))
                 .find(|c| !taken.contains(c))
                 .expect("an unbounded search ends");
-            taken.insert(fresh.clone());
-            self.set_id(n, &fresh);
+            taken.insert(unique.clone());
+            self.set_id(node, &unique);
         }
     }
 
@@ -721,107 +757,114 @@ fn insert_in_order(doc: &mut Document, parent: NodeId, node: NodeId, name: &str)
 }
 
 /// The component groups (not features) a component is in.
-fn component_groups(c: &ComponentEntry) -> Vec<String> {
+fn component_groups(c: &ComponentEntry) -> Vec<&str> {
     c.groups
         .iter()
         .filter(|g| g.kind == GroupKind::ComponentGroup)
-        .map(|g| g.id.clone())
+        .map(|g| g.id.as_str())
         .collect()
+}
+
+/// The kind of a harvested element, for ids: `Directory`, `Component` or `File`.
+fn element_kind(name: &str) -> &'static str {
+    match name {
+        "Directory" => "Directory",
+        "Component" => "Component",
+        _ => "File",
+    }
 }
 
 /// Puts every component back into the component groups it was in, and takes it out of any
 /// other: a component held by a group (heat's `-cg` with fragments) moves to the first of its
 /// groups, and `ComponentRef`s stand for it in the others. A group the document lacks is made
 /// in a fragment of its own, and referenced wherever the document's other groups are.
-fn restore_groups(doc: &mut Document, plan: &[(String, Vec<String>)]) {
-    let mut groups: HashMap<String, NodeId> = HashMap::new();
-    let mut components: HashMap<String, NodeId> = HashMap::new();
-    let mut refs: HashMap<String, Vec<NodeId>> = HashMap::new();
-    for n in doc.descendants(doc.root()) {
-        let Some(id) = doc.attr(n, "Id") else {
-            continue;
-        };
-        match doc.name(n) {
-            "ComponentGroup" => {
-                groups.entry(id.to_owned()).or_insert(n);
-            }
-            "Component" => {
-                components.entry(id.to_owned()).or_insert(n);
-            }
-            "ComponentRef"
-                if doc
-                    .parent(n)
-                    .is_some_and(|p| doc.name(p) == "ComponentGroup") =>
-            {
-                refs.entry(id.to_owned()).or_default().push(n);
-            }
-            _ => {}
-        }
-    }
-    let group_of = |doc: &Document, n: NodeId| {
-        doc.parent(n)
-            .filter(|p| doc.name(*p) == "ComponentGroup")
-            .map(|p| doc.attr(p, "Id").unwrap_or_default().to_owned())
-    };
-
+fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
     // First decide, then rebuild each group touched once: moving elements one at a time
     // would search a long group's children for each.
     let mut moves: HashMap<NodeId, Option<String>> = HashMap::new();
     let mut sources: Vec<NodeId> = Vec::new();
     let mut new_refs: Vec<(String, String)> = Vec::new();
-    for (id, wanted) in plan {
-        if wanted.is_empty() {
-            continue;
+    {
+        let d: &Document = doc;
+        let mut components: HashMap<&str, NodeId> = HashMap::new();
+        let mut refs: HashMap<&str, Vec<NodeId>> = HashMap::new();
+        for n in d.descendants(d.root()) {
+            match d.name(n) {
+                "Component" => {
+                    if let Some(id) = d.attr(n, "Id") {
+                        components.entry(id).or_insert(n);
+                    }
+                }
+                "ComponentRef" => {
+                    if let (Some(id), true) = (
+                        d.attr(n, "Id"),
+                        d.parent(n).is_some_and(|p| d.name(p) == "ComponentGroup"),
+                    ) {
+                        refs.entry(id).or_default().push(n);
+                    }
+                }
+                _ => {}
+            }
         }
-        let Some(&c) = components.get(id) else {
-            continue;
+        let group_of = |n: NodeId| {
+            d.parent(n)
+                .filter(|p| d.name(*p) == "ComponentGroup")
+                .map(|p| d.attr(p, "Id").unwrap_or_default())
         };
-        let holder = group_of(doc, c);
-        let held_by: Vec<(NodeId, String)> = holder
-            .iter()
-            .map(|g| (c, g.clone()))
-            .chain(
-                refs.get(id)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|&r| group_of(doc, r).map(|g| (r, g))),
-            )
-            .collect();
-        let mut now: Vec<&str> = held_by.iter().map(|(_, g)| g.as_str()).collect();
-        now.sort_unstable();
-        now.dedup();
-        let mut want: Vec<&str> = wanted.iter().map(String::as_str).collect();
-        want.sort_unstable();
-        want.dedup();
-        if now == want {
-            continue;
-        }
-        let mut placed: HashSet<&str> = HashSet::new();
-        for (el, g) in &held_by {
-            let stays = wanted.contains(g) && !placed.contains(g.as_str());
-            if stays {
-                placed.insert(wanted.iter().find(|w| *w == g).expect("contained"));
+        for (id, wanted) in plan {
+            let Some(&c) = components.get(id) else {
+                continue;
+            };
+            let holder = group_of(c);
+            let refs = refs.get(id).map(Vec::as_slice).unwrap_or_default();
+            // Where it should be, and nowhere else: nothing to do (the usual case).
+            if refs.is_empty() && wanted.len() == 1 && holder == Some(wanted[0]) {
                 continue;
             }
-            let parent = doc.parent(*el).expect("held by a group");
-            if !sources.contains(&parent) {
-                sources.push(parent);
+            let held_by: Vec<(NodeId, &str)> = holder
+                .map(|g| (c, g))
+                .into_iter()
+                .chain(refs.iter().filter_map(|&r| group_of(r).map(|g| (r, g))))
+                .collect();
+            let mut now: Vec<&str> = held_by.iter().map(|(_, g)| *g).collect();
+            now.sort_unstable();
+            now.dedup();
+            let mut want = wanted.clone();
+            want.sort_unstable();
+            want.dedup();
+            if now == want {
+                continue;
             }
-            if *el == c && !placed.contains(wanted[0].as_str()) {
-                // The component itself goes to its first group.
-                placed.insert(&wanted[0]);
-                moves.insert(c, Some(wanted[0].clone()));
-            } else {
-                moves.insert(*el, None);
+            let mut placed: HashSet<&str> = HashSet::new();
+            for &(el, g) in &held_by {
+                if wanted.contains(&g) && placed.insert(g) {
+                    continue;
+                }
+                let parent = d.parent(el).expect("held by a group");
+                if !sources.contains(&parent) {
+                    sources.push(parent);
+                }
+                if el == c && placed.insert(wanted[0]) {
+                    // The component itself goes to its first group.
+                    moves.insert(c, Some(wanted[0].to_owned()));
+                } else {
+                    moves.insert(el, None);
+                }
             }
-        }
-        for w in wanted {
-            if placed.insert(w) {
-                new_refs.push((w.clone(), id.clone()));
+            for w in wanted {
+                if placed.insert(w) {
+                    new_refs.push((w.to_string(), id.to_string()));
+                }
             }
         }
     }
 
+    let mut groups: HashMap<String, NodeId> = HashMap::new();
+    for g in doc.elements_named("ComponentGroup") {
+        if let Some(id) = doc.attr(g, "Id") {
+            groups.entry(id.to_owned()).or_insert(g);
+        }
+    }
     let mut arriving: Vec<(String, NodeId)> = Vec::new();
     for g in sources {
         for child in doc.take_children(g) {
@@ -839,7 +882,7 @@ fn restore_groups(doc: &mut Document, plan: &[(String, Vec<String>)]) {
     for (target, id) in new_refs {
         let g = ensure_group(doc, &mut groups, &target);
         let r = doc.create_child(g, "ComponentRef");
-        doc.set_attr(r, "Id", id);
+        doc.set_attr(r, "Id", &id);
     }
 }
 
@@ -899,9 +942,10 @@ mod tests {
 
     fn restored(text: &str, plan: &[(&str, &[&str])]) -> String {
         let mut doc = parse(text.as_bytes()).unwrap();
-        let plan: Vec<(String, Vec<String>)> = plan
+        let plan: Vec<(&str, Vec<&str>)> = plan
             .iter()
-            .map(|(c, g)| (c.to_string(), g.iter().map(|s| s.to_string()).collect()))
+            .filter(|(_, g)| !g.is_empty())
+            .map(|(c, g)| (*c, g.to_vec()))
             .collect();
         restore_groups(&mut doc, &plan);
         to_text(
