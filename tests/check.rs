@@ -300,3 +300,28 @@ fn command_line_errors() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("usage: heat check"));
 }
+
+/// Registry components (as `heat reg` writes them) have no install location: they are
+/// followed by id.
+#[test]
+fn registry_components_are_followed_by_id() {
+    let old = r#"<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Fragment><ComponentGroup Id="R">
+  <Component Id="r1" Directory="TARGETDIR" Guid="{00000000-0000-4000-8000-0000000000A1}" KeyPath="yes"><RegistryKey Key="Software\A" Root="HKLM" /></Component>
+  <Component Id="r2" Directory="TARGETDIR" Guid="{00000000-0000-4000-8000-0000000000A2}" KeyPath="yes"><RegistryKey Key="Software\B" Root="HKLM" /></Component>
+  <Component Id="r3" Directory="TARGETDIR" Guid="{00000000-0000-4000-8000-0000000000A3}" KeyPath="yes"><RegistryKey Key="Software\C" Root="HKLM" /></Component>
+</ComponentGroup></Fragment></Wix>"#;
+    assert_eq!(findings(old, old), []);
+    let new = old
+        .replace("0000000000A2", "0000000000B2")
+        .lines()
+        .filter(|l| !l.contains("\"r3\""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(
+        findings(old, &new),
+        [
+            (Rule::GuidChanged, "r2".to_owned()),
+            (Rule::ComponentRemoved, "r3".to_owned())
+        ]
+    );
+}

@@ -1124,3 +1124,33 @@ fn another_directory_reference_keeps_nothing_and_says_why() {
     assert!(err.contains("0 kept, 4 added, 4 removed"), "{err}");
     assert!(err.contains("were -dr and -srd the same"), "{err}");
 }
+
+/// `heat reg` components have no install location: -update follows them by id and keeps
+/// their GUIDs.
+#[test]
+fn registry_harvest_keeps_guids_by_id() {
+    let s = Scenario::new();
+    let reg = common::testdata("vectors/heat-v4/reg/input.reg");
+    let reg = reg.to_str().unwrap();
+    heat_ok(&s.dir, &["reg", reg, "-cg", "R", "-gg", "-o", "fresh.wxs"]);
+    let text = as_heat_exe_left_it(&s.text("fresh.wxs"), &mut Rng(21), &[]);
+    std::fs::write(s.path("old.wxs"), &text).unwrap();
+    let out = heat_ok(
+        &s.dir,
+        &[
+            "reg", reg, "-cg", "R", "-gg", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let guids = |rel: &str| -> Vec<String> {
+        let doc = s.read(rel);
+        doc.elements_named("Component")
+            .map(|c| doc.attr(c, "Guid").unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(guids("old.wxs").len(), 7);
+    assert_eq!(guids("old.wxs"), guids("new.wxs"));
+    assert_ne!(guids("fresh.wxs"), guids("new.wxs"));
+    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

@@ -148,15 +148,7 @@ pub fn check(old: &Document, new: &Document) -> Vec<Finding> {
                 message,
             })
         };
-        // A component without a file or folder key path is followed by its id.
-        let matched = m.components[j].or_else(|| {
-            oc.location
-                .is_none()
-                .then(|| oc.id.as_deref().and_then(|id| by_id.get(id).copied()))
-                .flatten()
-                .filter(|&i| n.components[i].location.is_none())
-        });
-        let Some(i) = matched else {
+        let Some(i) = m.components[j] else {
             // Not at its key path: the same component elsewhere, its key file demoted, or gone.
             let elsewhere = oc
                 .id

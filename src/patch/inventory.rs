@@ -33,7 +33,8 @@ use crate::model::{Document, NodeId};
 pub enum KeyPath {
     /// The file at this index of [`ComponentEntry::files`].
     File(usize),
-    /// The component's folder (`KeyPath="yes"` on the component, as `-ke` writes it).
+    /// The component's folder: `KeyPath="yes"` on a component that holds a `CreateFolder`
+    /// and no file or registry entry (as `-ke` writes it).
     Folder,
     /// Something else (a registry value, …) or nothing: the component has no install location.
     Other,
@@ -502,12 +503,25 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
         .children(c)
         .iter()
         .any(|&n| doc.name(n) != "File" && yes(n));
+    // A folder is an install location only for a component that creates it and holds
+    // nothing else: heat's registry components, say, are all keyed on TARGETDIR.
+    let only_creates_folder = || {
+        doc.children_named(c, "CreateFolder").next().is_some()
+            && doc
+                .children(c)
+                .iter()
+                .all(|&n| matches!(doc.name(n), "CreateFolder" | "RemoveFolder" | "Condition"))
+    };
     let key = if let Some(i) = marked_file {
         KeyPath::File(i)
     } else if marked_other {
         KeyPath::Other
     } else if yes(c) {
-        KeyPath::Folder
+        if only_creates_folder() {
+            KeyPath::Folder
+        } else {
+            KeyPath::Other
+        }
     } else {
         let first = doc.children(c).iter().find(|&&n| {
             matches!(
@@ -523,7 +537,7 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
                     .expect("a child file"),
             ),
             Some(_) => KeyPath::Other,
-            None if doc.children_named(c, "CreateFolder").next().is_some() => KeyPath::Folder,
+            None if only_creates_folder() => KeyPath::Folder,
             None => KeyPath::Other,
         }
     };
@@ -624,7 +638,8 @@ impl<'a, T: Copy> Index<'a, T> {
 
 /// Matches `old` and `new` by install location. Each new item is taken by at most one old
 /// item, the first in document order; components whose structure names no folder are
-/// matched by their key file's source path instead.
+/// matched by their key file's source path instead, and components with no file or folder
+/// key path at all (registry entries, …) by their id.
 pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
     let mut m = Matching {
         components: vec![None; old.components.len()],
@@ -666,6 +681,25 @@ pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
         if let Some(i) = found.filter(|&i| m.new_components[i].is_none()) {
             m.components[j] = Some(i);
             m.new_components[i] = Some(j);
+        }
+    }
+    // Components without an install location, by id.
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in new.components.iter().enumerate() {
+        if let (None, Some(id), None) = (&c.location, &c.id, m.new_components[i]) {
+            by_id.entry(id).or_insert(i);
+        }
+    }
+    if !by_id.is_empty() {
+        for (j, c) in old.components.iter().enumerate() {
+            if let (None, Some(id), None) = (&c.location, &c.id, m.components[j]) {
+                if let Some(i) = by_id.get(id.as_str()).copied() {
+                    if m.new_components[i].is_none() {
+                        m.components[j] = Some(i);
+                        m.new_components[i] = Some(j);
+                    }
+                }
+            }
         }
     }
 
@@ -850,6 +884,29 @@ mod tests {
         let locs = locations(&text);
         assert_eq!(locs.len(), 1);
         assert!(locs[0].1.ends_with(r"B\f"), "{locs:?}");
+    }
+
+    /// heat's registry components carry `KeyPath="yes"` and all sit in one folder: that folder
+    /// is not their install location, and they are matched by id.
+    #[test]
+    fn registry_components_have_no_location_and_match_by_id() {
+        let text = |guid: &str| {
+            format!(
+                r#"<Wix xmlns="{V4}"><Fragment><ComponentGroup Id="R">
+  <Component Id="a" Directory="TARGETDIR" Guid="{guid}" KeyPath="yes"><RegistryKey Key="K" Root="HKLM" /></Component>
+  <Component Id="b" Directory="TARGETDIR" Guid="y" KeyPath="yes"><RegistryKey Key="L" Root="HKLM" /></Component>
+  <Component Id="e" Directory="TARGETDIR" Guid="z" KeyPath="yes"><CreateFolder /></Component>
+</ComponentGroup></Fragment></Wix>"#
+            )
+        };
+        let old = Inventory::of(&parse(text("x").as_bytes()).unwrap());
+        assert_eq!(old.components[0].key, KeyPath::Other);
+        assert_eq!(old.components[0].location, None);
+        assert_eq!(old.components[2].key, KeyPath::Folder);
+        assert!(old.duplicates.is_empty());
+        let new = Inventory::of(&parse(text("x").replace("\"a\"", "\"a2\"").as_bytes()).unwrap());
+        let m = match_up(&old, &new);
+        assert_eq!(m.components, [None, Some(1), Some(2)]);
     }
 
     #[test]

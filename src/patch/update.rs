@@ -369,16 +369,21 @@ impl<'a> Keep<'a> {
         let unplaced: Vec<&str> = old
             .components
             .iter()
-            .filter(|c| c.location.is_none() && c.key_file().is_none_or(|f| f.source.is_none()))
-            .map(|c| c.id.as_deref().unwrap_or("?"))
+            .enumerate()
+            .filter(|(j, c)| {
+                self.m.components[*j].is_none()
+                    && c.location.is_none()
+                    && c.key_file().is_none_or(|f| f.source.is_none())
+            })
+            .map(|(_, c)| c.id.as_deref().unwrap_or("?"))
             .collect();
         if let Some(first) = unplaced.first() {
             self.cx.messages.warn(
                 codes::UPDATE_UNPLACED,
                 format!(
                     "'{name}': {} component(s) (the first is '{first}') have no file or folder \
-                     key path, so their install location cannot be told; they are not carried \
-                     over.",
+                     key path, so their install location cannot be told, and no component of \
+                     this harvest has their id; they are not carried over.",
                     unplaced.len()
                 ),
             );
