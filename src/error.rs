@@ -232,6 +232,16 @@ pub mod codes {
     pub const XSLT_UNAVAILABLE: u32 = 8106;
     /// A message a stylesheet wrote with `xsl:message` (warning).
     pub const XSLT_MESSAGE: u32 = 8107;
+    /// `-update`: a component of the previous harvest whose install location cannot be told
+    /// (no file or folder key path); it is not carried over (warning).
+    pub const UPDATE_UNPLACED: u32 = 8200;
+    /// `-update`: files of the previous harvest are gone from the new one (warning; the run
+    /// exits with [`EXIT_FILES_REMOVED`](crate::tool::EXIT_FILES_REMOVED)).
+    pub const UPDATE_FILES_REMOVED: u32 = 8201;
+    /// More than 1600 components in one group or feature (Windows Installer's ICE47) (warning).
+    pub const GROUP_TOO_LARGE: u32 = 8202;
+    /// Two components of one document at the same install location (warning).
+    pub const DUPLICATE_LOCATION: u32 = 8203;
     /// An `-ext` program that did not finish within its time (`-exttimeout`).
     pub const EXTERNAL_TIMEOUT: u32 = 8300;
     /// An `-ext` program whose standard output is not a WiX document.

@@ -134,6 +134,9 @@ pub struct Context {
     /// How the output is laid out (`-indent`, `-lf`); text mutators see the document in this
     /// format and should keep it.
     pub format: Format,
+    /// The exit code of the run when it succeeds: 0 unless a mutator asks for another (`-update`
+    /// asks for [`EXIT_FILES_REMOVED`](crate::tool::EXIT_FILES_REMOVED) when files were removed).
+    pub exit_code: u8,
 }
 
 impl Context {
@@ -151,6 +154,7 @@ impl Context {
             verbose: false,
             tool_version: env!("CARGO_PKG_VERSION"),
             format: Format::default(),
+            exit_code: 0,
         }
     }
 }

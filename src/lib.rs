@@ -4,10 +4,10 @@
 //! [`walk`] (the folder tree, in NTFS order), [`filter`] (`-include`/`-exclude` globs), [`ids`]
 //! (heat's identifiers), [`guid`] (deterministic GUIDs), [`model`] (the WiX document), [`read`]
 //! (reading `.wxs` back), [`harvest`] (the `dir`, `file`, `reg` and `payload` harvesters),
-//! [`mutate`] (heat's standard mutators), [`write`](mod@write) (heat's bytes), [`xslt`] (`-t`
-//! transforms), and [`tool`] (heat's command line). [`extension`] holds the traits every
-//! harvester and mutator goes through, the built-in ones included; [`external`] runs programs
-//! as mutators (`-ext`).
+//! [`mutate`] (heat's standard mutators), [`patch`] (`-update`, `heat check` and the
+//! 1600-components limit), [`write`](mod@write) (heat's bytes), [`xslt`] (`-t` transforms), and
+//! [`tool`] (heat's command line). [`extension`] holds the traits every harvester and mutator
+//! goes through, the built-in ones included; [`external`] runs programs as mutators (`-ext`).
 //!
 //! ```
 //! # let tmp = tempfile::tempdir().unwrap();
@@ -32,6 +32,7 @@ pub mod harvest;
 pub mod ids;
 pub mod model;
 pub mod mutate;
+pub mod patch;
 pub mod read;
 pub mod standard;
 pub mod tool;

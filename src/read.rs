@@ -75,13 +75,13 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
                         let root = d.root();
                         doc = Some(d);
                         let d = doc.as_mut().expect("just set");
-                        copy_attrs(d, root, start, true, line_of(pos))?;
+                        copy_attrs(d, root, start, true, || line_of(pos))?;
                         root
                     }
                     (Some(d), Some(&parent)) => {
                         let name = start.name().as_ref().to_owned();
                         let node = d.create_child(parent, name);
-                        copy_attrs(d, node, start, false, line_of(pos))?;
+                        copy_attrs(d, node, start, false, || line_of(pos))?;
                         node
                     }
                     (Some(_), None) => {
@@ -180,15 +180,17 @@ fn copy_attrs(
     node: NodeId,
     start: &BytesStart<'_>,
     root: bool,
-    line: usize,
+    // The line is only counted when there is an error to report: counting it for every
+    // element would read the document again and again.
+    line: impl Fn() -> usize,
 ) -> Result<()> {
     for a in start.attributes() {
-        let a = a.map_err(|e| bad(line, &format!("a bad attribute: {e}")))?;
+        let a = a.map_err(|e| bad(line(), &format!("a bad attribute: {e}")))?;
         if root && a.key.as_ref() == "xmlns" {
             continue;
         }
         let key = a.key.as_ref().to_owned();
-        let value = a.unescape_value_compat().map_err(|e| bad(line, &e))?;
+        let value = a.unescape_value_compat().map_err(|e| bad(line(), &e))?;
         doc.push_attr(node, key, value);
     }
     Ok(())

@@ -146,7 +146,9 @@ impl Extension for StandardExtension {
     }
 
     fn options(&self) -> Vec<OptionSpec> {
-        OPTIONS.to_vec()
+        let mut all = OPTIONS.to_vec();
+        all.extend_from_slice(crate::patch::OPTIONS);
+        all
     }
 
     fn configure(
@@ -279,6 +281,7 @@ impl Extension for StandardExtension {
         for (i, stylesheet) in options.values("t").enumerate() {
             setup.add_mutator(Box::new(TransformMutator::new(stylesheet, i)?));
         }
-        Ok(())
+        // -update, -cgsplit and the 1600-components warning.
+        crate::patch::configure(cx, options, setup)
     }
 }

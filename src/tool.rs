@@ -39,6 +39,9 @@ const CORE_OPTIONS: &[OptionSpec] = &[
 pub const EXIT_ERROR: u8 = 1;
 /// Exit code for a command line that cannot be understood.
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code of an `-update` run that removed files of the previous harvest (without
+/// `-keepremoved`): the output is written, but a patch or minor upgrade cannot be built from it.
+pub const EXIT_FILES_REMOVED: u8 = 3;
 
 /// The tool: the standard extension plus any others, run on a command line.
 ///
@@ -114,12 +117,16 @@ pub struct Report {
     pub directories: usize,
     /// `Component` elements written.
     pub components: usize,
+    /// The exit code: 0, or another a mutator asked for (see [`EXIT_FILES_REMOVED`]), or 1
+    /// when `heat check` found a change that breaks a patch.
+    pub exit_code: u8,
 }
 
 enum Parsed {
     Help,
     Version,
     Run(Box<Invocation>),
+    Check(Vec<String>),
 }
 
 impl Heat {
@@ -178,7 +185,9 @@ impl Heat {
     }
 
     /// Runs on the process's command line, prints messages on standard error and returns the
-    /// exit code: 0 on success, 1 on an error, 2 on a command line that cannot be understood.
+    /// exit code: 0 on success, 1 on an error, 2 on a command line that cannot be understood,
+    /// 3 when `-update` removed files ([`EXIT_FILES_REMOVED`]); `heat check` exits 1 when it
+    /// finds a change that breaks a patch.
     pub fn main(&self) -> ExitCode {
         let args: Vec<String> = match std::env::args_os()
             .skip(1)
@@ -200,7 +209,7 @@ impl Heat {
                 for w in &report.warnings {
                     eprintln!("heat: {w}");
                 }
-                ExitCode::SUCCESS
+                ExitCode::from(report.exit_code)
             }
             Err(e) => {
                 eprintln!("heat: {e}");
@@ -233,6 +242,7 @@ impl Heat {
                 return Ok(empty_report());
             }
             Parsed::Run(inv) => inv,
+            Parsed::Check(args) => return crate::patch::check::run(&args),
         };
         self.execute(&inv)
     }
@@ -326,6 +336,7 @@ impl Heat {
             files,
             directories,
             components,
+            exit_code: cx.exit_code,
         };
         if inv.verbose {
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
@@ -356,8 +367,11 @@ impl Heat {
 
     /// The help text: harvest types, then options.
     pub fn help(&self) -> String {
-        let mut s =
-            String::from("usage: heat <type> <source> [options] -o <file.wxs>\n\nHarvest types:\n");
+        let mut s = String::from(
+            "usage: heat <type> <source> [options] -o <file.wxs>\n       \
+             heat check <old.wxs> <new.wxs> [-json <file.json>]   (heat check -? for more)\n\n\
+             Harvest types:\n",
+        );
         for e in &self.extensions {
             for t in e.harvest_types() {
                 s.push_str(&format!("   {:<28} {}\n", t.name, t.help));
@@ -396,6 +410,9 @@ impl Heat {
     fn parse(&self, args: &[String]) -> Result<Parsed> {
         self.check_option_names()?;
         let args = expand_response_files(args, 0)?;
+        if args.first().is_some_and(|a| a == "check") {
+            return Ok(Parsed::Check(args[1..].to_vec()));
+        }
         if args.is_empty()
             || args.iter().any(|a| {
                 matches!(
@@ -547,6 +564,7 @@ fn empty_report() -> Report {
         files: 0,
         directories: 0,
         components: 0,
+        exit_code: 0,
     }
 }
 

@@ -285,6 +285,7 @@ impl<'a> Pass<'a> {
     /// heat's `MutateFiles`: readable file ids from the file names.
     fn name_files(&mut self) {
         let mut ids = ReadableIds::new("File", self.max_id_len());
+        reserve_given(self.doc, &self.files, &mut ids);
         for &f in &self.files {
             if self.doc.attr(f, "Id").is_none() {
                 let source = self.doc.attr(f, "Source").unwrap_or_default();
@@ -304,6 +305,7 @@ impl<'a> Pass<'a> {
     fn mutate_directories(&mut self) {
         if !self.m.unique_ids {
             let mut ids = ReadableIds::new("Directory", self.max_id_len());
+            reserve_given(self.doc, &self.directories, &mut ids);
             for &d in &self.directories {
                 if self.doc.attr(d, "Id").is_none() {
                     let name = self.doc.attr(d, "Name").unwrap_or_default().to_owned();
@@ -348,6 +350,7 @@ impl<'a> Pass<'a> {
     /// that sits in a directory.
     fn mutate_components(&mut self) {
         let mut ids = ReadableIds::new("Component", self.max_id_len());
+        reserve_given(self.doc, &self.components, &mut ids);
         for c in self.components.clone() {
             if self.doc.attr(c, "Id").is_none() {
                 let first_file = self
@@ -443,6 +446,19 @@ impl<'a> Pass<'a> {
             let id = self.doc.attr(g, "Id").unwrap_or_default().to_owned();
             let r = self.doc.create_child(holder, "ComponentGroupRef");
             self.doc.set_attr(r, "Id", id);
+        }
+    }
+}
+
+/// When some of `elements` have an id already (given by an earlier mutator, such as
+/// `-update`'s) and others have none, the readable ids made for the others avoid the given ones.
+fn reserve_given(doc: &Document, elements: &[NodeId], ids: &mut ReadableIds) {
+    if elements.iter().all(|e| doc.attr(*e, "Id").is_some()) {
+        return;
+    }
+    for &e in elements {
+        if let Some(id) = doc.attr(e, "Id") {
+            ids.reserve(id);
         }
     }
 }

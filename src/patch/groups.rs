@@ -1,0 +1,248 @@
+//! Windows Installer's limit of 1600 components in one feature (ICE47): a warning when a group
+//! or feature passes it ([`GroupLimitMutator`]), and a split of the `-cg` group into a fixed
+//! number of parts that never moves a component from one part to another as files come and go
+//! ([`SplitGroupMutator`]).
+
+use std::collections::{HashMap, HashSet};
+
+use super::inventory::Inventory;
+use crate::error::{codes, Result};
+use crate::extension::{Context, Mutator};
+use crate::guid;
+use crate::model::{Document, NodeId};
+
+/// The most components Windows Installer takes in one feature: ICE47 ("Features should have
+/// 1600 or fewer components", Windows Installer SDK, Internal Consistency Evaluators).
+pub const MAX_COMPONENTS_PER_FEATURE: usize = 1600;
+
+/// When [`SplitGroupMutator`] runs: after heat's main mutator made the group, before
+/// `-update` puts kept components back in their groups.
+pub const SPLIT_SEQUENCE: i32 = 1400;
+
+/// When [`GroupLimitMutator`] runs: after every group is complete, before the finalizer.
+pub const LIMIT_SEQUENCE: i32 = 1900;
+
+/// The part (0-based) of `parts` that the component installed at `location` goes to: its
+/// location's deterministic GUID (see [`guid::for_location`], which ignores case) modulo the
+/// number of parts. It depends on nothing but the location and the number of parts, so a file
+/// added later never moves another.
+pub fn part_of(location: &str, parts: u32) -> u32 {
+    (guid::for_location(location).as_u128() % u128::from(parts.max(1))) as u32
+}
+
+/// The name of part `index` (0-based) of group `group`: `<group>_1`, `<group>_2`, …
+pub fn part_name(group: &str, index: u32) -> String {
+    format!("{group}_{}", index + 1)
+}
+
+/// `-cgsplit <N>`: the `-cg` group becomes `N` groups, `<group>_1` … `<group>_N`, every
+/// component going to the part [`part_of`] its install location. Every part is written, even
+/// an empty one, so that references to them stay valid; a `ComponentGroupRef` to the group
+/// (in a `-template`) becomes references to every part.
+#[derive(Debug, Clone)]
+pub struct SplitGroupMutator {
+    /// The group to split (`-cg`).
+    pub group: String,
+    /// The number of parts. Keep it from release to release: changing it moves components.
+    pub parts: u32,
+}
+
+impl Mutator for SplitGroupMutator {
+    fn name(&self) -> &str {
+        "heat-cgsplit"
+    }
+
+    fn sequence(&self) -> i32 {
+        SPLIT_SEQUENCE
+    }
+
+    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let Some(group) = doc
+            .elements_named("ComponentGroup")
+            .find(|g| doc.attr(*g, "Id") == Some(self.group.as_str()))
+        else {
+            return Ok(());
+        };
+        let inv = Inventory::of(doc);
+        let mut by_node: HashMap<NodeId, &str> = HashMap::new();
+        let mut by_id: HashMap<&str, &str> = HashMap::new();
+        for c in &inv.components {
+            let place = c.location.as_deref().or(c.id.as_deref()).unwrap_or("");
+            by_node.insert(c.node, place);
+            if let Some(id) = c.id.as_deref() {
+                by_id.entry(id).or_insert(place);
+            }
+        }
+        let parts = self.parts.max(1);
+
+        // The group itself becomes part 1; the others follow it, each in a fragment of its own
+        // when the group is in one.
+        let mut groups = vec![group];
+        let holder = doc
+            .parent(group)
+            .expect("a group found in the tree has a parent");
+        let in_fragment = doc.name(holder) == "Fragment" && doc.parent(holder).is_some();
+        let (outer, mut at) = if in_fragment {
+            (doc.parent(holder).expect("checked"), holder)
+        } else {
+            (holder, group)
+        };
+        for k in 1..parts {
+            let g = doc.create("ComponentGroup");
+            doc.set_attr(g, "Id", part_name(&self.group, k));
+            let el = if in_fragment {
+                let f = doc.create("Fragment");
+                doc.append(f, g);
+                f
+            } else {
+                g
+            };
+            let pos = doc
+                .children(outer)
+                .iter()
+                .position(|c| *c == at)
+                .expect("a child of its parent");
+            doc.insert(outer, pos + 1, el);
+            at = el;
+            groups.push(g);
+        }
+        doc.set_attr(group, "Id", part_name(&self.group, 0));
+
+        for child in doc.take_children(group) {
+            let place = match doc.name(child) {
+                "Component" => by_node.get(&child).copied(),
+                "ComponentRef" => doc.attr(child, "Id").and_then(|id| by_id.get(id).copied()),
+                _ => None,
+            };
+            let part = place.map_or(0, |p| part_of(p, parts) as usize);
+            doc.append(groups[part], child);
+        }
+
+        let refs: Vec<NodeId> = doc
+            .elements_named("ComponentGroupRef")
+            .filter(|r| doc.attr(*r, "Id") == Some(self.group.as_str()))
+            .collect();
+        for r in refs {
+            let parent = doc.parent(r).expect("found in the tree");
+            let pos = doc
+                .children(parent)
+                .iter()
+                .position(|c| *c == r)
+                .expect("a child of its parent");
+            doc.set_attr(r, "Id", part_name(&self.group, 0));
+            for k in 1..parts {
+                let more = doc.create("ComponentGroupRef");
+                doc.set_attr(more, "Id", part_name(&self.group, k));
+                doc.insert(parent, pos + k as usize, more);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Warns (`HEAT8202`) for every `ComponentGroup` and `Feature` of the output that holds more
+/// than [`MAX_COMPONENTS_PER_FEATURE`] components, counting those of the groups it references.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GroupLimitMutator;
+
+impl Mutator for GroupLimitMutator {
+    fn name(&self) -> &str {
+        "heat-group-limit"
+    }
+
+    fn sequence(&self) -> i32 {
+        LIMIT_SEQUENCE
+    }
+
+    fn mutate(&self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        for (element, id, count) in oversized(doc) {
+            cx.messages.warn(
+                codes::GROUP_TOO_LARGE,
+                format!(
+                    "The {element} '{id}' holds {count} components; Windows Installer refuses more \
+                     than {MAX_COMPONENTS_PER_FEATURE} components in one feature (ICE47). Split it \
+                     with -cgsplit <N> and reference each part from a feature of its own."
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Every `ComponentGroup` and `Feature` holding more than [`MAX_COMPONENTS_PER_FEATURE`]
+/// components: (element, id, count), in document order.
+pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
+    let mut groups: HashMap<&str, NodeId> = HashMap::new();
+    for g in doc.elements_named("ComponentGroup") {
+        if let Some(id) = doc.attr(g, "Id") {
+            groups.entry(id).or_insert(g);
+        }
+    }
+    let mut out = Vec::new();
+    for n in doc.descendants(doc.root()) {
+        let element = doc.name(n);
+        if !matches!(element, "ComponentGroup" | "Feature") {
+            continue;
+        }
+        let mut members = HashSet::new();
+        let mut visited = HashSet::new();
+        collect(doc, n, &groups, &mut members, &mut visited);
+        if members.len() > MAX_COMPONENTS_PER_FEATURE {
+            out.push((
+                element.to_owned(),
+                doc.attr(n, "Id").unwrap_or_default().to_owned(),
+                members.len(),
+            ));
+        }
+    }
+    out
+}
+
+fn collect(
+    doc: &Document,
+    holder: NodeId,
+    groups: &HashMap<&str, NodeId>,
+    members: &mut HashSet<String>,
+    visited: &mut HashSet<NodeId>,
+) {
+    if !visited.insert(holder) {
+        return;
+    }
+    for &c in doc.children(holder) {
+        match doc.name(c) {
+            "Component" | "ComponentRef" => {
+                let key = match doc.attr(c, "Id") {
+                    Some(id) => id.to_owned(),
+                    None => format!("#{c:?}"),
+                };
+                members.insert(key);
+            }
+            "ComponentGroupRef" => {
+                if let Some(&g) = doc.attr(c, "Id").and_then(|id| groups.get(id)) {
+                    collect(doc, g, groups, members, visited);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_stable_and_spread() {
+        let mut counts = [0u32; 4];
+        for i in 0..4000 {
+            let loc = format!(r"INSTALLFOLDER\App\file{i}.txt");
+            let p = part_of(&loc, 4);
+            assert_eq!(p, part_of(&loc.to_uppercase(), 4), "case does not matter");
+            counts[p as usize] += 1;
+        }
+        for c in counts {
+            assert!((800..1200).contains(&c), "{counts:?}");
+        }
+        assert_eq!(part_name("App", 0), "App_1");
+    }
+}

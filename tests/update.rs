@@ -1,0 +1,1156 @@
+//! `-update <previous.wxs>`: release-to-release scenarios. Each test harvests a release, makes
+//! the previous file look as heat.exe or a person left it (random GUIDs, renamed ids), changes
+//! the tree, harvests again with `-update` and checks what was kept.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{have_tool, heat, heat_ok, schema_path};
+use heat::model::Document;
+use heat::read::read_file;
+
+/// A small deterministic random number generator (xorshift64*), for "random" GUIDs that are
+/// the same on every run of the tests.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A random (version 4) GUID as heat.exe's -gg wrote them: upper case, in braces.
+    fn guid(&mut self) -> String {
+        let a = self.next();
+        let b = self.next();
+        format!(
+            "{{{:08X}-{:04X}-4{:03X}-{:04X}-{:012X}}}",
+            a >> 32,
+            (a >> 16) & 0xFFFF,
+            a & 0xFFF,
+            0x8000 | (b >> 48) & 0x3FFF,
+            b & 0xFFFF_FFFF_FFFF
+        )
+    }
+}
+
+/// Writes `count` files in a tree of a few nested folders below `root`, with mixed-case names.
+fn make_tree(root: &Path, count: usize) -> Vec<String> {
+    let folders = ["", "bin", "bin/plugins", "lib", "share/doc", "share/Icons"];
+    let mut rels = Vec::new();
+    for i in 0..count {
+        let folder = folders[i % folders.len()];
+        let name = if i % 7 == 0 {
+            format!("Module{i:04}.DLL")
+        } else {
+            format!("file{i:04}.txt")
+        };
+        let rel = if folder.is_empty() {
+            name
+        } else {
+            format!("{folder}/{name}")
+        };
+        let path = root.join(&rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("release 1: {rel}\n")).unwrap();
+        rels.push(rel);
+    }
+    rels
+}
+
+/// What the update must keep of one file: component id, file id, GUID, folder id, groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Kept {
+    component: String,
+    file: String,
+    guid: String,
+    directory: String,
+    groups: Vec<String>,
+}
+
+/// Every file of a heat-shaped document (fragments or not, groups or not) by its source path
+/// below the harvested folder, lower-cased; read without the library's own location code.
+fn files_by_source(doc: &Document) -> BTreeMap<String, Kept> {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in doc.elements_named("ComponentRef") {
+        let parent = doc.parent(r).unwrap();
+        if doc.name(parent) == "ComponentGroup" {
+            groups
+                .entry(doc.attr(r, "Id").unwrap().to_owned())
+                .or_default()
+                .push(doc.attr(parent, "Id").unwrap().to_owned());
+        }
+    }
+    let mut out = BTreeMap::new();
+    for c in doc.elements_named("Component") {
+        let Some(file) = doc.children_named(c, "File").next() else {
+            continue;
+        };
+        let parent = doc.parent(c).unwrap();
+        let directory = match doc.attr(c, "Directory") {
+            Some(d) => d.to_owned(),
+            None => doc.attr(parent, "Id").unwrap().to_owned(),
+        };
+        let id = doc.attr(c, "Id").unwrap().to_owned();
+        let mut g = groups.get(&id).cloned().unwrap_or_default();
+        if doc.name(parent) == "ComponentGroup" {
+            g.push(doc.attr(parent, "Id").unwrap().to_owned());
+        }
+        let source = doc.attr(file, "Source").unwrap();
+        let rel = source.split_once('\\').unwrap().1.replace("$$", "$");
+        out.insert(
+            rel.to_lowercase(),
+            Kept {
+                component: id,
+                file: doc.attr(file, "Id").unwrap().to_owned(),
+                guid: doc.attr(c, "Guid").unwrap_or_default().to_owned(),
+                directory,
+                groups: g,
+            },
+        );
+    }
+    out
+}
+
+/// Every folder of a document: its id by the chain of names from the top folder.
+fn folders_by_path(doc: &Document) -> BTreeMap<String, String> {
+    let mut parent_of: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for d in doc.elements_named("Directory") {
+        let id = doc.attr(d, "Id").unwrap().to_owned();
+        let parent = doc.parent(d).unwrap();
+        let parent_id = doc.attr(parent, "Id").unwrap_or_default().to_owned();
+        parent_of.insert(id, (parent_id, doc.attr(d, "Name").unwrap().to_owned()));
+    }
+    let mut out = BTreeMap::new();
+    for id in parent_of.keys() {
+        let mut names = Vec::new();
+        let mut cur = id.clone();
+        while let Some((p, name)) = parent_of.get(&cur) {
+            names.push(name.to_lowercase());
+            cur = p.clone();
+        }
+        names.push(cur.to_lowercase());
+        names.reverse();
+        out.insert(names.join("\\"), id.clone());
+    }
+    out
+}
+
+/// Makes a fresh harvest look as heat.exe -gg and a person left it: every GUID random, and the
+/// ids of the given components, files and folders renamed everywhere they appear.
+fn as_heat_exe_left_it(text: &str, rng: &mut Rng, renames: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("Guid=\"") {
+        out.push_str(&rest[..pos + 6]);
+        rest = &rest[pos + 6..];
+        let end = rest.find('"').unwrap();
+        out.push_str(&rng.guid());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    for (from, to) in renames {
+        out = out.replace(&format!("\"{from}\""), &format!("\"{to}\""));
+    }
+    out
+}
+
+struct Scenario {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl Scenario {
+    fn new() -> Scenario {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_owned();
+        Scenario { _tmp: tmp, dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    fn read(&self, rel: &str) -> Document {
+        read_file(&self.path(rel)).unwrap()
+    }
+
+    fn text(&self, rel: &str) -> String {
+        let bytes = std::fs::read(self.path(rel)).unwrap();
+        String::from_utf8(bytes)
+            .unwrap()
+            .trim_start_matches('\u{FEFF}')
+            .to_owned()
+    }
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn validate(path: &Path, schema: &str, test: &str) {
+    if !have_tool("xmllint", test) {
+        return;
+    }
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema_path(schema))
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} does not validate against {schema}: {}",
+        path.display(),
+        stderr(&out)
+    );
+}
+
+/// The scenario the issue names: a 300-file harvest made to look like heat.exe's (random
+/// GUIDs, some ids renamed by hand); the tree loses 3 files, gains 5 and 10 change; the update
+/// keeps every id and GUID of the 297 files still there and names the 3 removed; `heat check`
+/// fails on old → new naming the removed components, and passes new → new.
+fn release_to_release(schema: &str) {
+    let s = Scenario::new();
+    let app = s.path("App");
+    let rels = make_tree(&app, 300);
+    let opts = [
+        "-cg",
+        "App",
+        "-dr",
+        "INSTALLFOLDER",
+        "-gg",
+        "-var",
+        "var.Src",
+        schema,
+    ];
+    let mut args = vec!["dir", "App"];
+    args.extend(opts);
+    args.extend(["-o", "fresh1.wxs"]);
+    heat_ok(&s.dir, &args);
+
+    // Rename, by hand, the ids of 5 components, 5 files and 2 folders.
+    let fresh1 = s.read("fresh1.wxs");
+    let before = files_by_source(&fresh1);
+    let folders = folders_by_path(&fresh1);
+    let mut renames = Vec::new();
+    for (k, (_, kept)) in before.iter().enumerate().filter(|(k, _)| k % 70 == 3) {
+        renames.push((kept.component.clone(), format!("HandComponent{k}")));
+        renames.push((kept.file.clone(), format!("HandFile{k}")));
+    }
+    renames.push((
+        folders[r"installfolder\app\bin"].clone(),
+        "BinFolder".to_owned(),
+    ));
+    renames.push((
+        folders[r"installfolder\app\share\icons"].clone(),
+        "IconsFolder".to_owned(),
+    ));
+    assert_eq!(renames.len(), 12);
+    let mut rng = Rng(0x5EED_0004);
+    let old_text = as_heat_exe_left_it(&s.text("fresh1.wxs"), &mut rng, &renames);
+    std::fs::write(s.path("old.wxs"), format!("\u{FEFF}{old_text}")).unwrap();
+    let old = files_by_source(&s.read("old.wxs"));
+    assert_eq!(old.len(), 300);
+    let old_folders = folders_by_path(&s.read("old.wxs"));
+    assert_eq!(old_folders[r"installfolder\app\bin"], "BinFolder");
+
+    // The next release: 3 files gone, 5 new, 10 changed.
+    let removed = [&rels[10], &rels[101], &rels[205]];
+    for r in removed {
+        std::fs::remove_file(app.join(r)).unwrap();
+    }
+    let added = [
+        "new1.txt",
+        "bin/new2.dll",
+        "bin/plugins/new3.dll",
+        "share/Icons/new4.ico",
+        "share/new5/readme.txt",
+    ];
+    for a in added {
+        let p = app.join(a);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, "new").unwrap();
+    }
+    for r in rels.iter().skip(20).step_by(25).take(10) {
+        std::fs::write(app.join(r), "release 2, changed\n").unwrap();
+    }
+
+    let mut args = vec!["dir", "App"];
+    args.extend(opts);
+    args.extend(["-update", "old.wxs", "-o", "new.wxs"]);
+    let out = heat(&s.dir, &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("update from 'old.wxs': 297 kept, 5 added, 3 removed"),
+        "{err}"
+    );
+    assert!(err.contains("warning HEAT8201"), "{err}");
+    for r in removed {
+        let location = format!(r"INSTALLFOLDER\App\{}", r.replace('/', "\\"));
+        let component = &old[&r.replace('/', "\\").to_lowercase()].component;
+        assert!(
+            err.contains(&format!("removed: {location} (component {component})")),
+            "{location} not named in: {err}"
+        );
+    }
+
+    let new = files_by_source(&s.read("new.wxs"));
+    assert_eq!(new.len(), 302);
+    let mut kept = 0;
+    for (source, was) in &old {
+        match new.get(source) {
+            Some(now) => {
+                assert_eq!(now, was, "{source}");
+                kept += 1;
+            }
+            None => assert!(
+                removed
+                    .iter()
+                    .any(|r| r.replace('/', "\\").to_lowercase() == *source),
+                "{source} lost"
+            ),
+        }
+    }
+    assert_eq!(kept, 297);
+    // Folders keep their ids, the renamed ones included.
+    let new_folders = folders_by_path(&s.read("new.wxs"));
+    for (path, id) in &old_folders {
+        assert_eq!(new_folders.get(path), Some(id), "{path}");
+    }
+
+    // New files get the ids and GUIDs a harvest without -update gives them.
+    let mut args = vec!["dir", "App"];
+    args.extend(opts);
+    args.extend(["-o", "fresh2.wxs"]);
+    heat_ok(&s.dir, &args);
+    // They sit in the kept folders, under the folders' kept ids.
+    let fresh2 = files_by_source(&s.read("fresh2.wxs"));
+    let fresh2_folders = folders_by_path(&s.read("fresh2.wxs"));
+    for a in added {
+        let key = a.replace('/', "\\").to_lowercase();
+        let folder = match key.rsplit_once('\\') {
+            Some((f, _)) => format!(r"installfolder\app\{f}"),
+            None => r"installfolder\app".to_owned(),
+        };
+        let directory = old_folders
+            .get(&folder)
+            .unwrap_or(&fresh2_folders[&folder])
+            .clone();
+        assert_eq!(
+            new[&key],
+            Kept {
+                directory,
+                ..fresh2[&key].clone()
+            },
+            "{a}"
+        );
+    }
+    assert_eq!(new[r"bin\new2.dll"].directory, "BinFolder");
+
+    // The same update again gives the same bytes.
+    let mut args = vec!["dir", "App"];
+    args.extend(opts);
+    args.extend(["-update", "old.wxs", "-o", "again.wxs"]);
+    assert_eq!(heat(&s.dir, &args).status.code(), Some(3));
+    assert_eq!(
+        std::fs::read(s.path("new.wxs")).unwrap(),
+        std::fs::read(s.path("again.wxs")).unwrap()
+    );
+
+    // heat check: old → new fails on the three removed components and nothing else.
+    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let findings = stdout(&out);
+    assert_eq!(findings.lines().count(), 3, "{findings}");
+    for r in removed {
+        let component = &old[&r.replace('/', "\\").to_lowercase()].component;
+        assert!(
+            findings
+                .lines()
+                .any(|l| l.starts_with(&format!("component-removed: component '{component}'"))),
+            "{component} not named: {findings}"
+        );
+    }
+    let out = heat(&s.dir, &["check", "new.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "");
+
+    // With -keepremoved the removed files stay as leftovers, and the check passes.
+    let mut args = vec!["dir", "App"];
+    args.extend(opts);
+    args.extend(["-update", "old.wxs", "-keepremoved", "-o", "kept.wxs"]);
+    let out = heat(&s.dir, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let kept_doc = files_by_source(&s.read("kept.wxs"));
+    for (source, was) in &old {
+        assert_eq!(kept_doc.get(source), Some(was), "{source}");
+    }
+    let out = heat(&s.dir, &["check", "old.wxs", "kept.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let xsd = if schema == "-wix3" {
+        "wix3.xsd"
+    } else {
+        "wix4.xsd"
+    };
+    validate(&s.path("new.wxs"), xsd, "release_to_release");
+    validate(&s.path("kept.wxs"), xsd, "release_to_release");
+}
+
+#[test]
+fn release_to_release_v3() {
+    release_to_release("-wix3");
+}
+
+#[test]
+fn release_to_release_v4() {
+    release_to_release("-wix4");
+}
+
+/// A small tree: the sample's files.
+fn sample(s: &Scenario) {
+    common::copy_tree(&common::testdata("sample"), &s.path("App"));
+}
+
+#[test]
+fn case_changed_file_keeps_everything() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
+    std::fs::rename(s.path("App/bin/core.dll"), s.path("App/bin/CORE.DLL")).unwrap();
+    std::fs::rename(s.path("App/docs"), s.path("App/Docs")).unwrap();
+    let out = heat_ok(
+        &s.dir,
+        &[
+            "dir", "App", "-cg", "A", "-gg", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("4 kept, 0 added, 0 removed"),
+        "{}",
+        stderr(&out)
+    );
+    let old = files_by_source(&s.read("old.wxs"));
+    let new = files_by_source(&s.read("new.wxs"));
+    assert_eq!(old, new);
+    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn renamed_and_moved_files_are_removed_and_added() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
+    std::fs::rename(s.path("App/bin/core.dll"), s.path("App/bin/core2.dll")).unwrap();
+    std::fs::rename(s.path("App/LICENSE.txt"), s.path("App/docs/LICENSE.txt")).unwrap();
+    let out = heat(
+        &s.dir,
+        &[
+            "dir", "App", "-cg", "A", "-gg", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("2 kept, 2 added, 2 removed"), "{err}");
+    assert!(
+        err.contains(r"removed: TARGETDIR\App\bin\core.dll"),
+        "{err}"
+    );
+    assert!(err.contains(r"removed: TARGETDIR\App\LICENSE.txt"), "{err}");
+    // The output is written all the same.
+    assert_eq!(files_by_source(&s.read("new.wxs")).len(), 4);
+
+    // -sw8201 hides the warning, not the exit code; -wx8201 makes it an error, with no output.
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-sw8201",
+            "-o",
+            "quiet.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!stderr(&out).contains("HEAT8201"));
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-wx8201",
+            "-o",
+            "strict.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error HEAT8201"), "{}", stderr(&out));
+    assert!(!s.path("strict.wxs").exists());
+}
+
+#[test]
+fn json_report() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
+    std::fs::remove_file(s.path("App/docs/README.md")).unwrap();
+    std::fs::write(s.path("App/new.txt"), "n").unwrap();
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-updatereport",
+            "report.json",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(s.path("report.json")).unwrap()).unwrap();
+    let old = files_by_source(&s.read("old.wxs"));
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "previous": "old.wxs",
+            "kept": 3,
+            "added": 1,
+            "removed": 1,
+            "leftovers": 0,
+            "added_files": [r"TARGETDIR\App\new.txt"],
+            "removed_files": [{
+                "path": r"TARGETDIR\App\docs\README.md",
+                "component": old[r"docs\readme.md"].component,
+                "file": old[r"docs\readme.md"].file,
+                "leftover": false,
+            }],
+        })
+    );
+}
+
+#[test]
+fn v3_to_v4_and_back() {
+    let s = Scenario::new();
+    sample(&s);
+    // A heat.exe (v3) harvest with random GUIDs, updated into v4, and a v4 one into v3.
+    heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-dr",
+            "INSTALLFOLDER",
+            "-gg",
+            "-wix3",
+            "-o",
+            "v3.wxs",
+        ],
+    );
+    let text = as_heat_exe_left_it(&s.text("v3.wxs"), &mut Rng(7), &[]);
+    std::fs::write(s.path("v3.wxs"), text).unwrap();
+    let out = heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-dr",
+            "INSTALLFOLDER",
+            "-gg",
+            "-wix4",
+            "-update",
+            "v3.wxs",
+            "-o",
+            "v4.wxs",
+        ],
+    );
+    assert!(stderr(&out).contains("4 kept, 0 added, 0 removed"));
+    assert!(s
+        .text("v4.wxs")
+        .starts_with("<Wix xmlns=\"http://wixtoolset.org/schemas/v4/wxs\">"));
+    assert_eq!(
+        files_by_source(&s.read("v3.wxs")),
+        files_by_source(&s.read("v4.wxs"))
+    );
+    assert_eq!(
+        folders_by_path(&s.read("v3.wxs")),
+        folders_by_path(&s.read("v4.wxs"))
+    );
+    validate(&s.path("v4.wxs"), "wix4.xsd", "v3_to_v4_and_back");
+    let out = heat(&s.dir, &["check", "v3.wxs", "v4.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-dr",
+            "INSTALLFOLDER",
+            "-gg",
+            "-wix3",
+            "-update",
+            "v4.wxs",
+            "-o",
+            "back.wxs",
+        ],
+    );
+    assert_eq!(
+        files_by_source(&s.read("v3.wxs")),
+        files_by_source(&s.read("back.wxs"))
+    );
+    validate(&s.path("back.wxs"), "wix3.xsd", "v3_to_v4_and_back");
+}
+
+#[test]
+fn kept_components_go_back_to_their_groups() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(
+        &s.dir,
+        &["dir", "App", "-cg", "Old", "-gg", "-o", "old.wxs"],
+    );
+    std::fs::write(s.path("App/bin/new.dll"), "n").unwrap();
+    for (layout, extra) in [("fragments", None), ("sfrag", Some("-sfrag"))] {
+        let out_name = format!("{layout}.wxs");
+        let mut args = vec!["dir", "App", "-cg", "New", "-gg", "-update", "old.wxs"];
+        args.extend(extra);
+        args.extend(["-o", &out_name]);
+        heat_ok(&s.dir, &args);
+        let new = files_by_source(&s.read(&out_name));
+        for (source, kept) in &new {
+            let want = if source.contains("new.dll") {
+                "New"
+            } else {
+                "Old"
+            };
+            assert_eq!(kept.groups, [want], "{layout}: {source}");
+        }
+        let out = heat(&s.dir, &["check", "old.wxs", &out_name]);
+        assert_eq!(out.status.code(), Some(0), "{layout}: {}", stdout(&out));
+        validate(
+            &s.path(&out_name),
+            "wix4.xsd",
+            "kept_components_go_back_to_their_groups",
+        );
+    }
+}
+
+#[test]
+fn previous_without_groups_and_without_fragments() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(
+        &s.dir,
+        &[
+            "dir", "App", "-sfrag", "-srd", "-wix3", "-gg", "-o", "old.wxs",
+        ],
+    );
+    let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(99), &[]);
+    std::fs::write(s.path("old.wxs"), text).unwrap();
+    heat_ok(
+        &s.dir,
+        &[
+            "dir", "App", "-srd", "-cg", "G", "-wix3", "-gg", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    let old = files_by_source(&s.read("old.wxs"));
+    let new = files_by_source(&s.read("new.wxs"));
+    for (source, was) in &old {
+        let now = &new[source];
+        assert_eq!(
+            (&now.component, &now.file, &now.guid, &now.directory),
+            (&was.component, &was.file, &was.guid, &was.directory)
+        );
+        // Joining a group breaks nothing.
+        assert_eq!(now.groups, ["G"]);
+    }
+}
+
+/// A previous file that no harvester wrote: the folders defined in a product, components in a
+/// group by `Directory` attribute, `Name` on the files, GUIDs in lower case without braces.
+#[test]
+fn hand_written_previous_file() {
+    let s = Scenario::new();
+    sample(&s);
+    let previous = r#"<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="Acme" Language="1033" Version="1.0.0" Manufacturer="Acme" UpgradeCode="1c9bb6a0-b9a4-4e3b-9c93-4f4d5f4a4c11">
+    <Package InstallerVersion="200" Compressed="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFilesFolder">
+        <Directory Id="INSTALLFOLDER" Name="Acme">
+          <Directory Id="AppDir" Name="App">
+            <Directory Id="BinDir" Name="BIN" />
+          </Directory>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Main" Level="1"><ComponentGroupRef Id="Files" /></Feature>
+  </Product>
+  <Fragment>
+    <ComponentGroup Id="Files">
+      <Component Id="AppExe" Directory="BinDir" Guid="0f8fad5b-d9cb-469f-a165-70867728950e">
+        <File Id="AppExeFile" Name="App.exe" KeyPath="yes" Source="build\app.exe" />
+      </Component>
+      <Component Id="License" Directory="AppDir" Guid="7c9e6679-7425-40de-944b-e07fc1f90ae7">
+        <File Id="LicenseFile" Source="$(var.Src)\LICENSE.txt" KeyPath="yes" />
+      </Component>
+    </ComponentGroup>
+  </Fragment>
+</Wix>"#;
+    std::fs::write(s.path("old.wxs"), previous).unwrap();
+    let out = heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-dr",
+            "INSTALLFOLDER",
+            "-cg",
+            "Files",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("2 kept, 2 added, 0 removed"),
+        "{}",
+        stderr(&out)
+    );
+    let new = files_by_source(&s.read("new.wxs"));
+    let exe = &new[r"bin\app.exe"];
+    assert_eq!(
+        (
+            exe.component.as_str(),
+            exe.file.as_str(),
+            exe.guid.as_str(),
+            exe.directory.as_str()
+        ),
+        (
+            "AppExe",
+            "AppExeFile",
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "BinDir"
+        )
+    );
+    let license = &new["license.txt"];
+    assert_eq!(
+        (license.component.as_str(), license.directory.as_str()),
+        ("License", "AppDir")
+    );
+    assert!(new[r"bin\core.dll"].component.starts_with("cmp"));
+    assert_eq!(new[r"bin\core.dll"].directory, "BinDir");
+}
+
+#[test]
+fn leftovers_recreate_removed_folders() {
+    let s = Scenario::new();
+    sample(&s);
+    for schema in ["-wix3", "-wix4"] {
+        let old = format!("old{schema}.wxs");
+        let new = format!("new{schema}.wxs");
+        heat_ok(
+            &s.dir,
+            &["dir", "App", "-cg", "A", "-gg", schema, "-o", &old],
+        );
+        let _ = std::fs::rename(s.path("App/docs"), s.path("docs-away"));
+        let out = heat_ok(
+            &s.dir,
+            &[
+                "dir",
+                "App",
+                "-cg",
+                "A",
+                "-gg",
+                schema,
+                "-update",
+                &old,
+                "-keepremoved",
+                "-o",
+                &new,
+            ],
+        );
+        assert!(
+            stderr(&out).contains(r"removed (kept as a leftover): TARGETDIR\App\docs\README.md"),
+            "{}",
+            stderr(&out)
+        );
+        let text = s.text(&new);
+        let before = folders_by_path(&s.read(&old));
+        let after = folders_by_path(&s.read(&new));
+        assert_eq!(before, after, "the docs folder is back with its id");
+        if schema == "-wix3" {
+            assert!(
+                text.contains(
+                    "Transitive=\"yes\">\r\n                <Condition>1=0</Condition>\r\n"
+                ),
+                "{text}"
+            );
+            validate(
+                &s.path(&new),
+                "wix3.xsd",
+                "leftovers_recreate_removed_folders",
+            );
+        } else {
+            assert!(text.contains("Guid=\"{") && text.contains("Condition=\"1=0\""));
+            assert!(text.contains(" Transitive=\"yes\">"));
+            validate(
+                &s.path(&new),
+                "wix4.xsd",
+                "leftovers_recreate_removed_folders",
+            );
+        }
+        // The leftover carries over to the next release too.
+        let out = heat_ok(
+            &s.dir,
+            &[
+                "dir",
+                "App",
+                "-cg",
+                "A",
+                "-gg",
+                schema,
+                "-update",
+                &new,
+                "-keepremoved",
+                "-o",
+                "next.wxs",
+            ],
+        );
+        assert!(stderr(&out).contains("3 kept, 0 added, 1 removed"));
+        assert_eq!(
+            std::fs::read(s.path(&new)).unwrap(),
+            std::fs::read(s.path("next.wxs")).unwrap()
+        );
+        // The file comes back: its old component again, without the leftover marks.
+        std::fs::rename(s.path("docs-away"), s.path("App/docs")).unwrap();
+        let out = heat_ok(
+            &s.dir,
+            &[
+                "dir", "App", "-cg", "A", "-gg", schema, "-update", &new, "-o", "back.wxs",
+            ],
+        );
+        assert!(stderr(&out).contains("4 kept, 0 added, 0 removed"));
+        assert_eq!(
+            files_by_source(&s.read(&old)),
+            files_by_source(&s.read("back.wxs"))
+        );
+        assert!(!s.text("back.wxs").contains("Transitive"));
+        assert!(!s.text("back.wxs").contains("1=0"));
+    }
+}
+
+#[test]
+fn readable_ids_avoid_kept_ones() {
+    let s = Scenario::new();
+    std::fs::create_dir_all(s.path("App/a")).unwrap();
+    std::fs::create_dir_all(s.path("App/b")).unwrap();
+    std::fs::write(s.path("App/a/x.txt"), "x").unwrap();
+    heat_ok(
+        &s.dir,
+        &["dir", "App", "-suid", "-cg", "G", "-o", "old.wxs"],
+    );
+    assert!(s.text("old.wxs").contains("<File Id=\"x.txt\""));
+    std::fs::remove_file(s.path("App/a/x.txt")).unwrap();
+    std::fs::write(s.path("App/b/x.txt"), "x").unwrap();
+    heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-suid",
+            "-cg",
+            "G",
+            "-update",
+            "old.wxs",
+            "-keepremoved",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    let new = files_by_source(&s.read("new.wxs"));
+    assert_eq!(new[r"a\x.txt"].file, "x.txt");
+    assert_eq!(new[r"b\x.txt"].file, "x.txt_1");
+    assert_ne!(new[r"a\x.txt"].component, new[r"b\x.txt"].component);
+}
+
+#[test]
+fn empty_folders_under_ke_are_kept() {
+    let s = Scenario::new();
+    sample(&s);
+    std::fs::create_dir_all(s.path("App/empty")).unwrap();
+    heat_ok(
+        &s.dir,
+        &["dir", "App", "-ke", "-gg", "-cg", "G", "-o", "old.wxs"],
+    );
+    let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(3), &[]);
+    std::fs::write(s.path("old.wxs"), &text).unwrap();
+    let out = heat_ok(
+        &s.dir,
+        &[
+            "dir", "App", "-ke", "-gg", "-cg", "G", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("5 kept, 0 added, 0 removed"),
+        "{}",
+        stderr(&out)
+    );
+    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn product_template() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-template",
+            "product",
+            "-cg",
+            "A",
+            "-gg",
+            "-wix3",
+            "-o",
+            "old.wxs",
+        ],
+    );
+    let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(11), &[]);
+    std::fs::write(s.path("old.wxs"), &text).unwrap();
+    heat_ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-template",
+            "product",
+            "-cg",
+            "A",
+            "-gg",
+            "-wix3",
+            "-update",
+            "old.wxs",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    let old = files_by_source(&s.read("old.wxs"));
+    assert_eq!(old.len(), 4);
+    assert_eq!(old, files_by_source(&s.read("new.wxs")));
+    validate(&s.path("new.wxs"), "wix3.xsd", "product_template");
+}
+
+#[test]
+fn bad_previous_files_are_errors_and_write_nothing() {
+    let s = Scenario::new();
+    sample(&s);
+    std::fs::write(
+        s.path("broken.wxs"),
+        "<Wix xmlns=\"http://wixtoolset.org/schemas/v4/wxs\"><Fragment>",
+    )
+    .unwrap();
+    for (previous, code) in [("missing.wxs", "HEAT5059"), ("broken.wxs", "HEAT8013")] {
+        let out = heat(
+            &s.dir,
+            &["dir", "App", "-update", previous, "-o", "out.wxs"],
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(code) && err.contains(previous), "{err}");
+        assert!(!s.path("out.wxs").exists());
+    }
+    for args in [
+        &["dir", "App", "-keepremoved", "-o", "out.wxs"][..],
+        &["dir", "App", "-updatereport", "r.json", "-o", "out.wxs"][..],
+    ] {
+        let out = heat(&s.dir, args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("goes with -update"));
+    }
+}
+
+/// A hand-given id of the previous file that equals the id heat makes for a new file: the new
+/// file's id is numbered, and no id appears twice.
+#[test]
+fn new_ids_never_collide_with_kept_ones() {
+    let s = Scenario::new();
+    sample(&s);
+    std::fs::write(s.path("App/extra.txt"), "e").unwrap();
+    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "both.wxs"]);
+    let both = files_by_source(&s.read("both.wxs"));
+    let extra = both["extra.txt"].clone();
+    std::fs::remove_file(s.path("App/extra.txt")).unwrap();
+    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "old.wxs"]);
+    let license = files_by_source(&s.read("old.wxs"))["license.txt"].clone();
+    // By hand, LICENSE.txt took the ids extra.txt would get.
+    let text = s
+        .text("old.wxs")
+        .replace(&license.component, &extra.component)
+        .replace(&license.file, &extra.file);
+    std::fs::write(s.path("old.wxs"), text).unwrap();
+
+    std::fs::write(s.path("App/extra.txt"), "e").unwrap();
+    heat_ok(
+        &s.dir,
+        &[
+            "dir", "App", "-cg", "A", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    let new = files_by_source(&s.read("new.wxs"));
+    assert_eq!(new["license.txt"].component, extra.component);
+    assert_eq!(new["license.txt"].file, extra.file);
+    assert_eq!(new["extra.txt"].component, format!("{}_1", extra.component));
+    assert_eq!(new["extra.txt"].file, format!("{}_1", extra.file));
+    validate(
+        &s.path("new.wxs"),
+        "wix4.xsd",
+        "new_ids_never_collide_with_kept_ones",
+    );
+}
+
+/// The outputs of one update, byte for byte: `testdata/update/README.md` says what they hold.
+#[test]
+fn golden_update_with_leftovers() {
+    let s = Scenario::new();
+    sample(&s);
+    std::fs::remove_file(s.path("App/docs/README.md")).unwrap();
+    std::fs::remove_dir(s.path("App/docs")).unwrap();
+    std::fs::write(s.path("App/bin/new.dll"), "new").unwrap();
+    std::fs::copy(
+        common::testdata("update/previous-v3.wxs"),
+        s.path("previous-v3.wxs"),
+    )
+    .unwrap();
+    for schema in ["v3", "v4"] {
+        let out_name = format!("keepremoved-{schema}.wxs");
+        let flag = format!("-wix{}", &schema[1..]);
+        let out = heat_ok(
+            &s.dir,
+            &[
+                "dir",
+                "App",
+                "-cg",
+                "App",
+                "-dr",
+                "INSTALLFOLDER",
+                "-gg",
+                "-var",
+                "var.Src",
+                &flag,
+                "-update",
+                "previous-v3.wxs",
+                "-keepremoved",
+                "-o",
+                &out_name,
+            ],
+        );
+        assert_eq!(
+            stderr(&out),
+            "heat: update from 'previous-v3.wxs': 3 kept, 1 added, 1 removed\n\
+             heat:   removed (kept as a leftover): INSTALLFOLDER\\App\\docs\\README.md \
+             (component cmpA766742C83EF08CF8286E1A3E66B8B7B)\n"
+        );
+        assert!(
+            std::fs::read(s.path(&out_name)).unwrap()
+                == std::fs::read(common::testdata(&format!("update/{out_name}"))).unwrap(),
+            "{out_name} differs from testdata/update/{out_name}:\n{}",
+            s.text(&out_name)
+        );
+    }
+}
+
+/// A different -dr moves every file: nothing is kept, and the warning says why that may be.
+#[test]
+fn another_directory_reference_keeps_nothing_and_says_why() {
+    let s = Scenario::new();
+    sample(&s);
+    heat_ok(
+        &s.dir,
+        &["dir", "App", "-dr", "INSTALLFOLDER", "-o", "old.wxs"],
+    );
+    let out = heat(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-dr",
+            "OTHERFOLDER",
+            "-update",
+            "old.wxs",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(err.contains("0 kept, 4 added, 4 removed"), "{err}");
+    assert!(err.contains("were -dr and -srd the same"), "{err}");
+}
+
+/// `heat reg` components have no install location: -update follows them by id and keeps
+/// their GUIDs.
+#[test]
+fn registry_harvest_keeps_guids_by_id() {
+    let s = Scenario::new();
+    let reg = common::testdata("vectors/heat-v4/reg/input.reg");
+    let reg = reg.to_str().unwrap();
+    heat_ok(&s.dir, &["reg", reg, "-cg", "R", "-gg", "-o", "fresh.wxs"]);
+    let text = as_heat_exe_left_it(&s.text("fresh.wxs"), &mut Rng(21), &[]);
+    std::fs::write(s.path("old.wxs"), &text).unwrap();
+    let out = heat_ok(
+        &s.dir,
+        &[
+            "reg", reg, "-cg", "R", "-gg", "-update", "old.wxs", "-o", "new.wxs",
+        ],
+    );
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let guids = |rel: &str| -> Vec<String> {
+        let doc = s.read(rel);
+        doc.elements_named("Component")
+            .map(|c| doc.attr(c, "Guid").unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(guids("old.wxs").len(), 7);
+    assert_eq!(guids("old.wxs"), guids("new.wxs"));
+    assert_ne!(guids("fresh.wxs"), guids("new.wxs"));
+    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
