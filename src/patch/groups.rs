@@ -198,11 +198,18 @@ pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
     out
 }
 
-fn collect(
-    doc: &Document,
+/// A component counted once: by its id, or by the element itself when it has none.
+#[derive(PartialEq, Eq, Hash)]
+enum Member<'a> {
+    Id(&'a str),
+    Element(NodeId),
+}
+
+fn collect<'a>(
+    doc: &'a Document,
     holder: NodeId,
     groups: &HashMap<&str, NodeId>,
-    members: &mut HashSet<String>,
+    members: &mut HashSet<Member<'a>>,
     visited: &mut HashSet<NodeId>,
 ) {
     if !visited.insert(holder) {
@@ -212,8 +219,8 @@ fn collect(
         match doc.name(c) {
             "Component" | "ComponentRef" => {
                 let key = match doc.attr(c, "Id") {
-                    Some(id) => id.to_owned(),
-                    None => format!("#{c:?}"),
+                    Some(id) => Member::Id(id),
+                    None => Member::Element(c),
                 };
                 members.insert(key);
             }
