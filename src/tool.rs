@@ -284,6 +284,7 @@ impl Heat {
         };
 
         let t0 = Instant::now();
+        let progress = Progress::start(inv.nologo);
         let mut doc = harvester.harvest(&mut cx, &inv.source)?;
         let t1 = Instant::now();
         for m in &mutators {
@@ -321,6 +322,7 @@ impl Heat {
             write_with(output, fill)?;
         }
         let t4 = Instant::now();
+        drop(progress);
 
         let (mut files, mut directories, mut components) = (0, 0, 0);
         for n in doc.descendants(doc.root()) {
@@ -548,6 +550,74 @@ impl Heat {
         }
         inv.options = options;
         Ok(Parsed::Run(Box::new(inv)))
+    }
+}
+
+/// A progress line on a terminal's standard error (files and folders seen, and the rate) for a
+/// harvest running longer than about a second (`HEAT_PROGRESS_AFTER_MS` sets that delay);
+/// nothing when standard error is not a terminal or with `-nologo`. The line is cleared when
+/// the value is dropped.
+struct Progress {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress {
+                stop: None,
+                thread: None,
+            };
+        }
+        let delay = std::env::var("HEAT_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000u64);
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let start = Instant::now();
+        let (files0, folders0) = crate::walk::progress::seen();
+        let thread = std::thread::spawn(move || {
+            use std::sync::mpsc::RecvTimeoutError;
+            if stopped.recv_timeout(std::time::Duration::from_millis(delay))
+                != Err(RecvTimeoutError::Timeout)
+            {
+                return;
+            }
+            let mut last = u64::MAX;
+            loop {
+                let (files, folders) = crate::walk::progress::seen();
+                let (files, folders) = (files - files0, folders - folders0);
+                if files != last {
+                    let rate = files as f64 / start.elapsed().as_secs_f64().max(0.001);
+                    eprint!("\rheat: {files} files, {folders} folders seen, {rate:.0} files/s   ");
+                } else {
+                    eprint!(
+                        "\rheat: {files} files, {folders} folders seen; writing the harvest   "
+                    );
+                }
+                last = files;
+                match stopped.recv_timeout(std::time::Duration::from_millis(250)) {
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    _ => break,
+                }
+            }
+            eprint!("\r{:80}\r", "");
+        });
+        Progress {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 

@@ -238,6 +238,22 @@ fn identity(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
+/// Counts of what walks in this process have seen so far, for a progress display.
+pub mod progress {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    pub(crate) static FILES: AtomicU64 = AtomicU64::new(0);
+    pub(crate) static FOLDERS: AtomicU64 = AtomicU64::new(0);
+
+    /// Files and folders seen so far by every walk in this process.
+    pub fn seen() -> (u64, u64) {
+        (
+            FILES.load(Ordering::Relaxed),
+            FOLDERS.load(Ordering::Relaxed),
+        )
+    }
+}
+
 /// Warnings found while walking, in tree order.
 type Warnings = Vec<(u32, String)>;
 
@@ -404,6 +420,12 @@ fn walk_folder(
             special(&child, options, &mut warnings)?;
         }
     }
+
+    progress::FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    progress::FILES.fetch_add(
+        folder.files.len() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
 
     // Sub-folders are walked in parallel; their results come back in order.
     let results: Vec<Result<(Folder, Warnings, bool)>> = sub
