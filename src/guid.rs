@@ -54,13 +54,16 @@ pub fn for_location(path: &str) -> Uuid {
 
 /// Formats a GUID as heat does: upper case, in braces unless `braces` is false (`-g1`).
 pub fn format(guid: Uuid, braces: bool) -> String {
-    let mut buf = [0u8; 38];
-    let s: &str = if braces {
-        guid.braced().encode_upper(&mut buf)
+    format_into(guid, braces, &mut [0u8; 38]).to_owned()
+}
+
+/// Formats a GUID as [`format`] does, into `buf`, without allocating.
+pub fn format_into(guid: Uuid, braces: bool, buf: &mut [u8; 38]) -> &str {
+    if braces {
+        guid.braced().encode_upper(buf)
     } else {
-        guid.hyphenated().encode_upper(&mut buf)
-    };
-    s.to_owned()
+        guid.hyphenated().encode_upper(buf)
+    }
 }
 
 #[cfg(test)]

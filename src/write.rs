@@ -65,27 +65,42 @@ pub fn write_text(doc: &Document, format: Format, out: &mut dyn Write) -> io::Re
         doc,
         format,
         out,
+        buf: Vec::with_capacity(FLUSH_AT + 4096),
         indent: String::new(),
     };
-    w.element(doc.root(), 0)
+    w.element(doc.root(), 0)?;
+    w.out.write_all(&w.buf)
 }
+
+/// The serializer gathers this many bytes before handing them to the output in one call.
+const FLUSH_AT: usize = 256 * 1024;
 
 struct ElementWriter<'a> {
     doc: &'a Document,
     format: Format,
     out: &'a mut dyn Write,
+    buf: Vec<u8>,
     indent: String,
 }
 
 impl ElementWriter<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
     fn line(&mut self, depth: usize) -> io::Result<()> {
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
         let want = depth * self.format.indent;
         while self.indent.len() < want {
             self.indent.push(' ');
         }
-        self.out
-            .write_all(self.format.line_ending.as_str().as_bytes())?;
-        self.out.write_all(&self.indent.as_bytes()[..want])
+        self.buf
+            .extend_from_slice(self.format.line_ending.as_str().as_bytes());
+        self.buf.extend_from_slice(&self.indent.as_bytes()[..want]);
+        Ok(())
     }
 
     fn element(&mut self, node: NodeId, depth: usize) -> io::Result<()> {
@@ -94,51 +109,83 @@ impl ElementWriter<'_> {
         }
         let doc = self.doc;
         let name = doc.name(node);
-        self.out.write_all(b"<")?;
-        self.out.write_all(name.as_bytes())?;
+        self.put(b"<");
+        self.put(name.as_bytes());
         if depth == 0 && name == "Wix" {
-            self.out.write_all(b" xmlns=\"")?;
-            self.out.write_all(doc.schema().namespace().as_bytes())?;
-            self.out.write_all(b"\"")?;
+            self.put(b" xmlns=\"");
+            self.put(doc.schema().namespace().as_bytes());
+            self.put(b"\"");
         }
         for (k, v) in doc.attrs(node) {
-            self.out.write_all(b" ")?;
-            self.out.write_all(k.as_bytes())?;
-            self.out.write_all(b"=\"")?;
-            write_escaped(v, self.out)?;
-            self.out.write_all(b"\"")?;
+            self.put(b" ");
+            self.put(k.as_bytes());
+            self.put(b"=\"");
+            escape_into(v, &mut self.buf);
+            self.put(b"\"");
         }
         let children = doc.children(node);
         if children.is_empty() {
             // Text is written as XmlWriter's WriteString does; an empty one writes nothing, so
             // the element stays empty.
-            return match doc.text(node).filter(|t| !t.is_empty()) {
+            match doc.text(node).filter(|t| !t.is_empty()) {
                 Some(text) => {
                     let mut escaped = String::with_capacity(text.len());
                     escape_text(text, self.format.line_ending, &mut escaped);
-                    self.out.write_all(b">")?;
-                    self.out.write_all(escaped.as_bytes())?;
-                    self.out.write_all(b"</")?;
-                    self.out.write_all(name.as_bytes())?;
-                    self.out.write_all(b">")
+                    self.put(b">");
+                    self.put(escaped.as_bytes());
+                    self.put(b"</");
+                    self.put(name.as_bytes());
+                    self.put(b">");
                 }
-                None => self.out.write_all(b" />"),
-            };
+                None => self.put(b" />"),
+            }
+            return Ok(());
         }
-        self.out.write_all(b">")?;
+        self.put(b">");
         for &c in children {
             self.element(c, depth + 1)?;
         }
         if depth > 0 {
             self.line(depth)?;
         } else {
-            self.out
-                .write_all(self.format.line_ending.as_str().as_bytes())?;
+            self.put(self.format.line_ending.as_str().as_bytes());
         }
-        self.out.write_all(b"</")?;
-        self.out.write_all(name.as_bytes())?;
-        self.out.write_all(b">")
+        self.put(b"</");
+        self.put(name.as_bytes());
+        self.put(b">");
+        Ok(())
     }
+}
+
+/// Which bytes an attribute value escapes (see [`escape_of`]).
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
+/// Appends `v` escaped as an attribute value.
+fn escape_into(v: &str, out: &mut Vec<u8>) {
+    let bytes = v.as_bytes();
+    if !bytes.iter().any(|&b| NEEDS_ESCAPE[usize::from(b)]) {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(esc) = escape_of(b) {
+            out.extend_from_slice(&bytes[run..i]);
+            out.extend_from_slice(esc);
+            run = i + 1;
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
 }
 
 fn escape_of(b: u8) -> Option<&'static [u8]> {
@@ -152,19 +199,6 @@ fn escape_of(b: u8) -> Option<&'static [u8]> {
         b'\r' => b"&#xD;",
         _ => return None,
     })
-}
-
-fn write_escaped(v: &str, out: &mut dyn Write) -> io::Result<()> {
-    let bytes = v.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if let Some(esc) = escape_of(b) {
-            out.write_all(&bytes[run..i])?;
-            out.write_all(esc)?;
-            run = i + 1;
-        }
-    }
-    out.write_all(&bytes[run..])
 }
 
 /// Escapes text content as .NET's `XmlWriter` does with heat's settings: `&`, `<` and `>`
@@ -191,7 +225,7 @@ pub fn escape_text(v: &str, line_ending: LineEnding, out: &mut String) {
 /// Escapes an attribute value as .NET's `XmlWriter` does.
 pub fn escape_attr(v: &str, out: &mut String) {
     let mut buf = Vec::new();
-    write_escaped(v, &mut buf).expect("writing to memory cannot fail");
+    escape_into(v, &mut buf);
     out.push_str(std::str::from_utf8(&buf).expect("escaping keeps UTF-8"));
 }
 

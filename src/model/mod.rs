@@ -103,10 +103,10 @@ pub struct Document {
 /// A small multiply-rotate hasher (after the one rustc uses) for the document's private tables,
 /// whose keys are short names and values that need no protection against chosen collisions.
 #[derive(Debug, Clone, Copy, Default)]
-struct FastHash;
+pub(crate) struct FastHash;
 
 #[derive(Debug, Default)]
-struct FastHasher(u64);
+pub(crate) struct FastHasher(u64);
 
 impl std::hash::BuildHasher for FastHash {
     type Hasher = FastHasher;

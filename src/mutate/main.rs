@@ -130,23 +130,21 @@ impl<'a> Pass<'a> {
         }
         // GUIDs come from install locations, which are read off the tree before anything moves.
         if let GuidMode::Generate { braces } = m.guids {
-            // In slices, so that no table of every location is held at once.
             let todo: Vec<NodeId> = p
                 .components
                 .iter()
                 .copied()
                 .filter(|c| p.doc.attr(*c, "Guid").is_none())
                 .collect();
-            for chunk in todo.chunks(8192) {
-                let locations: Vec<String> =
-                    chunk.iter().map(|&c| install_location(p.doc, c)).collect();
-                let guids: Vec<String> = locations
-                    .par_iter()
-                    .map(|location| guid::format(guid::for_location(location), braces))
-                    .collect();
-                for (&c, g) in chunk.iter().zip(guids) {
-                    p.doc.set_attr(c, "Guid", g);
-                }
+            let doc: &Document = p.doc;
+            let guids: Vec<uuid::Uuid> = todo
+                .par_iter()
+                .map(|&c| guid::for_location(&install_location(doc, c)))
+                .collect();
+            let mut buf = [0u8; 38];
+            for (&c, g) in todo.iter().zip(guids) {
+                p.doc
+                    .set_attr(c, "Guid", guid::format_into(g, braces, &mut buf));
             }
         }
         p

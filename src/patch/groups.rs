@@ -5,6 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::model::FastHash;
+
 use super::inventory::Inventory;
 use crate::error::{codes, Result};
 use crate::extension::{Context, Mutator};
@@ -184,8 +186,8 @@ pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
         if !matches!(element, "ComponentGroup" | "Feature") {
             continue;
         }
-        let mut members = HashSet::new();
-        let mut visited = HashSet::new();
+        let mut members = HashSet::with_hasher(FastHash);
+        let mut visited = HashSet::with_hasher(FastHash);
         collect(doc, n, &groups, &mut members, &mut visited);
         if members.len() > MAX_COMPONENTS_PER_FEATURE {
             out.push((
@@ -209,8 +211,8 @@ fn collect<'a>(
     doc: &'a Document,
     holder: NodeId,
     groups: &HashMap<&str, NodeId>,
-    members: &mut HashSet<Member<'a>>,
-    visited: &mut HashSet<NodeId>,
+    members: &mut HashSet<Member<'a>, FastHash>,
+    visited: &mut HashSet<NodeId, FastHash>,
 ) {
     if !visited.insert(holder) {
         return;
