@@ -20,28 +20,40 @@ pub const WIX_COMPONENT_NAMESPACE: Uuid = Uuid::from_u128(0x3064E5C6_FB63_4FE9_A
 /// assert_eq!(a, b);
 /// ```
 pub fn for_location(path: &str) -> Uuid {
+    for_location_parts(&[path])
+}
+
+/// [`for_location`] of `parts` joined by `\`, without joining them first.
+pub fn for_location_parts(parts: &[&str]) -> Uuid {
     // RFC 9562 section 5.5: SHA-1 of the namespace's bytes then the name; the first 16 bytes,
     // with the version (5) and the variant (10xx) set.
-    let lower: std::borrow::Cow<'_, str> = if path.is_ascii() {
-        if path.bytes().any(|b| b.is_ascii_uppercase()) {
-            path.to_ascii_lowercase().into()
-        } else {
-            path.into()
-        }
-    } else {
-        path.to_lowercase().into()
-    };
     let mut h = Sha1::new();
     h.update(WIX_COMPONENT_NAMESPACE.as_bytes());
     let mut buf = [0u8; 256];
     let mut n = 0;
-    for unit in lower.encode_utf16() {
+    let mut feed = |unit: u16, h: &mut Sha1| {
         if n == buf.len() {
             h.update(buf);
             n = 0;
         }
         buf[n..n + 2].copy_from_slice(&unit.to_le_bytes());
         n += 2;
+    };
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            feed(u16::from(b'\\'), &mut h);
+        }
+        // Lower-casing part by part is lower-casing the whole: `\` ends a word, so a final
+        // sigma is final either way.
+        if part.is_ascii() {
+            for b in part.bytes() {
+                feed(u16::from(b.to_ascii_lowercase()), &mut h);
+            }
+        } else {
+            for unit in part.to_lowercase().encode_utf16() {
+                feed(unit, &mut h);
+            }
+        }
     }
     h.update(&buf[..n]);
     let digest = h.finalize();
@@ -103,6 +115,12 @@ mod tests {
             for_location(&long),
             Uuid::new_v5(&WIX_COMPONENT_NAMESPACE, &lower)
         );
+    }
+
+    #[test]
+    fn parts_hash_as_their_join() {
+        let parts = ["INSTALLDIR", "Ünïcode ΣΑΣ", "Café.TXT"];
+        assert_eq!(for_location_parts(&parts), for_location(&parts.join("\\")));
     }
 
     #[test]

@@ -288,8 +288,17 @@ impl Heat {
         let mut doc = harvester.harvest(&mut cx, &inv.source)?;
         let t1 = Instant::now();
         for m in &mutators {
+            let start = Instant::now();
             m.mutate(&mut cx, &mut doc)
                 .map_err(|e| wrap_extension_error(m.name(), e))?;
+            if inv.verbose {
+                eprintln!(
+                    "heat: mutator {} ({}) {:.1} ms",
+                    m.name(),
+                    m.sequence(),
+                    start.elapsed().as_secs_f64() * 1000.0
+                );
+            }
         }
         let t2 = Instant::now();
         let preamble = preamble(doc.schema(), inv.format.line_ending);

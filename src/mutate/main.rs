@@ -136,10 +136,38 @@ impl<'a> Pass<'a> {
                 .copied()
                 .filter(|c| p.doc.attr(*c, "Guid").is_none())
                 .collect();
+            // A component's location is its folder's, then its key file's name: the folders'
+            // locations are worked out once each, and the GUIDs on every core.
+            let mut folders: HashMap<NodeId, String> = HashMap::new();
+            let plan: Vec<(Option<NodeId>, NodeId)> = todo
+                .iter()
+                .map(|&c| {
+                    let parent = p.doc.parent(c);
+                    let simple = parent.is_some_and(|d| {
+                        let name = p.doc.name(d);
+                        name == "Directory" || is_directory_reference(name)
+                    }) && p.doc.children_named(c, "File").next().is_some();
+                    if simple {
+                        let d = parent.expect("checked");
+                        folders
+                            .entry(d)
+                            .or_insert_with(|| folder_location(p.doc, d));
+                        (Some(d), c)
+                    } else {
+                        (None, c)
+                    }
+                })
+                .collect();
             let doc: &Document = p.doc;
-            let guids: Vec<uuid::Uuid> = todo
+            let guids: Vec<uuid::Uuid> = plan
                 .par_iter()
-                .map(|&c| guid::for_location(&install_location(doc, c)))
+                .map(|&(folder, c)| match folder {
+                    Some(d) => {
+                        let file = doc.children_named(c, "File").next().expect("checked");
+                        guid::for_location_parts(&[&folders[&d], key_file_name(doc, file)])
+                    }
+                    None => guid::for_location(&install_location(doc, c)),
+                })
                 .collect();
             let mut buf = [0u8; 38];
             for (&c, g) in todo.iter().zip(guids) {
@@ -477,11 +505,7 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
     let registry_key: String;
     let mut parts: Vec<&str> = Vec::with_capacity(16);
     if let Some(file) = doc.children_named(component, "File").next() {
-        let source = doc.attr(file, "Source").unwrap_or_default();
-        let name = doc
-            .attr(file, "Name")
-            .unwrap_or_else(|| source.rsplit(['\\', '/']).next().unwrap_or_default());
-        parts.push(name);
+        parts.push(key_file_name(doc, file));
     } else if let Some(key) = doc.children_named(component, "RegistryKey").next() {
         // A registry component (`heat reg`) is installed at its key.
         registry_key = format!(
@@ -491,7 +515,33 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
         );
         parts.push(&registry_key);
     }
-    for a in doc.ancestors(component) {
+    let folder = doc
+        .parent(component)
+        .map(|d| folder_location(doc, d))
+        .unwrap_or_default();
+    let mut out = folder;
+    for p in parts {
+        if !out.is_empty() {
+            out.push('\\');
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+/// The name a `File` is installed under: its `Name`, or the last part of its `Source`.
+fn key_file_name<'a>(doc: &'a Document, file: NodeId) -> &'a str {
+    doc.attr(file, "Name").unwrap_or_else(|| {
+        let source = doc.attr(file, "Source").unwrap_or_default();
+        source.rsplit(['\\', '/']).next().unwrap_or_default()
+    })
+}
+
+/// The install location of a folder element: the id of the directory reference above it, then
+/// the names of the folders down to it (itself included), joined by `\`.
+fn folder_location(doc: &Document, folder: NodeId) -> String {
+    let mut parts: Vec<&str> = Vec::with_capacity(16);
+    for a in std::iter::once(folder).chain(doc.ancestors(folder)) {
         match doc.name(a) {
             "Directory" => parts.push(doc.attr(a, "Name").unwrap_or_default()),
             name if is_directory_reference(name) => {

@@ -186,32 +186,63 @@ pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
         if !matches!(element, "ComponentGroup" | "Feature") {
             continue;
         }
-        let mut members = HashSet::with_hasher(FastHash);
+        let mut found = Found::default();
         let mut visited = HashSet::with_hasher(FastHash);
-        collect(doc, n, &groups, &mut members, &mut visited);
-        if members.len() > MAX_COMPONENTS_PER_FEATURE {
+        collect(doc, n, &groups, &mut found, &mut visited);
+        let count = found.count(doc);
+        if count > MAX_COMPONENTS_PER_FEATURE {
             out.push((
                 element.to_owned(),
                 doc.attr(n, "Id").unwrap_or_default().to_owned(),
-                members.len(),
+                count,
             ));
         }
     }
     out
 }
 
-/// A component counted once: by its id, or by the element itself when it has none.
-#[derive(PartialEq, Eq, Hash)]
-enum Member<'a> {
-    Id(&'a str),
-    Element(NodeId),
+/// The components and component references a group or feature reaches.
+#[derive(Default)]
+struct Found<'a> {
+    components: Vec<NodeId>,
+    references: Vec<Option<&'a str>>,
+}
+
+impl Found<'_> {
+    /// How many distinct components: each component element once, each referenced id once,
+    /// and a reference to a component also reached as an element not again. Without
+    /// references (a harvest's own groups) that is just the number of elements.
+    fn count(&self, doc: &Document) -> usize {
+        if self.references.is_empty() {
+            return self.components.len();
+        }
+        let mut ids = HashSet::with_hasher(FastHash);
+        let mut anonymous = 0;
+        for &c in &self.components {
+            match doc.attr(c, "Id") {
+                Some(id) => {
+                    ids.insert(id);
+                }
+                None => anonymous += 1,
+            }
+        }
+        for r in &self.references {
+            match r {
+                Some(id) => {
+                    ids.insert(id);
+                }
+                None => anonymous += 1,
+            }
+        }
+        ids.len() + anonymous
+    }
 }
 
 fn collect<'a>(
     doc: &'a Document,
     holder: NodeId,
     groups: &HashMap<&str, NodeId>,
-    members: &mut HashSet<Member<'a>, FastHash>,
+    found: &mut Found<'a>,
     visited: &mut HashSet<NodeId, FastHash>,
 ) {
     if !visited.insert(holder) {
@@ -219,16 +250,11 @@ fn collect<'a>(
     }
     for &c in doc.children(holder) {
         match doc.name(c) {
-            "Component" | "ComponentRef" => {
-                let key = match doc.attr(c, "Id") {
-                    Some(id) => Member::Id(id),
-                    None => Member::Element(c),
-                };
-                members.insert(key);
-            }
+            "Component" => found.components.push(c),
+            "ComponentRef" => found.references.push(doc.attr(c, "Id")),
             "ComponentGroupRef" => {
                 if let Some(&g) = doc.attr(c, "Id").and_then(|id| groups.get(id)) {
-                    collect(doc, g, groups, members, visited);
+                    collect(doc, g, groups, found, visited);
                 }
             }
             _ => {}
