@@ -1,7 +1,6 @@
 //! Properties over random trees: the same tree gives the same bytes whatever order it was
 //! created in, and every file appears exactly once.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use proptest::prelude::*;
@@ -29,34 +28,39 @@ fn tree() -> impl Strategy<Value = Tree> {
         prop::collection::vec(path(), 0..4),
     )
         .prop_map(|(files, empty)| {
-            // Drop paths that would collide on Windows (same name up to case) or that use a
-            // name both as a file and as a folder.
-            let mut seen = BTreeSet::new();
-            let mut prefixes = BTreeSet::new();
-            let mut kept = Vec::new();
-            for f in files {
-                let lower = f.to_lowercase();
-                let parts: Vec<&str> = lower.split('/').collect();
-                let clash = (1..parts.len()).any(|i| seen.contains(&parts[..i].join("/")))
-                    || prefixes.contains(&lower)
-                    || !seen.insert(lower.clone());
-                if clash {
-                    seen.remove(&lower);
-                    continue;
-                }
-                for i in 1..parts.len() {
-                    prefixes.insert(parts[..i].join("/"));
-                }
-                kept.push(f);
-            }
+            // Keep only paths Windows could hold together: no two names in one folder that
+            // differ only in case, and no name used both as a file and as a folder.
+            // Every path seen so far, lower-cased, with its spelling and whether it is a file.
+            let mut seen: std::collections::HashMap<String, (String, bool)> = Default::default();
+            let fits =
+                |path: &str,
+                 last_is_file: bool,
+                 seen: &mut std::collections::HashMap<String, (String, bool)>| {
+                    let parts: Vec<&str> = path.split('/').collect();
+                    for i in 1..=parts.len() {
+                        let prefix = parts[..i].join("/");
+                        let is_file = last_is_file && i == parts.len();
+                        match seen.get(&prefix.to_lowercase()) {
+                            Some((spelling, file)) if *spelling == prefix && !file && !is_file => {}
+                            Some(_) => return false,
+                            None => {}
+                        }
+                    }
+                    for i in 1..=parts.len() {
+                        let prefix = parts[..i].join("/");
+                        let is_file = last_is_file && i == parts.len();
+                        seen.insert(prefix.to_lowercase(), (prefix, is_file));
+                    }
+                    true
+                };
+            let kept: Vec<String> = files
+                .into_iter()
+                .filter(|f| fits(f, true, &mut seen))
+                .collect();
             let empty = empty
                 .into_iter()
                 .map(|e| format!("{e}/empty"))
-                .filter(|e| {
-                    let lower = e.to_lowercase();
-                    let parts: Vec<&str> = lower.split('/').collect();
-                    !(1..=parts.len()).any(|i| seen.contains(&parts[..i].join("/")))
-                })
+                .filter(|e| fits(e, false, &mut seen))
                 .collect();
             Tree { files: kept, empty }
         })

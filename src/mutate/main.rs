@@ -11,7 +11,7 @@ use crate::extension::{sequence, Context, Mutator};
 use crate::guid;
 use crate::harvest::{directory_reference, is_directory_reference};
 use crate::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
-use crate::model::{Document, NodeId, Schema};
+use crate::model::{Document, FastHash, NodeId, Schema};
 
 /// What to write in `Component/@Guid` (and in a template's GUIDs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -138,7 +138,7 @@ impl<'a> Pass<'a> {
                 .collect();
             // A component's location is its folder's, then its key file's name: the folders'
             // locations are worked out once each, and the GUIDs on every core.
-            let mut folders: HashMap<NodeId, String> = HashMap::new();
+            let mut folders: HashMap<NodeId, String, FastHash> = HashMap::default();
             let plan: Vec<(Option<NodeId>, NodeId)> = todo
                 .iter()
                 .map(|&c| {
@@ -530,7 +530,7 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
 }
 
 /// The name a `File` is installed under: its `Name`, or the last part of its `Source`.
-fn key_file_name<'a>(doc: &'a Document, file: NodeId) -> &'a str {
+fn key_file_name(doc: &Document, file: NodeId) -> &str {
     doc.attr(file, "Name").unwrap_or_else(|| {
         let source = doc.attr(file, "Source").unwrap_or_default();
         source.rsplit(['\\', '/']).next().unwrap_or_default()
