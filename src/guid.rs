@@ -49,9 +49,17 @@ pub fn for_location_parts(parts: &[&str]) -> Uuid {
             for b in part.bytes() {
                 feed(u16::from(b.to_ascii_lowercase()), &mut h);
             }
-        } else {
+        } else if part.contains('Σ') {
+            // Only capital sigma lower-cases by context (final ς): leave it to str.
             for unit in part.to_lowercase().encode_utf16() {
                 feed(unit, &mut h);
+            }
+        } else {
+            let mut units = [0u16; 2];
+            for c in part.chars().flat_map(char::to_lowercase) {
+                for &unit in c.encode_utf16(&mut units).iter() {
+                    feed(unit, &mut h);
+                }
             }
         }
     }

@@ -100,6 +100,46 @@ pub struct Document {
     texts: HashMap<u32, Box<str>, FastHash>,
 }
 
+/// Names every harvest uses, interned first in this order so that their symbols are known
+/// without a table look-up (see [`well_known`]).
+const WELL_KNOWN: [&str; 14] = [
+    "Wix",
+    "Id",
+    "Name",
+    "Source",
+    "KeyPath",
+    "Guid",
+    "Directory",
+    "File",
+    "Component",
+    "DirectoryRef",
+    "StandardDirectory",
+    "Fragment",
+    "ComponentGroup",
+    "FileSource",
+];
+
+/// The symbol of a name in [`WELL_KNOWN`].
+fn well_known(name: &str) -> Option<u16> {
+    Some(match name {
+        "Wix" => 0,
+        "Id" => 1,
+        "Name" => 2,
+        "Source" => 3,
+        "KeyPath" => 4,
+        "Guid" => 5,
+        "Directory" => 6,
+        "File" => 7,
+        "Component" => 8,
+        "DirectoryRef" => 9,
+        "StandardDirectory" => 10,
+        "Fragment" => 11,
+        "ComponentGroup" => 12,
+        "FileSource" => 13,
+        _ => return None,
+    })
+}
+
 /// A small multiply-rotate hasher (after the one rustc uses) for the document's private tables,
 /// whose keys are short names and values that need no protection against chosen collisions.
 #[derive(Debug, Clone, Copy, Default)]
@@ -159,6 +199,11 @@ impl Document {
             ranks: HashMap::default(),
             texts: HashMap::default(),
         };
+        for name in WELL_KNOWN {
+            let sym = doc.names.len() as u16;
+            doc.names.push(Cow::Borrowed(name));
+            doc.name_index.insert(Cow::Borrowed(name), sym);
+        }
         doc.create("Wix");
         doc
     }
@@ -198,6 +243,9 @@ impl Document {
     }
 
     fn intern(&mut self, name: Name) -> u16 {
+        if let Some(sym) = well_known(&name) {
+            return sym;
+        }
         if let Some(&sym) = self.name_index.get(&name) {
             return sym;
         }
@@ -208,7 +256,7 @@ impl Document {
     }
 
     fn sym(&self, name: &str) -> Option<u16> {
-        self.name_index.get(name).copied()
+        well_known(name).or_else(|| self.name_index.get(name).copied())
     }
 
     fn store(&mut self, value: &str) -> (u32, u32) {
@@ -444,6 +492,15 @@ impl Document {
         }
         let element = n.name;
         let pos = match schema_order.then(|| self.rank(element, sym)).flatten() {
+            // Attributes mostly arrive in schema order: after the last is the usual place.
+            Some(rank)
+                if count == 0
+                    || self
+                        .rank(element, self.attrs[first + count - 1].name)
+                        .is_some_and(|r| r < rank) =>
+            {
+                count
+            }
             Some(rank) => {
                 let mut pos = count;
                 for i in 0..count {
@@ -544,6 +601,15 @@ impl fmt::Display for Schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn well_known_names_have_their_symbols() {
+        let doc = Document::new(Schema::V3);
+        for (i, name) in WELL_KNOWN.iter().enumerate() {
+            assert_eq!(well_known(name), Some(i as u16));
+            assert_eq!(doc.names[i], *name);
+        }
+    }
 
     #[test]
     fn attributes_take_schema_order() {
