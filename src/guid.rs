@@ -77,7 +77,7 @@ pub fn format(guid: Uuid, braces: bool) -> String {
     format_into(guid, braces, &mut [0u8; 38]).to_owned()
 }
 
-/// Formats a GUID as [`format`] does, into `buf`, without allocating.
+/// Formats a GUID as [`format()`] does, into `buf`, without allocating.
 pub fn format_into(guid: Uuid, braces: bool, buf: &mut [u8; 38]) -> &str {
     if braces {
         guid.braced().encode_upper(buf)
