@@ -335,20 +335,7 @@ pub struct Setup {
 
 impl fmt::Debug for Setup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Setup")
-            .field(
-                "harvester",
-                &self.harvester.as_ref().map(|h| h.name().to_owned()),
-            )
-            .field(
-                "mutators",
-                &self
-                    .mutators
-                    .iter()
-                    .map(|m| m.name().to_owned())
-                    .collect::<Vec<_>>(),
-            )
-            .finish()
+        debug_parts(f, "Setup", self.harvester.as_deref(), &self.mutators)
     }
 }
 
@@ -393,21 +380,24 @@ pub struct Pipeline {
 
 impl fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pipeline")
-            .field(
-                "harvester",
-                &self.harvester.as_ref().map(|h| h.name().to_owned()),
-            )
-            .field(
-                "mutators",
-                &self
-                    .mutators
-                    .iter()
-                    .map(|m| m.name().to_owned())
-                    .collect::<Vec<_>>(),
-            )
-            .finish()
+        debug_parts(f, "Pipeline", self.harvester.as_deref(), &self.mutators)
     }
+}
+
+/// Shows a harvester and mutators by name.
+fn debug_parts(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    harvester: Option<&dyn Harvester>,
+    mutators: &[Box<dyn Mutator>],
+) -> fmt::Result {
+    f.debug_struct(what)
+        .field("harvester", &harvester.map(|h| h.name()))
+        .field(
+            "mutators",
+            &mutators.iter().map(|m| m.name()).collect::<Vec<_>>(),
+        )
+        .finish()
 }
 
 /// A set of harvest types and options, like heat's `HeatExtension`: it declares what it

@@ -107,6 +107,25 @@ const OPTIONS: &[OptionSpec] = &[
     ),
 ];
 
+/// The walk's options as the standard extension reads them for `dir`: `-followlinks`,
+/// `-skip <kinds>` and `-include`/`-exclude`/`-globcase`. An extension with a harvester of its
+/// own that walks a folder can read them the same way.
+pub fn walk_options(options: &Options) -> Result<WalkOptions> {
+    let mut skip = Skip::default();
+    for list in options.values("skip") {
+        skip.add(list)?;
+    }
+    Ok(WalkOptions {
+        follow_folder_links: options.flag("followlinks"),
+        skip,
+        filter: PathFilter::new(
+            options.values("include"),
+            options.values("exclude"),
+            options.flag("globcase"),
+        )?,
+    })
+}
+
 fn single_word(option: &str, value: &str) -> Result<()> {
     if value.contains(' ') {
         return Err(Error::new(
@@ -175,22 +194,8 @@ impl Extension for StandardExtension {
             }
         }
         let dr = options.value("dr").unwrap_or("TARGETDIR").to_owned();
-        let mut skip = Skip::default();
-        for list in options.values("skip") {
-            skip.add(list)?;
-        }
         let unique_ids = !options.flag("suid");
-        let walk = || -> Result<WalkOptions> {
-            Ok(WalkOptions {
-                follow_folder_links: options.flag("followlinks"),
-                skip,
-                filter: PathFilter::new(
-                    options.values("include"),
-                    options.values("exclude"),
-                    options.flag("globcase"),
-                )?,
-            })
-        };
+        let walk = || walk_options(options);
         let payloads = match (harvest_type, options.value("generate")) {
             ("dir" | "payload", Some(g)) if g.eq_ignore_ascii_case("payloadgroup") => true,
             ("dir", Some(g)) if g.eq_ignore_ascii_case("components") => false,

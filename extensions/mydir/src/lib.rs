@@ -34,10 +34,10 @@ use std::path::Path;
 
 use heat::error::{codes, Error};
 use heat::extension::{Context, Extension, HarvestType, Harvester, OptionSpec, Options, Setup};
-use heat::filter::PathFilter;
 use heat::harvest::directory_reference;
 use heat::model::{Document, NodeId};
-use heat::walk::{walk, Folder, Skip, WalkOptions};
+use heat::standard::walk_options;
+use heat::walk::{walk, Folder, WalkOptions};
 use heat::Result;
 
 /// The extension: the `mydir` harvest type and the `-omit` option.
@@ -96,25 +96,6 @@ impl Extension for MyDirExtension {
         }));
         Ok(())
     }
-}
-
-/// heat's options for the walk, read as the standard extension reads them for `dir`:
-/// `-followlinks`, `-skip <kinds>` (problem entries left out with a warning), and
-/// `-include`/`-exclude`/`-globcase`.
-fn walk_options(options: &Options) -> Result<WalkOptions> {
-    let mut skip = Skip::default();
-    for list in options.values("skip") {
-        skip.add(list)?;
-    }
-    Ok(WalkOptions {
-        follow_folder_links: options.flag("followlinks"),
-        skip,
-        filter: PathFilter::new(
-            options.values("include"),
-            options.values("exclude"),
-            options.flag("globcase"),
-        )?,
-    })
 }
 
 /// An `-omit` pattern: `*` matches any run of characters, `?` any one character, and case does
