@@ -51,6 +51,19 @@ impl Error {
         }
     }
 
+    /// The error for a source file that could not be opened: heat's `FileNotFound`
+    /// (`HEAT5059`) when it does not exist, an input/output error otherwise.
+    pub fn opening_file(path: &Path, err: io::Error) -> Error {
+        match err.kind() {
+            io::ErrorKind::NotFound => Error::at(
+                codes::FILE_NOT_FOUND,
+                path,
+                format!("The file '{}' cannot be found.", path.display()),
+            ),
+            _ => Error::io(path, "read", err),
+        }
+    }
+
     /// The message number (`HEAT<code>`).
     pub fn code(&self) -> u32 {
         self.code

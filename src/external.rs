@@ -655,13 +655,7 @@ fn wix_text(bytes: &[u8], line_ending: LineEnding) -> std::result::Result<String
 /// Checks that `text` is well-formed XML whose root is `Wix` in the WiX v3 or v4 namespace,
 /// and returns that schema.
 fn check_wix(text: &str) -> std::result::Result<Schema, String> {
-    let line_of = |pos: u64| {
-        text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    };
+    let line_of = |pos: u64| crate::read::line_at(text, pos);
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_comments = true;
     let mut depth = 0usize;

@@ -48,13 +48,7 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
     let mut reader = Reader::from_str(text);
     let mut doc: Option<Document> = None;
     let mut stack: Vec<NodeId> = Vec::new();
-    let line_of = |pos: u64| {
-        text.as_bytes()[..(pos as usize).min(text.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    };
+    let line_of = |pos: u64| line_at(text, pos);
     loop {
         let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| {
@@ -129,6 +123,15 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
             "no root element (empty or truncated document)",
         )
     })
+}
+
+/// The line (from 1) holding byte `pos` of `text`.
+pub(crate) fn line_at(text: &str, pos: u64) -> usize {
+    text.as_bytes()[..(pos as usize).min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 fn bad(line: usize, what: &str) -> Error {

@@ -38,14 +38,7 @@ impl Harvester for FileHarvester {
 
     fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
         let path = Path::new(source);
-        let meta = fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::at(
-                codes::FILE_NOT_FOUND,
-                path,
-                format!("The file '{}' cannot be found.", path.display()),
-            ),
-            _ => Error::io(path, "read", e),
-        })?;
+        let meta = fs::metadata(path).map_err(|e| Error::opening_file(path, e))?;
         if meta.is_dir() {
             return Err(Error::at(
                 codes::EXPECTED_FILE,

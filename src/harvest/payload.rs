@@ -20,6 +20,7 @@ use std::path::Path;
 use crate::error::{codes, Error, Result};
 use crate::extension::{sequence, Context, Harvester, Mutator};
 use crate::model::{Document, NodeId};
+use crate::mutate::{rewrite_source, variable_reference};
 use crate::walk::{walk, Folder, WalkOptions};
 
 /// Harvests a folder into a `PayloadGroup`.
@@ -121,27 +122,13 @@ impl Mutator for PayloadFinalizeMutator {
     }
 
     fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
-        let substitution = self.source_variable.as_deref().map(|v| {
-            if v.starts_with("wix.") {
-                format!("!({v})")
-            } else {
-                format!("$({v})")
-            }
-        });
+        let substitution = self.source_variable.as_deref().map(variable_reference);
         let payloads: Vec<_> = doc.elements_named("Payload").collect();
         for p in payloads {
             let Some(source) = doc.attr(p, "SourceFile") else {
                 continue;
             };
-            let mut source = source.to_owned();
-            if let Some(sub) = &substitution {
-                if source.starts_with("SourceDir\\") {
-                    source.replace_range(..9, sub);
-                }
-            }
-            if self.path_separator != '\\' {
-                source = source.replace('\\', &self.path_separator.to_string());
-            }
+            let source = rewrite_source(source, substitution.as_deref(), self.path_separator);
             doc.set_attr(p, "SourceFile", source);
         }
         Ok(())

@@ -75,14 +75,7 @@ impl Harvester for RegHarvester {
 
     fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
         let path = Path::new(source);
-        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::at(
-                codes::FILE_NOT_FOUND,
-                path,
-                format!("The file '{}' cannot be found.", path.display()),
-            ),
-            _ => Error::io(path, "read", e),
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| Error::opening_file(path, e))?;
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             return Err(Error::at(
                 codes::EXPECTED_FILE,

@@ -47,13 +47,7 @@ impl Mutator for FinalizeMutator {
             }
         }
 
-        let substitution = self.source_variable.as_deref().map(|v| {
-            if v.starts_with("wix.") {
-                format!("!({v})")
-            } else {
-                format!("$({v})")
-            }
-        });
+        let substitution = self.source_variable.as_deref().map(variable_reference);
         let files: Vec<_> = doc.elements_named("File").collect();
         for f in files {
             let (Some(_), Some(source)) = (doc.attr(f, "Id"), doc.attr(f, "Source")) else {
@@ -65,17 +59,38 @@ impl Mutator for FinalizeMutator {
             if unchanged {
                 continue;
             }
-            let mut source = source.replace('$', "$$");
-            if let Some(sub) = &substitution {
-                if source.starts_with("SourceDir\\") {
-                    source.replace_range(..9, sub);
-                }
-            }
-            if self.path_separator != '\\' {
-                source = source.replace('\\', &self.path_separator.to_string());
-            }
+            let source = rewrite_source(
+                &source.replace('$', "$$"),
+                substitution.as_deref(),
+                self.path_separator,
+            );
             doc.set_attr(f, "Source", source);
         }
         Ok(())
     }
+}
+
+/// How `-var` names a variable in a path: `$(var.X)` for a preprocessor variable, `!(wix.X)`
+/// for a WiX variable.
+pub(crate) fn variable_reference(variable: &str) -> String {
+    if variable.starts_with("wix.") {
+        format!("!({variable})")
+    } else {
+        format!("$({variable})")
+    }
+}
+
+/// A source path as heat's finalizer leaves it: `SourceDir` at its start replaced by the
+/// `-var` reference, if any, and `\` written as `separator`.
+pub(crate) fn rewrite_source(source: &str, substitution: Option<&str>, separator: char) -> String {
+    let mut source = source.to_owned();
+    if let Some(sub) = substitution {
+        if source.starts_with("SourceDir\\") {
+            source.replace_range(..9, sub);
+        }
+    }
+    if separator != '\\' {
+        source = source.replace('\\', &separator.to_string());
+    }
+    source
 }

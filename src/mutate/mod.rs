@@ -5,4 +5,5 @@ mod finalize;
 mod main;
 
 pub use finalize::FinalizeMutator;
+pub(crate) use finalize::{rewrite_source, variable_reference};
 pub use main::{culture_cmp, install_location, GuidMode, MainMutator, Template};
