@@ -25,45 +25,82 @@ pub fn for_location(path: &str) -> Uuid {
 
 /// [`for_location`] of `parts` joined by `\`, without joining them first.
 pub fn for_location_parts(parts: &[&str]) -> Uuid {
-    // RFC 9562 section 5.5: SHA-1 of the namespace's bytes then the name; the first 16 bytes,
-    // with the version (5) and the variant (10xx) set.
-    let mut h = Sha1::new();
-    h.update(WIX_COMPONENT_NAMESPACE.as_bytes());
-    let mut buf = [0u8; 256];
-    let mut n = 0;
-    let mut feed = |unit: u16, h: &mut Sha1| {
-        if n == buf.len() {
-            h.update(buf);
-            n = 0;
+    let (last, folder) = parts.split_last().map_or(("", &[][..]), |(l, f)| (*l, f));
+    match folder {
+        [] => {
+            let mut h = Sha1::new();
+            h.update(WIX_COMPONENT_NAMESPACE.as_bytes());
+            let mut bytes = Vec::new();
+            lower_utf16le(last, &mut bytes);
+            h.update(&bytes);
+            finish(h)
         }
-        buf[n..n + 2].copy_from_slice(&unit.to_le_bytes());
-        n += 2;
-    };
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            feed(u16::from(b'\\'), &mut h);
+        _ => FolderGuids::new(folder).guid(last),
+    }
+}
+
+/// GUIDs for the entries of one folder: the hash of the namespace and the folder's location is
+/// taken once, and each entry's name is added to a copy of it.
+#[derive(Clone)]
+pub struct FolderGuids {
+    prefix: Sha1,
+}
+
+impl std::fmt::Debug for FolderGuids {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FolderGuids")
+    }
+}
+
+impl FolderGuids {
+    /// For the folder at location `parts` (joined by `\`).
+    pub fn new(parts: &[&str]) -> FolderGuids {
+        let mut bytes = Vec::with_capacity(256);
+        for part in parts {
+            lower_utf16le(part, &mut bytes);
+            bytes.extend_from_slice(&u16::from(b'\\').to_le_bytes());
         }
-        // Lower-casing part by part is lower-casing the whole: `\` ends a word, so a final
-        // sigma is final either way.
-        if part.is_ascii() {
-            for b in part.bytes() {
-                feed(u16::from(b.to_ascii_lowercase()), &mut h);
-            }
-        } else if part.contains('Σ') {
-            // Only capital sigma lower-cases by context (final ς): leave it to str.
-            for unit in part.to_lowercase().encode_utf16() {
-                feed(unit, &mut h);
-            }
-        } else {
-            let mut units = [0u16; 2];
-            for c in part.chars().flat_map(char::to_lowercase) {
-                for &unit in c.encode_utf16(&mut units).iter() {
-                    feed(unit, &mut h);
-                }
+        let mut prefix = Sha1::new();
+        prefix.update(WIX_COMPONENT_NAMESPACE.as_bytes());
+        prefix.update(&bytes);
+        FolderGuids { prefix }
+    }
+
+    /// The GUID of the entry `name` of the folder: [`for_location`] of `folder\name`.
+    pub fn guid(&self, name: &str) -> Uuid {
+        let mut h = self.prefix.clone();
+        let mut bytes = Vec::with_capacity(2 * name.len() + 2);
+        lower_utf16le(name, &mut bytes);
+        h.update(&bytes);
+        finish(h)
+    }
+}
+
+/// Appends `part` lower-cased as UTF-16LE. Lower-casing part by part is lower-casing the
+/// whole: `\` ends a word, so a final sigma is final either way.
+fn lower_utf16le(part: &str, out: &mut Vec<u8>) {
+    if part.is_ascii() {
+        for b in part.bytes() {
+            out.extend_from_slice(&[b.to_ascii_lowercase(), 0]);
+        }
+    } else if part.contains('Σ') {
+        // Only capital sigma lower-cases by context (final ς): leave it to str.
+        for unit in part.to_lowercase().encode_utf16() {
+            out.extend_from_slice(&unit.to_le_bytes());
+        }
+    } else {
+        let mut units = [0u16; 2];
+        for c in part.chars().flat_map(char::to_lowercase) {
+            for unit in c.encode_utf16(&mut units).iter() {
+                out.extend_from_slice(&unit.to_le_bytes());
             }
         }
     }
-    h.update(&buf[..n]);
+}
+
+/// RFC 9562 section 5.5: the first 16 bytes of the SHA-1 of the namespace's bytes and the
+/// name, with the version (5) and the variant (10xx) set.
+fn finish(h: Sha1) -> Uuid {
     let digest = h.finalize();
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);

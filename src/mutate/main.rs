@@ -138,7 +138,7 @@ impl<'a> Pass<'a> {
                 .collect();
             // A component's location is its folder's, then its key file's name: the folders'
             // locations are worked out once each, and the GUIDs on every core.
-            let mut folders: HashMap<NodeId, String, FastHash> = HashMap::default();
+            let mut folders: HashMap<NodeId, guid::FolderGuids, FastHash> = HashMap::default();
             let plan: Vec<(Option<NodeId>, NodeId)> = todo
                 .iter()
                 .map(|&c| {
@@ -149,9 +149,9 @@ impl<'a> Pass<'a> {
                     }) && p.doc.children_named(c, "File").next().is_some();
                     if simple {
                         let d = parent.expect("checked");
-                        folders
-                            .entry(d)
-                            .or_insert_with(|| folder_location(p.doc, d));
+                        folders.entry(d).or_insert_with(|| {
+                            guid::FolderGuids::new(&[&folder_location(p.doc, d)])
+                        });
                         (Some(d), c)
                     } else {
                         (None, c)
@@ -164,7 +164,7 @@ impl<'a> Pass<'a> {
                 .map(|&(folder, c)| match folder {
                     Some(d) => {
                         let file = doc.children_named(c, "File").next().expect("checked");
-                        guid::for_location_parts(&[&folders[&d], key_file_name(doc, file)])
+                        folders[&d].guid(key_file_name(doc, file))
                     }
                     None => guid::for_location(&install_location(doc, c)),
                 })
