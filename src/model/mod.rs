@@ -566,6 +566,20 @@ impl Document {
             .filter(move |n| Some(self.nodes[n.0 as usize].name) == sym)
     }
 
+    /// The elements of the tree named each of `names`, in document order, found in one pass:
+    /// `result[i]` holds those named `names[i]`.
+    pub fn index(&self, names: &[&str]) -> Vec<Vec<NodeId>> {
+        let syms: Vec<Option<u16>> = names.iter().map(|n| self.sym(n)).collect();
+        let mut out = vec![Vec::new(); names.len()];
+        for n in self.descendants(self.root()) {
+            let sym = self.nodes[n.0 as usize].name;
+            if let Some(i) = syms.iter().position(|s| *s == Some(sym)) {
+                out[i].push(n);
+            }
+        }
+        out
+    }
+
     /// The ancestors of `node`, nearest first.
     pub fn ancestors(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         std::iter::successors(self.parent(node), move |n| self.parent(*n))

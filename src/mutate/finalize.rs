@@ -36,10 +36,10 @@ impl Mutator for FinalizeMutator {
     fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         // heat re-creates every harvested Directory without its FileSource and appends it to
         // its parent: harvested folders end up after the components beside them.
-        let harvested: Vec<_> = doc
-            .elements_named("Directory")
-            .filter(|d| doc.attr(*d, "FileSource").is_some())
-            .collect();
+        let mut found = doc.index(&["Directory", "File"]);
+        let files = found.pop().expect("two lists");
+        let mut harvested = found.pop().expect("two lists");
+        harvested.retain(|d| doc.attr(*d, "FileSource").is_some());
         for d in harvested {
             doc.remove_attr(d, "FileSource");
             if let Some(parent) = doc.parent(d) {
@@ -48,7 +48,6 @@ impl Mutator for FinalizeMutator {
         }
 
         let substitution = self.source_variable.as_deref().map(variable_reference);
-        let files: Vec<_> = doc.elements_named("File").collect();
         for f in files {
             let (Some(_), Some(source)) = (doc.attr(f, "Id"), doc.attr(f, "Source")) else {
                 continue;
