@@ -768,14 +768,14 @@ mod tests {
             "-sw1011",
             "-wx",
             "-out",
-            "/tmp/x.wxs",
+            "/builds/app.wxs",
         ]);
         assert_eq!(inv.options.value("cg"), Some("CG"));
         assert_eq!(inv.options.value("template"), Some("product"));
         assert!(inv.options.flag("srd"));
         assert_eq!(inv.warnings.suppress, [1011]);
         assert!(inv.warnings.error_all);
-        assert_eq!(inv.output.as_deref(), Some(Path::new("/tmp/x.wxs")));
+        assert_eq!(inv.output.as_deref(), Some(Path::new("/builds/app.wxs")));
         assert_eq!(inv.source, "src");
     }
 
