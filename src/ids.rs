@@ -115,15 +115,19 @@ fn feed_utf16(args: &[&str], mut update: impl FnMut(&[u8])) {
 
 fn push_hex(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in bytes {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
+    let mut buf = [0u8; 40];
+    for (i, b) in bytes.iter().enumerate() {
+        buf[2 * i] = HEX[usize::from(b >> 4)];
+        buf[2 * i + 1] = HEX[usize::from(b & 15)];
     }
+    out.push_str(std::str::from_utf8(&buf[..2 * bytes.len()]).expect("hex digits are ASCII"));
 }
 
 /// Base64 with heat's identifier alphabet: `+` written `.`, `/` written `_`, no `=` padding.
 fn push_base64(out: &mut String, bytes: &[u8]) {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    let mut buf = [0u8; 28];
+    let mut n = 0;
     for chunk in bytes.chunks(3) {
         let b = [
             chunk[0],
@@ -131,11 +135,12 @@ fn push_base64(out: &mut String, bytes: &[u8]) {
             *chunk.get(2).unwrap_or(&0),
         ];
         let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[((v >> (18 - 6 * i)) & 63) as usize] as char);
+        for i in 0..=chunk.len() {
+            buf[n] = ALPHABET[((v >> (18 - 6 * i)) & 63) as usize];
+            n += 1;
         }
     }
+    out.push_str(std::str::from_utf8(&buf[..n]).expect("the alphabet is ASCII"));
 }
 
 /// The longest readable identifier heat makes for a product or fragment (`-suid`).

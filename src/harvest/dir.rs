@@ -51,6 +51,8 @@ impl Default for DirHarvester {
 
 struct Build<'a> {
     doc: Document,
+    /// The walked root as given, and its absolute path.
+    root: (std::path::PathBuf, std::path::PathBuf),
     scheme: IdScheme,
     unique: bool,
     keep_empty: bool,
@@ -129,6 +131,7 @@ impl Harvester for DirHarvester {
         let mut rel = String::with_capacity(256);
         let mut b = Build {
             doc: Document::new(cx.schema),
+            root: Default::default(),
             scheme: cx.ids,
             unique: self.unique_ids,
             keep_empty: self.keep_empty,
@@ -139,7 +142,13 @@ impl Harvester for DirHarvester {
             b.doc.set_attr(root_el, "Id", root_id.clone());
         }
         b.doc.set_attr(root_el, "Name", &tree.name);
-        b.doc.set_attr(root_el, "FileSource", absolute(&tree.path));
+        // Each folder's absolute path, for FileSource, is the root's with the relative path
+        // below it: resolving every folder against the working folder again costs a system
+        // call each.
+        let root_abs = std::path::absolute(&tree.path).unwrap_or_else(|_| tree.path.clone());
+        b.doc
+            .set_attr(root_el, "FileSource", root_abs.to_string_lossy());
+        b.root = (tree.path.clone(), root_abs);
         let files = tree.file_count();
         // Room for everything the harvest and heat's mutators add, so that no table doubles
         // (and is copied) on the way; room never written costs address space, not memory.
@@ -191,13 +200,6 @@ fn source_bytes(folder: &Folder, rel: usize) -> usize {
             .sum::<usize>()
 }
 
-fn absolute(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_owned())
-        .to_string_lossy()
-        .into_owned()
-}
-
 impl Build<'_> {
     /// Fills `el` with the contents of `folder`, consuming it and its ids as it goes so that
     /// the walk's tree shrinks while the document grows; returns the number of files below.
@@ -210,7 +212,12 @@ impl Build<'_> {
                 self.doc.set_attr(sub_el, "Id", &sub_ids.id);
             }
             self.doc.set_attr(sub_el, "Name", &sub.name);
-            self.doc.set_attr(sub_el, "FileSource", absolute(&sub.path));
+            let abs = match sub.path.strip_prefix(&self.root.0) {
+                Ok(rel) => self.root.1.join(rel),
+                Err(_) => std::path::absolute(&sub.path).unwrap_or_else(|_| sub.path.clone()),
+            };
+            self.doc
+                .set_attr(sub_el, "FileSource", abs.to_string_lossy());
             let len = self.source.len();
             self.source.push_str(&sub.name);
             self.source.push('\\');
