@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::directory_reference;
+use super::{place_root, root_directory_id};
 use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Harvester};
 use crate::ids::{IdHash, IdScheme};
@@ -117,11 +117,7 @@ impl Harvester for DirHarvester {
             eprintln!("heat: walk {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
         }
         let dr = self.directory_ref.as_str();
-        let root_id = if self.suppress_root {
-            cx.ids.generate("dir", &[dr])
-        } else {
-            cx.ids.generate("dir", &[dr, &tree.name])
-        };
+        let root_id = root_directory_id(cx.ids, dr, &tree.name, self.suppress_root);
 
         let ids = if self.unique_ids {
             FolderIds::compute(&tree, root_id.clone(), cx.ids)
@@ -173,15 +169,7 @@ impl Harvester for DirHarvester {
         }
 
         let mut doc = b.doc;
-        let fragment = doc.create_child(doc.root(), "Fragment");
-        let reference = directory_reference(&mut doc, fragment, dr);
-        if self.suppress_root {
-            for child in doc.children(root_el).to_vec() {
-                doc.append(reference, child);
-            }
-        } else {
-            doc.append(reference, root_el);
-        }
+        place_root(&mut doc, root_el, dr, self.suppress_root);
         Ok(doc)
     }
 }

@@ -34,7 +34,7 @@ use std::path::Path;
 
 use heat::error::{codes, Error};
 use heat::extension::{Context, Extension, HarvestType, Harvester, OptionSpec, Options, Setup};
-use heat::harvest::directory_reference;
+use heat::harvest::{place_root, root_directory_id};
 use heat::model::{Document, NodeId};
 use heat::standard::walk_options;
 use heat::walk::{walk, Folder, WalkOptions};
@@ -200,17 +200,9 @@ impl Harvester for MyDirHarvester {
         let root = Path::new(source);
         let tree = walk(root, &self.walk, &mut cx.messages)?;
         let dr = self.directory_ref.as_str();
-        // heat's DirectoryHarvester seeds every id with the -dr value and the root's name
-        // (only the -dr value with -srd, though the root's id then still seeds its children's).
-        let root_id = if self.suppress_root {
-            cx.ids.generate("dir", &[dr])
-        } else {
-            cx.ids.generate("dir", &[dr, &tree.name])
-        };
+        let root_id = root_directory_id(cx.ids, dr, &tree.name, self.suppress_root);
 
         let mut doc = Document::new(cx.schema);
-        let fragment = doc.create_child(doc.root(), "Fragment");
-        let reference = directory_reference(&mut doc, fragment, dr);
         let root_el = doc.create("Directory");
         self.directory(&mut doc, root_el, &root_id, &tree);
         let mut source_path = String::new();
@@ -230,13 +222,7 @@ impl Harvester for MyDirHarvester {
                 ),
             ));
         }
-        if self.suppress_root {
-            for child in doc.children(root_el).to_vec() {
-                doc.append(reference, child);
-            }
-        } else {
-            doc.append(reference, root_el);
-        }
+        place_root(&mut doc, root_el, dr, self.suppress_root);
         Ok(doc)
     }
 }
