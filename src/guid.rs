@@ -26,17 +26,7 @@ pub fn for_location(path: &str) -> Uuid {
 /// [`for_location`] of `parts` joined by `\`, without joining them first.
 pub fn for_location_parts(parts: &[&str]) -> Uuid {
     let (last, folder) = parts.split_last().map_or(("", &[][..]), |(l, f)| (*l, f));
-    match folder {
-        [] => {
-            let mut h = Sha1::new();
-            h.update(WIX_COMPONENT_NAMESPACE.as_bytes());
-            let mut bytes = Vec::new();
-            lower_utf16le(last, &mut bytes);
-            h.update(&bytes);
-            finish(h)
-        }
-        _ => FolderGuids::new(folder).guid(last),
-    }
+    FolderGuids::new(folder).guid(last)
 }
 
 /// GUIDs for the entries of one folder: the hash of the namespace and the folder's location is
