@@ -90,6 +90,21 @@ impl IdHash {
         }
     }
 
+    /// The scheme that made the hash, which decides how it is written.
+    pub fn scheme(&self) -> IdScheme {
+        self.scheme
+    }
+
+    /// The hash's bytes (heat v3 writes the first 16 of them).
+    pub fn bytes(&self) -> &[u8; 20] {
+        &self.bytes
+    }
+
+    /// A hash of `scheme` with the given bytes, as [`bytes`](Self::bytes) returned them.
+    pub fn from_bytes(scheme: IdScheme, bytes: [u8; 20]) -> IdHash {
+        IdHash { scheme, bytes }
+    }
+
     /// The identifier: `prefix` then the formatted hash.
     pub fn to_id(&self, prefix: &str) -> String {
         let mut out = String::with_capacity(prefix.len() + 32);

@@ -47,7 +47,7 @@ pub use extension::{
 pub use external::ExternalExtension;
 pub use harvest::{DirHarvester, FileHarvester};
 pub use ids::IdScheme;
-pub use model::{Document, NodeId, Schema};
+pub use model::{Document, NodeId, Schema, TextRef, Value};
 pub use standard::StandardExtension;
 pub use tool::Heat;
 

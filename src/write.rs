@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::{Document, NodeId, Schema};
+use crate::model::{Document, NodeId, Schema, Value};
 
 /// Line ends of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,6 +67,7 @@ pub fn write_text(doc: &Document, format: Format, out: &mut dyn Write) -> io::Re
         out,
         buf: Vec::with_capacity(FLUSH_AT + 4096),
         indent: String::new(),
+        scratch: String::with_capacity(64),
     };
     w.element(doc.root(), 0)?;
     w.out.write_all(&w.buf)
@@ -81,6 +82,8 @@ struct ElementWriter<'a> {
     out: &'a mut dyn Write,
     buf: Vec<u8>,
     indent: String,
+    /// Room to spell out an id or a GUID.
+    scratch: String,
 }
 
 impl ElementWriter<'_> {
@@ -116,11 +119,22 @@ impl ElementWriter<'_> {
             self.put(doc.schema().namespace().as_bytes());
             self.put(b"\"");
         }
-        for (k, v) in doc.attrs(node) {
+        for (k, v) in doc.values(node) {
             self.put(b" ");
             self.put(k.as_bytes());
             self.put(b"=\"");
-            escape_into(v, &mut self.buf);
+            match v {
+                Value::Text(t) => escape_into(t, &mut self.buf),
+                Value::Path { folder, name } => {
+                    escape_into(folder, &mut self.buf);
+                    escape_into(name, &mut self.buf);
+                }
+                v => {
+                    self.scratch.clear();
+                    v.write_to(&mut self.scratch);
+                    escape_into(&self.scratch, &mut self.buf);
+                }
+            }
             self.put(b"\"");
         }
         let children = doc.children(node);

@@ -149,12 +149,13 @@ impl Harvester for DirHarvester {
         // Room for everything the harvest and heat's mutators add, so that no table doubles
         // (and is copied) on the way; room never written costs address space, not memory.
         let folders = ids.count();
-        let text = source_bytes(&tree, 0) + files * (2 * 36 + 48) + folders * 300;
+        let text = name_bytes(&tree, 0) + folders * 300;
         b.doc.reserve(
             2 * files + 2 * folders + 16,
             10 * files + 6 * folders + 16,
             text,
         );
+        b.doc.reserve_values(2 * files, files, files);
         let count = b.folder(tree, ids, root_el);
         if count == 0 && !self.keep_empty {
             return Err(Error::at(
@@ -174,17 +175,15 @@ impl Harvester for DirHarvester {
     }
 }
 
-/// The bytes of every `Source` value below `folder`, whose path below the root is `rel` bytes.
-fn source_bytes(folder: &Folder, rel: usize) -> usize {
-    folder
-        .files
-        .iter()
-        .map(|f| 10 + rel + f.len())
-        .sum::<usize>()
+/// The bytes of the text the harvest stores below `folder`, whose path below the root is `rel`
+/// bytes: each file's name and each folder's part of the `Source` paths.
+fn name_bytes(folder: &Folder, rel: usize) -> usize {
+    10 + rel
+        + folder.files.iter().map(String::len).sum::<usize>()
         + folder
             .folders
             .iter()
-            .map(|sub| source_bytes(sub, rel + sub.name.len() + 1))
+            .map(|sub| name_bytes(sub, rel + sub.name.len() + 1))
             .sum::<usize>()
 }
 
@@ -217,25 +216,27 @@ impl Build<'_> {
             count += sub_count;
         }
 
-        let mut src = String::new();
-        let mut id = String::with_capacity(40);
+        // Every file's Source is this folder's part, stored once, then the file's name.
+        let prefix = if file_count > 0 {
+            let len = self.source.len();
+            self.source.insert_str(0, "SourceDir\\");
+            let prefix = self.doc.store_text(self.source);
+            self.source.replace_range(..self.source.len() - len, "");
+            Some(prefix)
+        } else {
+            None
+        };
         for (i, name) in folder.files.into_iter().enumerate() {
             let component = self.doc.create_child(el, "Component");
             let file = self.doc.create_child(component, "File");
             if let Some((fil, cmp)) = ids.files.get(i) {
-                id.clear();
-                cmp.write("cmp", &mut id);
-                self.doc.set_attr(component, "Id", &id);
-                id.clear();
-                fil.write("fil", &mut id);
-                self.doc.set_attr(file, "Id", &id);
+                self.doc.set_attr_id(component, "Id", "cmp", *cmp);
+                self.doc.set_attr_id(file, "Id", "fil", *fil);
             }
             self.doc.set_attr(file, "KeyPath", "yes");
-            src.clear();
-            src.push_str("SourceDir\\");
-            src.push_str(self.source);
-            src.push_str(&name);
-            self.doc.set_attr(file, "Source", &src);
+            let name = self.doc.store_text(&name);
+            let prefix = prefix.expect("the folder has files");
+            self.doc.set_attr_path(file, "Source", prefix, name);
         }
 
         if file_count == 0 && count == 0 && self.keep_empty {

@@ -5,6 +5,12 @@
 //! attributes in order and its child elements. The only text heat writes is the content of a
 //! childless element (WiX v3's `<MultiStringValue>`), so that is the only text the model holds,
 //! in a table of its own beside the elements.
+//!
+//! Most attribute values are text. The values a large harvest holds one of for every file
+//! (hashed ids, GUIDs, `Source` paths) can also be held compactly, as a [`Value`]: a 20-byte
+//! hash, a 16-byte GUID, or a folder's path shared by its files plus the file's name. They
+//! read the same as text through [`Document::attr`]; the built-in mutators and the writer read
+//! them through [`Document::value`] and never spell them out in memory.
 
 mod attr_order;
 
@@ -12,6 +18,11 @@ use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use uuid::Uuid;
+
+use crate::ids::{IdHash, IdScheme};
 
 /// The WiX source schema a document is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -74,12 +85,132 @@ struct Node {
     children: SmallVec<[NodeId; 4]>,
 }
 
-/// An attribute: its name and where its value sits in the text arena.
+/// An attribute: its name, how its value is held, and where: for text, where it sits in the
+/// text arena (`a` the start, `b` the length); for an id, its hash's index in `hashes` (`a`)
+/// and its prefix's symbol (`b`); for a GUID, its index in `guids`; for a path, its index in
+/// `paths`.
 #[derive(Debug, Clone, Copy)]
 struct Attr {
     name: u16,
+    kind: u8,
+    a: u32,
+    b: u32,
+}
+
+/// [`Attr::kind`]s.
+mod kind {
+    pub const TEXT: u8 = 0;
+    pub const ID_V3: u8 = 1;
+    pub const ID_V3_FIPS: u8 = 2;
+    pub const ID_V4: u8 = 3;
+    pub const GUID: u8 = 4;
+    pub const GUID_BRACED: u8 = 5;
+    pub const PATH: u8 = 6;
+}
+
+/// Text stored once in a [`Document`] and shared by the values that use it; see
+/// [`Document::store_text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TextRef {
     start: u32,
     len: u32,
+}
+
+/// An attribute's value as the document holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// Text.
+    Text(&'a str),
+    /// A hashed identifier: the prefix, then the hash written as its scheme writes it.
+    Id {
+        /// The identifier's prefix (`fil`, `cmp`, `dir`).
+        prefix: &'a str,
+        /// The hash.
+        hash: IdHash,
+    },
+    /// A GUID, written in upper case.
+    Guid {
+        /// The GUID.
+        guid: Uuid,
+        /// Whether it is written in braces.
+        braces: bool,
+    },
+    /// A path: a folder's part, ending in a separator, then a file's name.
+    Path {
+        /// The folder's part, shared by every file of the folder.
+        folder: &'a str,
+        /// The file's name.
+        name: &'a str,
+    },
+}
+
+impl<'a> Value<'a> {
+    /// The value, if it is held as text.
+    pub fn as_text(&self) -> Option<&'a str> {
+        match self {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Appends the value as text to `out`.
+    pub fn write_to(&self, out: &mut String) {
+        match *self {
+            Value::Text(t) => out.push_str(t),
+            Value::Id { prefix, hash } => hash.write(prefix, out),
+            Value::Guid { guid, braces } => {
+                out.push_str(crate::guid::format_into(guid, braces, &mut [0u8; 38]))
+            }
+            Value::Path { folder, name } => {
+                out.push_str(folder);
+                out.push_str(name);
+            }
+        }
+    }
+
+    /// The part after the last `\` or `/`: the file name of a path.
+    pub fn last_segment(&self) -> Cow<'a, str> {
+        match *self {
+            Value::Text(t) => Cow::Borrowed(t.rsplit(['\\', '/']).next().unwrap_or_default()),
+            Value::Path { name, .. } if !name.contains(['\\', '/']) => Cow::Borrowed(name),
+            Value::Path { folder, name } => Cow::Owned(
+                format!("{folder}{name}")
+                    .rsplit(['\\', '/'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            _ => Cow::Owned(self.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Text(t) => f.write_str(t),
+            Value::Path { folder, name } => {
+                f.write_str(folder)?;
+                f.write_str(name)
+            }
+            _ => {
+                let mut s = String::with_capacity(40);
+                self.write_to(&mut s);
+                f.write_str(&s)
+            }
+        }
+    }
+}
+
+/// Values held compactly and spelled out by [`Document::attr`], kept by attribute slot until
+/// the document next changes. Cloning a document does not clone them.
+#[derive(Debug, Default)]
+struct Spelled(Mutex<HashMap<u32, Box<str>, FastHash>>);
+
+impl Clone for Spelled {
+    fn clone(&self) -> Self {
+        Spelled::default()
+    }
 }
 
 /// A WiX source document: a `Wix` root element and the elements under it.
@@ -98,6 +229,13 @@ pub struct Document {
     ranks: HashMap<(u16, u16), Option<u16>, FastHash>,
     /// Text content, by element: rare (registry multi-strings in v3), so kept out of `Node`.
     texts: HashMap<u32, Box<str>, FastHash>,
+    /// The hashes of ids held compactly.
+    hashes: Vec<[u8; 20]>,
+    /// GUIDs held compactly.
+    guids: Vec<[u8; 16]>,
+    /// Paths held compactly: the folder's part and the name, each as a [`TextRef`].
+    paths: Vec<[TextRef; 2]>,
+    spelled: Spelled,
 }
 
 /// Names every harvest uses, interned first in this order so that their symbols are known
@@ -198,6 +336,10 @@ impl Document {
             short_values: HashMap::default(),
             ranks: HashMap::default(),
             texts: HashMap::default(),
+            hashes: Vec::new(),
+            guids: Vec::new(),
+            paths: Vec::new(),
+            spelled: Spelled::default(),
         };
         for name in WELL_KNOWN {
             let sym = doc.names.len() as u16;
@@ -275,8 +417,74 @@ impl Document {
         slot
     }
 
-    fn value(&self, a: &Attr) -> &str {
-        &self.text[a.start as usize..(a.start + a.len) as usize]
+    fn slice(&self, t: TextRef) -> &str {
+        &self.text[t.start as usize..(t.start + t.len) as usize]
+    }
+
+    /// An attribute's value as held.
+    fn value_of(&self, a: &Attr) -> Value<'_> {
+        let text = |start: u32, len: u32| &self.text[start as usize..(start + len) as usize];
+        match a.kind {
+            kind::TEXT => Value::Text(text(a.a, a.b)),
+            kind::ID_V3 | kind::ID_V3_FIPS | kind::ID_V4 => {
+                let scheme = match a.kind {
+                    kind::ID_V3 => IdScheme::V3,
+                    kind::ID_V3_FIPS => IdScheme::V3Fips,
+                    _ => IdScheme::V4,
+                };
+                Value::Id {
+                    prefix: &self.names[a.b as usize],
+                    hash: IdHash::from_bytes(scheme, self.hashes[a.a as usize]),
+                }
+            }
+            kind::GUID | kind::GUID_BRACED => Value::Guid {
+                guid: Uuid::from_bytes(self.guids[a.a as usize]),
+                braces: a.kind == kind::GUID_BRACED,
+            },
+            _ => {
+                let [folder, name] = self.paths[a.a as usize];
+                Value::Path {
+                    folder: self.slice(folder),
+                    name: self.slice(name),
+                }
+            }
+        }
+    }
+
+    /// An attribute's value as text: text as held, other values spelled out once and kept
+    /// until the document next changes.
+    fn spell(&self, slot: usize, a: &Attr) -> &str {
+        if a.kind == kind::TEXT {
+            return &self.text[a.a as usize..(a.a + a.b) as usize];
+        }
+        let mut spelled = self
+            .spelled
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let key = u32::try_from(slot).expect("fewer than 2^32 attributes");
+        let text: *const str = &**spelled
+            .entry(key)
+            .or_insert_with(|| self.value_of(a).to_string().into_boxed_str());
+        drop(spelled);
+        // SAFETY: the text is a boxed str owned by `spelled`, whose entries are only ever
+        // added while the document is shared: an entry is never replaced or removed, and a
+        // box's contents do not move when the map grows. Entries are removed only through
+        // `&mut self` (`changed`), which cannot happen while the returned borrow of `self`
+        // lives.
+        unsafe { &*text }
+    }
+
+    /// Forgets the spelled-out values: attribute slots are about to change.
+    fn changed(&mut self) {
+        let spelled = self
+            .spelled
+            .0
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !spelled.is_empty() {
+            spelled.clear();
+        }
     }
 
     fn node_attrs(&self, node: NodeId) -> &[Attr] {
@@ -381,20 +589,52 @@ impl Document {
             .filter(move |c| Some(self.nodes[c.0 as usize].name) == sym)
     }
 
-    /// The value of attribute `name`, if set.
-    pub fn attr(&self, node: NodeId, name: &str) -> Option<&str> {
+    /// Where attribute `name` of `node` sits in the attribute arena, if set.
+    fn find_attr(&self, node: NodeId, name: &str) -> Option<usize> {
         let sym = self.sym(name)?;
+        let first = self.nodes[node.0 as usize].attr_start as usize;
         self.node_attrs(node)
             .iter()
-            .find(|a| a.name == sym)
-            .map(|a| self.value(a))
+            .position(|a| a.name == sym)
+            .map(|i| first + i)
     }
 
-    /// The element's attributes, in the order they are written.
+    /// The value of attribute `name` as text, if set. A value held compactly (see
+    /// [`Value`]) is spelled out on the first read and kept until the document next changes;
+    /// [`value`](Self::value) reads it without spelling it out.
+    pub fn attr(&self, node: NodeId, name: &str) -> Option<&str> {
+        let slot = self.find_attr(node, name)?;
+        Some(self.spell(slot, &self.attrs[slot]))
+    }
+
+    /// The value of attribute `name` as the document holds it, if set.
+    pub fn value(&self, node: NodeId, name: &str) -> Option<Value<'_>> {
+        let slot = self.find_attr(node, name)?;
+        Some(self.value_of(&self.attrs[slot]))
+    }
+
+    /// Whether attribute `name` is set.
+    pub fn has_attr(&self, node: NodeId, name: &str) -> bool {
+        self.find_attr(node, name).is_some()
+    }
+
+    /// The element's attributes as text, in the order they are written (see
+    /// [`attr`](Self::attr)).
     pub fn attrs(&self, node: NodeId) -> impl Iterator<Item = (&str, &str)> {
+        let first = self.nodes[node.0 as usize].attr_start as usize;
+        self.node_attrs(node).iter().enumerate().map(move |(i, a)| {
+            (
+                self.names[a.name as usize].as_ref(),
+                self.spell(first + i, a),
+            )
+        })
+    }
+
+    /// The element's attributes as the document holds them, in the order they are written.
+    pub fn values(&self, node: NodeId) -> impl Iterator<Item = (&str, Value<'_>)> {
         self.node_attrs(node)
             .iter()
-            .map(move |a| (self.names[a.name as usize].as_ref(), self.value(a)))
+            .map(move |a| (self.names[a.name as usize].as_ref(), self.value_of(a)))
     }
 
     fn rank(&mut self, element: u16, attr: u16) -> Option<u16> {
@@ -412,6 +652,7 @@ impl Document {
     /// Writes `attr` at position `pos` of the node's attributes, moving them to the end of the
     /// arena unless they are there already.
     fn insert_attr(&mut self, node: NodeId, pos: usize, attr: Attr) {
+        self.changed();
         let (start, count) = {
             let n = &self.nodes[node.0 as usize];
             (n.attr_start as usize, n.attr_count as usize)
@@ -468,17 +709,130 @@ impl Document {
             return false;
         };
         let to_sym = self.intern(to_name.into());
-        self.put_slot(to, to_sym, (a.start, a.len), true);
+        self.put_slot(to, Attr { name: to_sym, ..a }, true);
         true
+    }
+
+    /// Stores `text`, for values that share it (see [`set_attr_path`](Self::set_attr_path)).
+    pub fn store_text(&mut self, text: &str) -> TextRef {
+        let start = u32::try_from(self.text.len()).expect("less than 4 GiB of attribute text");
+        self.text.push_str(text);
+        TextRef {
+            start,
+            len: text.len() as u32,
+        }
+    }
+
+    /// The text of a [`TextRef`] of this document.
+    pub fn stored_text(&self, text: TextRef) -> &str {
+        self.slice(text)
+    }
+
+    /// Sets attribute `name` (in schema order, as [`set_attr`](Self::set_attr)) to a hashed
+    /// id, held as its 20-byte hash and written as `prefix` then the hash.
+    pub fn set_attr_id(&mut self, node: NodeId, name: impl Into<Name>, prefix: &str, hash: IdHash) {
+        let sym = self.intern(name.into());
+        let prefix = match self.sym(prefix) {
+            Some(sym) => sym,
+            None => self.intern(Cow::Owned(prefix.to_owned())),
+        };
+        let index = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
+        self.hashes.push(*hash.bytes());
+        let kind = match hash.scheme() {
+            IdScheme::V3 => kind::ID_V3,
+            IdScheme::V3Fips => kind::ID_V3_FIPS,
+            IdScheme::V4 => kind::ID_V4,
+        };
+        self.put_slot(
+            node,
+            Attr {
+                name: sym,
+                kind,
+                a: index,
+                b: u32::from(prefix),
+            },
+            true,
+        );
+    }
+
+    /// Sets attribute `name` (in schema order) to a GUID, held in 16 bytes and written in
+    /// upper case, in braces if `braces`.
+    pub fn set_attr_guid(&mut self, node: NodeId, name: impl Into<Name>, guid: Uuid, braces: bool) {
+        let sym = self.intern(name.into());
+        let index = u32::try_from(self.guids.len()).expect("fewer than 2^32 GUIDs");
+        self.guids.push(guid.into_bytes());
+        let kind = if braces {
+            kind::GUID_BRACED
+        } else {
+            kind::GUID
+        };
+        self.put_slot(
+            node,
+            Attr {
+                name: sym,
+                kind,
+                a: index,
+                b: 0,
+            },
+            true,
+        );
+    }
+
+    /// Sets attribute `name` (in schema order) to a path: `folder`, stored once with
+    /// [`store_text`](Self::store_text) and shared by the folder's files, then `file`.
+    pub fn set_attr_path(
+        &mut self,
+        node: NodeId,
+        name: impl Into<Name>,
+        folder: TextRef,
+        file: TextRef,
+    ) {
+        let sym = self.intern(name.into());
+        let index = u32::try_from(self.paths.len()).expect("fewer than 2^32 paths");
+        self.paths.push([folder, file]);
+        self.put_slot(
+            node,
+            Attr {
+                name: sym,
+                kind: kind::PATH,
+                a: index,
+                b: 0,
+            },
+            true,
+        );
+    }
+
+    /// The folder's part and the name of path attribute `name`, if it is held as a path.
+    pub fn path_parts(&self, node: NodeId, name: &str) -> Option<[TextRef; 2]> {
+        let a = self.attrs[self.find_attr(node, name)?];
+        (a.kind == kind::PATH).then(|| self.paths[a.a as usize])
+    }
+
+    /// Makes room for `ids` more ids, `guids` more GUIDs and `paths` more paths held
+    /// compactly.
+    pub fn reserve_values(&mut self, ids: usize, guids: usize, paths: usize) {
+        self.hashes.reserve_exact(ids);
+        self.guids.reserve_exact(guids);
+        self.paths.reserve_exact(paths);
     }
 
     fn put_attr(&mut self, node: NodeId, name: Name, value: &str, schema_order: bool) {
         let sym = self.intern(name);
-        let slot = self.store(value);
-        self.put_slot(node, sym, slot, schema_order);
+        let (a, b) = self.store(value);
+        self.put_slot(
+            node,
+            Attr {
+                name: sym,
+                kind: kind::TEXT,
+                a,
+                b,
+            },
+            schema_order,
+        );
     }
 
-    fn put_slot(&mut self, node: NodeId, sym: u16, (start, len): (u32, u32), schema_order: bool) {
+    fn put_slot(&mut self, node: NodeId, attr: Attr, schema_order: bool) {
+        let sym = attr.name;
         let n = &self.nodes[node.0 as usize];
         let first = n.attr_start as usize;
         let count = n.attr_count as usize;
@@ -486,8 +840,8 @@ impl Document {
             .iter()
             .position(|a| a.name == sym)
         {
-            self.attrs[first + i].start = start;
-            self.attrs[first + i].len = len;
+            self.changed();
+            self.attrs[first + i] = attr;
             return;
         }
         let element = n.name;
@@ -514,15 +868,7 @@ impl Document {
             }
             None => count,
         };
-        self.insert_attr(
-            node,
-            pos,
-            Attr {
-                name: sym,
-                start,
-                len,
-            },
-        );
+        self.insert_attr(node, pos, attr);
     }
 
     /// The element's text content, if set. It is written only when the element has no
@@ -545,7 +891,8 @@ impl Document {
         let i = self.attrs[first..first + count]
             .iter()
             .position(|a| a.name == sym)?;
-        let value = self.value(&self.attrs[first + i]).to_owned();
+        let value = self.value_of(&self.attrs[first + i]).to_string();
+        self.changed();
         self.attrs[first + i..first + count].rotate_left(1);
         self.nodes[node.0 as usize].attr_count -= 1;
         Some(value)
@@ -635,6 +982,58 @@ mod tests {
         doc.set_attr(c, "Directory", "dir1");
         let names: Vec<_> = doc.attrs(c).map(|(n, _)| n).collect();
         assert_eq!(names, ["Id", "Directory", "Guid", "Custom"]);
+    }
+
+    #[test]
+    fn compact_values_read_as_text() {
+        let mut doc = Document::new(Schema::V4);
+        let c = doc.create_child(doc.root(), "Component");
+        let f = doc.create_child(c, "File");
+        let hash = IdScheme::V4.hash(&["dirX", "a.txt"]);
+        doc.set_attr_id(c, "Id", "cmp", hash);
+        let guid = Uuid::from_bytes([0xab; 16]);
+        doc.set_attr_guid(c, "Guid", guid, true);
+        let folder = doc.store_text("SourceDir\\bin\\");
+        let name = doc.store_text("a.txt");
+        doc.set_attr_path(f, "Source", folder, name);
+
+        let id = IdScheme::V4.generate("cmp", &["dirX", "a.txt"]);
+        assert_eq!(doc.attr(c, "Id"), Some(id.as_str()));
+        assert_eq!(
+            doc.value(c, "Id"),
+            Some(Value::Id {
+                prefix: "cmp",
+                hash
+            })
+        );
+        assert_eq!(
+            doc.attr(c, "Guid"),
+            Some("{ABABABAB-ABAB-ABAB-ABAB-ABABABABABAB}")
+        );
+        assert_eq!(doc.attr(f, "Source"), Some("SourceDir\\bin\\a.txt"));
+        assert_eq!(doc.value(f, "Source").unwrap().last_segment(), "a.txt");
+        assert_eq!(doc.path_parts(f, "Source"), Some([folder, name]));
+        let spelled: Vec<(String, String)> = doc
+            .attrs(c)
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let held: Vec<(String, String)> = doc
+            .values(c)
+            .map(|(k, v)| (k.to_owned(), v.to_string()))
+            .collect();
+        assert_eq!(spelled, held);
+        assert_eq!(spelled[0], ("Id".to_owned(), id.clone()));
+
+        // Changing the document forgets what was spelled out, and the slots read anew.
+        doc.set_attr(c, "Directory", "dirX");
+        doc.set_attr(c, "Guid", "*");
+        assert_eq!(doc.attr(c, "Guid"), Some("*"));
+        assert_eq!(doc.attr(c, "Id"), Some(id.as_str()));
+        let copy = doc.clone();
+        assert_eq!(copy.attr(f, "Source"), Some("SourceDir\\bin\\a.txt"));
+        assert_eq!(doc.remove_attr(c, "Id"), Some(id));
+        assert_eq!(doc.attr(c, "Id"), None);
+        assert_eq!(doc.attr(c, "Directory"), Some("dirX"));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::error::Result;
 use crate::extension::{sequence, Context, Mutator};
-use crate::model::Document;
+use std::collections::HashMap;
+
+use crate::model::{Document, FastHash, TextRef, Value};
 
 /// heat's `UtilFinalizeHarvesterMutator`, for files and folders.
 #[derive(Debug, Clone)]
@@ -48,22 +50,60 @@ impl Mutator for FinalizeMutator {
         }
 
         let substitution = self.source_variable.as_deref().map(variable_reference);
-        for f in files {
-            let (Some(_), Some(source)) = (doc.attr(f, "Id"), doc.attr(f, "Source")) else {
-                continue;
-            };
-            let unchanged = !source.contains('$')
-                && (substitution.is_none() || !source.starts_with("SourceDir\\"))
-                && (self.path_separator == '\\' || !source.contains('\\'));
-            if unchanged {
-                continue;
-            }
-            let source = rewrite_source(
+        let unchanged = |source: &str, whole: bool| {
+            !source.contains('$')
+                && (substitution.is_none() || !whole || !source.starts_with("SourceDir\\"))
+                && (self.path_separator == '\\' || !source.contains('\\'))
+        };
+        let rewrite = |source: &str| {
+            rewrite_source(
                 &source.replace('$', "$$"),
                 substitution.as_deref(),
                 self.path_separator,
-            );
-            doc.set_attr(f, "Source", source);
+            )
+        };
+        // A path held as a folder's part and a name is rewritten part by part: `SourceDir` can
+        // only start the folder's part, which is rewritten once for all its files.
+        let mut folders: HashMap<TextRef, TextRef, FastHash> = HashMap::default();
+        for f in files {
+            if !doc.has_attr(f, "Id") {
+                continue;
+            }
+            match doc.value(f, "Source") {
+                Some(Value::Path { folder, name }) => {
+                    let folder_ok = unchanged(folder, true);
+                    let name_ok = unchanged(name, false);
+                    if folder_ok && name_ok {
+                        continue;
+                    }
+                    let (folder, name) = (folder.to_owned(), name.to_owned());
+                    let [folder_ref, name_ref] = doc.path_parts(f, "Source").expect("a path value");
+                    let folder_ref = if folder_ok {
+                        folder_ref
+                    } else {
+                        *folders
+                            .entry(folder_ref)
+                            .or_insert_with(|| doc.store_text(&rewrite(&folder)))
+                    };
+                    let name_ref = if name_ok {
+                        name_ref
+                    } else {
+                        doc.store_text(
+                            &name
+                                .replace('$', "$$")
+                                .replace('\\', &self.path_separator.to_string()),
+                        )
+                    };
+                    doc.set_attr_path(f, "Source", folder_ref, name_ref);
+                }
+                Some(source) => {
+                    let source = source.to_string();
+                    if !unchanged(&source, true) {
+                        doc.set_attr(f, "Source", rewrite(&source));
+                    }
+                }
+                None => {}
+            }
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The main mutator (heat's `UtilMutator`, sequence 1000): readable ids for `-suid`, GUIDs,
 //! fragments, the component group and the product or module template.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -11,7 +12,7 @@ use crate::extension::{sequence, Context, Mutator};
 use crate::guid;
 use crate::harvest::{directory_reference, is_directory_reference};
 use crate::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
-use crate::model::{Document, FastHash, NodeId, Schema};
+use crate::model::{Document, FastHash, NodeId, Schema, Value};
 
 /// What to write in `Component/@Guid` (and in a template's GUIDs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -134,7 +135,7 @@ impl<'a> Pass<'a> {
                 .components
                 .iter()
                 .copied()
-                .filter(|c| p.doc.attr(*c, "Guid").is_none())
+                .filter(|c| !p.doc.has_attr(*c, "Guid"))
                 .collect();
             // A component's location is its folder's, then its key file's name: the folders'
             // locations are worked out once each, and the GUIDs on every core.
@@ -164,15 +165,13 @@ impl<'a> Pass<'a> {
                 .map(|&(folder, c)| match folder {
                     Some(d) => {
                         let file = doc.children_named(c, "File").next().expect("checked");
-                        folders[&d].guid(key_file_name(doc, file))
+                        folders[&d].guid(&key_file_name(doc, file))
                     }
                     None => guid::for_location(&install_location(doc, c)),
                 })
                 .collect();
-            let mut buf = [0u8; 38];
             for (&c, g) in todo.iter().zip(guids) {
-                p.doc
-                    .set_attr(c, "Guid", guid::format_into(g, braces, &mut buf));
+                p.doc.set_attr_guid(c, "Guid", g, braces);
             }
         }
         p
@@ -196,6 +195,14 @@ impl<'a> Pass<'a> {
         for (_, fragment) in fragments {
             self.doc.append(root, fragment);
         }
+    }
+
+    /// The element's `Id` (empty when it has none), spelled out without keeping it.
+    fn id_of(&self, node: NodeId) -> String {
+        self.doc
+            .value(node, "Id")
+            .map(|v| v.to_string())
+            .unwrap_or_default()
     }
 
     fn max_id_len(&self) -> usize {
@@ -313,13 +320,12 @@ impl<'a> Pass<'a> {
         let mut ids = ReadableIds::new("File", self.max_id_len());
         reserve_given(self.doc, &self.files, &mut ids);
         for &f in &self.files {
-            if self.doc.attr(f, "Id").is_none() {
-                let source = self.doc.attr(f, "Source").unwrap_or_default();
-                let name = source
-                    .rsplit(['\\', '/'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+            if !self.doc.has_attr(f, "Id") {
+                let name = self
+                    .doc
+                    .value(f, "Source")
+                    .map(|v| v.last_segment().into_owned())
+                    .unwrap_or_default();
                 let id = ids.next(&name);
                 self.doc.set_attr(f, "Id", id);
             }
@@ -378,7 +384,7 @@ impl<'a> Pass<'a> {
         let mut ids = ReadableIds::new("Component", self.max_id_len());
         reserve_given(self.doc, &self.components, &mut ids);
         for c in self.components.clone() {
-            if self.doc.attr(c, "Id").is_none() {
+            if !self.doc.has_attr(c, "Id") {
                 let first_file = self
                     .doc
                     .children_named(c, "File")
@@ -398,7 +404,7 @@ impl<'a> Pass<'a> {
                 let id = ids.next(&name);
                 self.doc.set_attr(c, "Id", id);
             }
-            if self.doc.attr(c, "Guid").is_none() {
+            if !self.doc.has_attr(c, "Guid") {
                 let value = match self.m.guids {
                     GuidMode::Auto => "*",
                     _ => "PUT-GUID-HERE",
@@ -418,12 +424,12 @@ impl<'a> Pass<'a> {
                 if self.m.component_group.is_some() {
                     continue;
                 }
-                let id = self.doc.attr(c, "Id").unwrap_or_default().to_owned();
-                let parent_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
+                let key = format!("Component:{}", self.id_of(c));
+                let parent_id = self.id_of(parent);
                 let fragment = self.doc.create("Fragment");
                 let reference = directory_reference(self.doc, fragment, &parent_id);
                 self.doc.append(reference, c);
-                self.add_fragment(format!("Component:{id}"), fragment);
+                self.add_fragment(key, fragment);
             }
         }
     }
@@ -452,7 +458,7 @@ impl<'a> Pass<'a> {
             self.doc.copy_attr(parent, "Id", c, "Directory");
             // The fragment made for this component now holds an empty reference: drop it.
             if parent_is_reference {
-                let key = format!("Component:{}", self.doc.attr(c, "Id").unwrap_or_default());
+                let key = format!("Component:{}", self.id_of(c));
                 if let Some(&pos) = self.component_fragments.get(&key) {
                     self.fragments[pos].1 = None;
                 }
@@ -479,12 +485,12 @@ impl<'a> Pass<'a> {
 /// When some of `elements` have an id already (given by an earlier mutator, such as
 /// `-update`'s) and others have none, the readable ids made for the others avoid the given ones.
 fn reserve_given(doc: &Document, elements: &[NodeId], ids: &mut ReadableIds) {
-    if elements.iter().all(|e| doc.attr(*e, "Id").is_some()) {
+    if elements.iter().all(|e| doc.has_attr(*e, "Id")) {
         return;
     }
     for &e in elements {
-        if let Some(id) = doc.attr(e, "Id") {
-            ids.reserve(id);
+        if let Some(id) = doc.value(e, "Id") {
+            ids.reserve(&id.to_string());
         }
     }
 }
@@ -503,9 +509,11 @@ fn self_guid(mode: GuidMode, seed: &str, what: &str) -> String {
 /// registry component, its root and key), joined by `\`.
 pub fn install_location(doc: &Document, component: NodeId) -> String {
     let registry_key: String;
+    let file_name: Cow<'_, str>;
     let mut parts: Vec<&str> = Vec::with_capacity(16);
     if let Some(file) = doc.children_named(component, "File").next() {
-        parts.push(key_file_name(doc, file));
+        file_name = key_file_name(doc, file);
+        parts.push(&file_name);
     } else if let Some(key) = doc.children_named(component, "RegistryKey").next() {
         // A registry component (`heat reg`) is installed at its key.
         registry_key = format!(
@@ -530,11 +538,15 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
 }
 
 /// The name a `File` is installed under: its `Name`, or the last part of its `Source`.
-fn key_file_name(doc: &Document, file: NodeId) -> &str {
-    doc.attr(file, "Name").unwrap_or_else(|| {
-        let source = doc.attr(file, "Source").unwrap_or_default();
-        source.rsplit(['\\', '/']).next().unwrap_or_default()
-    })
+fn key_file_name(doc: &Document, file: NodeId) -> Cow<'_, str> {
+    match doc.value(file, "Name") {
+        Some(Value::Text(name)) => Cow::Borrowed(name),
+        Some(name) => Cow::Owned(name.to_string()),
+        None => doc
+            .value(file, "Source")
+            .map(|source| source.last_segment())
+            .unwrap_or_default(),
+    }
 }
 
 /// The install location of a folder element: the id of the directory reference above it, then
