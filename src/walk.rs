@@ -24,10 +24,100 @@ pub struct Folder {
     /// Sub-folders, sorted by [`ntfs_cmp`].
     pub folders: Vec<Folder>,
     /// Names of the files directly in this folder, sorted by [`ntfs_cmp`].
-    pub files: Vec<String>,
+    pub files: Names,
+}
+
+/// A list of names held in one buffer: a large tree has hundreds of thousands of them, and a
+/// separate allocation each would cost more than the names themselves.
+///
+/// ```
+/// let mut names = heat::walk::Names::default();
+/// names.push("a.txt");
+/// names.push("b.dll");
+/// assert_eq!(names.len(), 2);
+/// assert_eq!(names.get(1), Some("b.dll"));
+/// assert_eq!(names.iter().collect::<Vec<_>>(), ["a.txt", "b.dll"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Names {
+    /// An empty list with room for `names` names of `bytes` bytes in all.
+    pub fn with_capacity(names: usize, bytes: usize) -> Names {
+        Names {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(names),
+        }
+    }
+
+    /// Adds a name at the end.
+    pub fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends
+            .push(u32::try_from(self.text.len()).expect("less than 4 GiB of names in a folder"));
+    }
+
+    /// The number of names.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no names.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`th name.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        Some(&self.text[start..end])
+    }
+
+    /// The names, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
+        (0..self.ends.len()).map(move |i| self.get(i).expect("in range"))
+    }
+
+    /// The bytes of all the names together.
+    pub fn total_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Gives back unused room, once the list is complete.
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl<'a> IntoIterator for &'a Names {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Names {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Names {
+        let mut names = Names::default();
+        for name in iter {
+            names.push(name);
+        }
+        names
+    }
 }
 
 impl Folder {
+    /// The number of folders below this one, itself included.
+    pub fn folder_count(&self) -> usize {
+        1 + self.folders.iter().map(Folder::folder_count).sum::<usize>()
+    }
+
     /// The number of files in this folder and every folder below it.
     pub fn file_count(&self) -> usize {
         self.files.len() + self.folders.iter().map(Folder::file_count).sum::<usize>()
@@ -343,10 +433,13 @@ fn walk_folder(
         }
     }
 
+    // The names go into one buffer of the right size: the tree lives through the whole
+    // harvest, and buffers grown a name at a time leave holes behind.
     let mut folder = Folder {
         name,
         path: path.to_owned(),
-        ..Default::default()
+        folders: Vec::new(),
+        files: Names::with_capacity(entries.len(), entries.iter().map(|(n, _)| n.len()).sum()),
     };
     let mut sub = Vec::new();
     for ((name, ft), collided) in entries.into_iter().zip(collided) {
@@ -367,7 +460,7 @@ fn walk_folder(
             continue;
         }
         if ft.is_file() {
-            folder.files.push(name);
+            folder.files.push(&name);
             continue;
         }
         let child = path.join(&name);
@@ -392,7 +485,7 @@ fn walk_folder(
                     warnings.push(skipped(e));
                 }
                 Err(e) => return Err(Error::io(&child, "follow the link", e)),
-                Ok(m) if m.is_file() => folder.files.push(name),
+                Ok(m) if m.is_file() => folder.files.push(&name),
                 Ok(m) if m.is_dir() => {
                     if !options.follow_folder_links {
                         warnings.push((
@@ -421,6 +514,7 @@ fn walk_folder(
         }
     }
 
+    folder.files.shrink_to_fit();
     progress::FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     progress::FILES.fetch_add(
         folder.files.len() as u64,

@@ -5,8 +5,8 @@ use std::path::Path;
 use super::{place_root, root_directory_id};
 use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Harvester};
-use crate::ids::{IdHash, IdScheme};
-use crate::model::{Document, NodeId};
+use crate::ids::IdScheme;
+use crate::model::{Document, IdBlock, NodeId};
 use crate::walk::{walk, Folder, WalkOptions};
 use rayon::prelude::*;
 
@@ -54,54 +54,54 @@ struct Build<'a> {
     /// The walked root as given, and its absolute path.
     root: (std::path::PathBuf, std::path::PathBuf),
     scheme: IdScheme,
-    unique: bool,
     keep_empty: bool,
+    /// The path below the root of the folder being built, with a trailing `\`.
     source: &'a mut String,
+    /// The ids of every folder, in the order the build finishes them (see [`plan`]), with the
+    /// number finished so far; empty under `-suid`.
+    folder_ids: Vec<String>,
+    finished: usize,
+    /// Every file's `fil` and `cmp` hashes, in the order the build reaches the files, with the
+    /// number of files reached so far; `None` under `-suid`.
+    file_ids: Option<IdBlock>,
+    files_done: usize,
 }
 
-/// heat's ids for one folder: its own, and each file's `fil` and `cmp` ids, with the same for
-/// every sub-folder. Computed for the whole tree on every core before the document is built.
-struct FolderIds {
-    id: String,
-    /// Each file's `fil` and `cmp` hashes, formatted only when written into the document.
-    files: Vec<(IdHash, IdHash)>,
-    folders: Vec<FolderIds>,
+/// heat's id for every folder below `folder` (whose id is `id`) and `folder` itself, in the
+/// order the build finishes them: a folder's sub-folders, each with everything below it, then
+/// the folder. The build reaches the files in the same order, after their folder's sub-folders.
+fn plan<'t>(folder: &'t Folder, id: String, ids: IdScheme, out: &mut Vec<(&'t Folder, String)>) {
+    for sub in &folder.folders {
+        let sub_id = ids.generate("dir", &[&id, &sub.name]);
+        plan(sub, sub_id, ids, out);
+    }
+    out.push((folder, id));
 }
 
-impl FolderIds {
-    fn compute(folder: &Folder, id: String, ids: IdScheme) -> FolderIds {
+/// Every file's `fil` and `cmp` hashes, two by two in the order of `plan`, worked out on every
+/// core: heat's file id is the hash of the folder's id and the file's name, its component id
+/// the hash of the folder's id and the file id.
+fn file_hashes(plan: &[(&Folder, String)], ids: IdScheme) -> Vec<[u8; 20]> {
+    let files: usize = plan.iter().map(|(f, _)| f.files.len()).sum();
+    let mut hashes = vec![[0u8; 20]; 2 * files];
+    let mut rest = hashes.as_mut_slice();
+    let mut jobs = Vec::with_capacity(plan.len());
+    for (folder, id) in plan {
+        let (here, tail) = rest.split_at_mut(2 * folder.files.len());
+        jobs.push((*folder, id.as_str(), here));
+        rest = tail;
+    }
+    jobs.into_par_iter().for_each(|(folder, id, out)| {
         let mut file_id = String::with_capacity(40);
-        let files = folder
-            .files
-            .iter()
-            .map(|name| {
-                let fil = ids.hash(&[&id, name]);
-                file_id.clear();
-                fil.write("fil", &mut file_id);
-                (fil, ids.hash(&[&id, &file_id]))
-            })
-            .collect();
-        let folders = folder
-            .folders
-            .par_iter()
-            .map(|sub| FolderIds::compute(sub, ids.generate("dir", &[&id, &sub.name]), ids))
-            .collect();
-        FolderIds { id, files, folders }
-    }
-
-    /// The number of folders here and below.
-    fn count(&self) -> usize {
-        1 + self.folders.iter().map(FolderIds::count).sum::<usize>()
-    }
-
-    /// The same shape with no ids, for `-suid`.
-    fn empty(folder: &Folder) -> FolderIds {
-        FolderIds {
-            id: String::new(),
-            files: Vec::new(),
-            folders: folder.folders.iter().map(FolderIds::empty).collect(),
+        for (name, pair) in folder.files.iter().zip(out.chunks_exact_mut(2)) {
+            let fil = ids.hash(&[id, name]);
+            file_id.clear();
+            fil.write("fil", &mut file_id);
+            pair[0] = *fil.bytes();
+            pair[1] = *ids.hash(&[id, &file_id]).bytes();
         }
-    }
+    });
+    hashes
 }
 
 impl Harvester for DirHarvester {
@@ -119,22 +119,29 @@ impl Harvester for DirHarvester {
         let dr = self.directory_ref.as_str();
         let root_id = root_directory_id(cx.ids, dr, &tree.name, self.suppress_root);
 
-        let ids = if self.unique_ids {
-            FolderIds::compute(&tree, root_id.clone(), cx.ids)
+        let plan_ids = if self.unique_ids {
+            let mut order = Vec::new();
+            plan(&tree, root_id.clone(), cx.ids, &mut order);
+            order
         } else {
-            FolderIds::empty(&tree)
+            Vec::new()
         };
+        let hashes = self.unique_ids.then(|| file_hashes(&plan_ids, cx.ids));
+        let folder_ids: Vec<String> = plan_ids.into_iter().map(|(_, id)| id).collect();
         let mut rel = String::with_capacity(256);
         let mut b = Build {
             doc: Document::new(cx.schema),
             root: Default::default(),
             scheme: cx.ids,
-            unique: self.unique_ids,
             keep_empty: self.keep_empty,
             source: &mut rel,
+            folder_ids,
+            finished: 0,
+            file_ids: None,
+            files_done: 0,
         };
         let root_el = b.doc.create("Directory");
-        if b.unique {
+        if self.unique_ids {
             b.doc.set_attr(root_el, "Id", root_id.clone());
         }
         b.doc.set_attr(root_el, "Name", &tree.name);
@@ -148,15 +155,18 @@ impl Harvester for DirHarvester {
         let files = tree.file_count();
         // Room for everything the harvest and heat's mutators add, so that no table doubles
         // (and is copied) on the way; room never written costs address space, not memory.
-        let folders = ids.count();
+        let folders = tree.folder_count();
         let text = name_bytes(&tree, 0) + folders * 300;
         b.doc.reserve(
             2 * files + 2 * folders + 16,
-            10 * files + 6 * folders + 16,
+            6 * files + 6 * folders + 16,
             text,
         );
-        b.doc.reserve_values(2 * files, files, files);
-        let count = b.folder(tree, ids, root_el);
+        b.doc.reserve_values(0, files, files);
+        b.file_ids = hashes.map(|h| b.doc.add_ids(cx.ids, h));
+        let count = b.folder(&tree, root_el);
+        drop(tree);
+        crate::release_free_memory();
         if count == 0 && !self.keep_empty {
             return Err(Error::at(
                 codes::EMPTY_DIRECTORY,
@@ -179,7 +189,7 @@ impl Harvester for DirHarvester {
 /// bytes: each file's name and each folder's part of the `Source` paths.
 fn name_bytes(folder: &Folder, rel: usize) -> usize {
     10 + rel
-        + folder.files.iter().map(String::len).sum::<usize>()
+        + folder.files.total_len()
         + folder
             .folders
             .iter()
@@ -188,16 +198,12 @@ fn name_bytes(folder: &Folder, rel: usize) -> usize {
 }
 
 impl Build<'_> {
-    /// Fills `el` with the contents of `folder`, consuming it and its ids as it goes so that
-    /// the walk's tree shrinks while the document grows; returns the number of files below.
-    fn folder(&mut self, folder: Folder, ids: FolderIds, el: NodeId) -> usize {
+    /// Fills `el` with the contents of `folder`; returns the number of files below.
+    fn folder(&mut self, folder: &Folder, el: NodeId) -> usize {
         let mut count = 0;
         let file_count = folder.files.len();
-        for (sub, sub_ids) in folder.folders.into_iter().zip(ids.folders) {
+        for sub in &folder.folders {
             let sub_el = self.doc.create("Directory");
-            if self.unique {
-                self.doc.set_attr(sub_el, "Id", &sub_ids.id);
-            }
             self.doc.set_attr(sub_el, "Name", &sub.name);
             let abs = match sub.path.strip_prefix(&self.root.0) {
                 Ok(rel) => self.root.1.join(rel),
@@ -208,8 +214,11 @@ impl Build<'_> {
             let len = self.source.len();
             self.source.push_str(&sub.name);
             self.source.push('\\');
-            let sub_count = self.folder(sub, sub_ids, sub_el);
+            let sub_count = self.folder(sub, sub_el);
             self.source.truncate(len);
+            if let Some(id) = self.folder_ids.get(self.finished - 1) {
+                self.doc.set_attr(sub_el, "Id", id);
+            }
             if sub_count > 0 || self.keep_empty {
                 self.doc.append(el, sub_el);
             }
@@ -217,37 +226,39 @@ impl Build<'_> {
         }
 
         // Every file's Source is this folder's part, stored once, then the file's name.
-        let prefix = if file_count > 0 {
+        if file_count > 0 {
             let len = self.source.len();
             self.source.insert_str(0, "SourceDir\\");
             let prefix = self.doc.store_text(self.source);
             self.source.replace_range(..self.source.len() - len, "");
-            Some(prefix)
-        } else {
-            None
-        };
-        for (i, name) in folder.files.into_iter().enumerate() {
-            let component = self.doc.create_child(el, "Component");
-            let file = self.doc.create_child(component, "File");
-            if let Some((fil, cmp)) = ids.files.get(i) {
-                self.doc.set_attr_id(component, "Id", "cmp", *cmp);
-                self.doc.set_attr_id(file, "Id", "fil", *fil);
+            for name in &folder.files {
+                let component = self.doc.create_child(el, "Component");
+                // heat's main mutator adds the GUID, and with -cg the folder's id.
+                self.doc.reserve_attrs(component, 3);
+                let file = self.doc.create_child(component, "File");
+                if let Some(block) = self.file_ids {
+                    let i = 2 * self.files_done;
+                    self.doc
+                        .set_attr_id_from(component, "Id", "cmp", block, i + 1);
+                    self.doc.set_attr_id_from(file, "Id", "fil", block, i);
+                }
+                self.files_done += 1;
+                self.doc.set_attr(file, "KeyPath", "yes");
+                let name = self.doc.store_text(name);
+                self.doc.set_attr_path(file, "Source", prefix, name);
             }
-            self.doc.set_attr(file, "KeyPath", "yes");
-            let name = self.doc.store_text(&name);
-            let prefix = prefix.expect("the folder has files");
-            self.doc.set_attr_path(file, "Source", prefix, name);
         }
 
         if file_count == 0 && count == 0 && self.keep_empty {
             let component = self.doc.create_child(el, "Component");
-            if self.unique {
-                self.doc
-                    .set_attr(component, "Id", self.scheme.generate("cmp", &[&ids.id]));
+            if let Some(id) = self.folder_ids.get(self.finished) {
+                let id = self.scheme.generate("cmp", &[id]);
+                self.doc.set_attr(component, "Id", id);
             }
             self.doc.set_attr(component, "KeyPath", "yes");
             self.doc.create_child(component, "CreateFolder");
         }
+        self.finished += 1;
         count + file_count
     }
 }

@@ -80,6 +80,8 @@ const NONE: u32 = u32::MAX;
 struct Node {
     name: u16,
     attr_count: u16,
+    /// Free slots after the attributes (see [`Document::reserve_attrs`]).
+    attr_room: u16,
     parent: u32,
     attr_start: u32,
     children: SmallVec<[NodeId; 4]>,
@@ -114,6 +116,26 @@ mod kind {
 pub struct TextRef {
     start: u32,
     len: u32,
+}
+
+/// Ids hashed together and handed to a document in one piece; see [`Document::add_ids`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdBlock {
+    start: u32,
+    len: u32,
+    kind: u8,
+}
+
+impl IdBlock {
+    /// The number of ids in the block.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the block holds no ids.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 /// An attribute's value as the document holds it.
@@ -199,6 +221,15 @@ impl fmt::Display for Value<'_> {
                 f.write_str(&s)
             }
         }
+    }
+}
+
+/// The [`Attr::kind`] of an id of `scheme`.
+fn id_kind(scheme: IdScheme) -> u8 {
+    match scheme {
+        IdScheme::V3 => kind::ID_V3,
+        IdScheme::V3Fips => kind::ID_V3_FIPS,
+        IdScheme::V4 => kind::ID_V4,
     }
 }
 
@@ -499,6 +530,7 @@ impl Document {
         self.nodes.push(Node {
             name,
             attr_count: 0,
+            attr_room: 0,
             parent: NONE,
             attr_start: 0,
             children: SmallVec::new(),
@@ -653,11 +685,16 @@ impl Document {
     /// arena unless they are there already.
     fn insert_attr(&mut self, node: NodeId, pos: usize, attr: Attr) {
         self.changed();
-        let (start, count) = {
+        let (start, count, room) = {
             let n = &self.nodes[node.0 as usize];
-            (n.attr_start as usize, n.attr_count as usize)
+            (n.attr_start as usize, n.attr_count as usize, n.attr_room)
         };
-        if start + count == self.attrs.len() {
+        if room > 0 {
+            self.attrs
+                .copy_within(start + pos..start + count, start + pos + 1);
+            self.attrs[start + pos] = attr;
+            self.nodes[node.0 as usize].attr_room -= 1;
+        } else if start + count == self.attrs.len() {
             self.attrs.insert(start + pos, attr);
         } else {
             let new_start = self.attrs.len();
@@ -672,6 +709,42 @@ impl Document {
             .attr_count
             .checked_add(1)
             .expect("fewer than 65,536 attributes");
+    }
+
+    /// Makes room for `additional` more attributes on `node`, so that setting them later does
+    /// not move its attributes: a harvest that knows which attributes mutators will add to its
+    /// elements saves the room the moves leave behind.
+    pub fn reserve_attrs(&mut self, node: NodeId, additional: usize) {
+        let (start, count, room) = {
+            let n = &self.nodes[node.0 as usize];
+            (
+                n.attr_start as usize,
+                n.attr_count as usize,
+                n.attr_room as usize,
+            )
+        };
+        if room >= additional {
+            return;
+        }
+        let blank = Attr {
+            name: 0,
+            kind: kind::TEXT,
+            a: 0,
+            b: 0,
+        };
+        let want = u16::try_from(additional).expect("fewer than 65,536 attributes");
+        if start + count + room == self.attrs.len() {
+            self.attrs
+                .resize(self.attrs.len() + additional - room, blank);
+        } else {
+            self.changed();
+            let new_start = self.attrs.len();
+            self.attrs.extend_from_within(start..start + count);
+            self.attrs.resize(self.attrs.len() + additional, blank);
+            self.nodes[node.0 as usize].attr_start =
+                u32::try_from(new_start).expect("fewer than 2^32 attributes");
+        }
+        self.nodes[node.0 as usize].attr_room = want;
     }
 
     /// Sets attribute `name`. A new attribute takes its place in the order the schema declares
@@ -732,17 +805,10 @@ impl Document {
     /// id, held as its 20-byte hash and written as `prefix` then the hash.
     pub fn set_attr_id(&mut self, node: NodeId, name: impl Into<Name>, prefix: &str, hash: IdHash) {
         let sym = self.intern(name.into());
-        let prefix = match self.sym(prefix) {
-            Some(sym) => sym,
-            None => self.intern(Cow::Owned(prefix.to_owned())),
-        };
+        let prefix = self.prefix_sym(prefix);
         let index = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
         self.hashes.push(*hash.bytes());
-        let kind = match hash.scheme() {
-            IdScheme::V3 => kind::ID_V3,
-            IdScheme::V3Fips => kind::ID_V3_FIPS,
-            IdScheme::V4 => kind::ID_V4,
-        };
+        let kind = id_kind(hash.scheme());
         self.put_slot(
             node,
             Attr {
@@ -753,6 +819,59 @@ impl Document {
             },
             true,
         );
+    }
+
+    /// Hands the document the hashes of ids made with `scheme`, for
+    /// [`set_attr_id_from`](Self::set_attr_id_from): a harvest can hash all its ids at once, on
+    /// every core, straight into the table the document keeps them in.
+    pub fn add_ids(&mut self, scheme: IdScheme, hashes: Vec<[u8; 20]>) -> IdBlock {
+        let start = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
+        let len = u32::try_from(hashes.len()).expect("fewer than 2^32 ids");
+        if self.hashes.is_empty() {
+            self.hashes = hashes;
+        } else {
+            self.hashes.extend_from_slice(&hashes);
+        }
+        IdBlock {
+            start,
+            len,
+            kind: id_kind(scheme),
+        }
+    }
+
+    /// Sets attribute `name` (in schema order) to id `i` of `block`, written as `prefix` then
+    /// the hash.
+    ///
+    /// # Panics
+    /// When `i` is not below the block's length.
+    pub fn set_attr_id_from(
+        &mut self,
+        node: NodeId,
+        name: impl Into<Name>,
+        prefix: &str,
+        block: IdBlock,
+        i: usize,
+    ) {
+        assert!(i < block.len(), "id {i} of a block of {}", block.len);
+        let sym = self.intern(name.into());
+        let prefix = self.prefix_sym(prefix);
+        self.put_slot(
+            node,
+            Attr {
+                name: sym,
+                kind: block.kind,
+                a: block.start + i as u32,
+                b: u32::from(prefix),
+            },
+            true,
+        );
+    }
+
+    fn prefix_sym(&mut self, prefix: &str) -> u16 {
+        match self.sym(prefix) {
+            Some(sym) => sym,
+            None => self.intern(Cow::Owned(prefix.to_owned())),
+        }
     }
 
     /// Sets attribute `name` (in schema order) to a GUID, held in 16 bytes and written in
@@ -894,7 +1013,9 @@ impl Document {
         let value = self.value_of(&self.attrs[first + i]).to_string();
         self.changed();
         self.attrs[first + i..first + count].rotate_left(1);
-        self.nodes[node.0 as usize].attr_count -= 1;
+        let n = &mut self.nodes[node.0 as usize];
+        n.attr_count -= 1;
+        n.attr_room = n.attr_room.saturating_add(1);
         Some(value)
     }
 
@@ -1034,6 +1155,44 @@ mod tests {
         assert_eq!(doc.remove_attr(c, "Id"), Some(id));
         assert_eq!(doc.attr(c, "Id"), None);
         assert_eq!(doc.attr(c, "Directory"), Some("dirX"));
+    }
+
+    #[test]
+    fn reserved_attributes_stay_in_place_and_in_order() {
+        let mut doc = Document::new(Schema::V4);
+        let c = doc.create_child(doc.root(), "Component");
+        doc.reserve_attrs(c, 3);
+        doc.set_attr(c, "Id", "cmp1");
+        let f = doc.create_child(c, "File");
+        doc.set_attr(f, "Id", "fil1");
+        let used = doc.attrs.len();
+        doc.set_attr(c, "Guid", "*");
+        doc.set_attr(c, "Directory", "dir1");
+        assert_eq!(doc.attrs.len(), used, "the reserved room was used");
+        let names: Vec<_> = doc.attrs(c).collect();
+        assert_eq!(
+            names,
+            [("Id", "cmp1"), ("Directory", "dir1"), ("Guid", "*")]
+        );
+        assert_eq!(doc.attrs(f).collect::<Vec<_>>(), [("Id", "fil1")]);
+        // Past the room, attributes move and stay in order.
+        doc.set_attr(c, "KeyPath", "yes");
+        assert_eq!(doc.attr(c, "KeyPath"), Some("yes"));
+        assert_eq!(doc.remove_attr(c, "Directory").as_deref(), Some("dir1"));
+        doc.set_attr(c, "Directory", "dir2");
+        let names: Vec<_> = doc.attrs(c).map(|(k, _)| k).collect();
+        assert_eq!(names, ["Id", "Directory", "Guid", "KeyPath"]);
+        assert_eq!(doc.attrs(f).collect::<Vec<_>>(), [("Id", "fil1")]);
+        // Room asked for after other elements' attributes moves the element's to the end.
+        let g = doc.create_child(doc.root(), "Component");
+        doc.set_attr(g, "Id", "cmp2");
+        doc.set_attr(f, "KeyPath", "yes");
+        doc.reserve_attrs(g, 2);
+        doc.set_attr(g, "Guid", "*");
+        assert_eq!(
+            doc.attrs(g).collect::<Vec<_>>(),
+            [("Id", "cmp2"), ("Guid", "*")]
+        );
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::harvest::{directory_reference, is_directory_reference};
 use crate::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
 use crate::model::{Document, FastHash, NodeId, Schema, Value};
 
+/// How many components' GUIDs are worked out together.
+const GUID_BATCH: usize = 1 << 14;
+
 /// What to write in `Component/@Guid` (and in a template's GUIDs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum GuidMode {
@@ -131,48 +134,52 @@ impl<'a> Pass<'a> {
         }
         // GUIDs come from install locations, which are read off the tree before anything moves.
         if let GuidMode::Generate { braces } = m.guids {
-            let todo: Vec<NodeId> = p
-                .components
-                .iter()
-                .copied()
-                .filter(|c| !p.doc.has_attr(*c, "Guid"))
-                .collect();
             // A component's location is its folder's, then its key file's name: the folders'
-            // locations are worked out once each, and the GUIDs on every core.
+            // locations are worked out once each, and the GUIDs on every core, a slice of the
+            // components at a time so that what is in flight stays small.
             let mut folders: HashMap<NodeId, guid::FolderGuids, FastHash> = HashMap::default();
-            let plan: Vec<(Option<NodeId>, NodeId)> = todo
-                .iter()
-                .map(|&c| {
-                    let parent = p.doc.parent(c);
-                    let simple = parent.is_some_and(|d| {
-                        let name = p.doc.name(d);
-                        name == "Directory" || is_directory_reference(name)
-                    }) && p.doc.children_named(c, "File").next().is_some();
-                    if simple {
-                        let d = parent.expect("checked");
-                        folders.entry(d).or_insert_with(|| {
-                            guid::FolderGuids::new(&[&folder_location(p.doc, d)])
-                        });
-                        (Some(d), c)
-                    } else {
-                        (None, c)
-                    }
-                })
-                .collect();
-            let doc: &Document = p.doc;
-            let guids: Vec<uuid::Uuid> = plan
-                .par_iter()
-                .map(|&(folder, c)| match folder {
-                    Some(d) => {
-                        let file = doc.children_named(c, "File").next().expect("checked");
-                        folders[&d].guid(&key_file_name(doc, file))
-                    }
-                    None => guid::for_location(&install_location(doc, c)),
-                })
-                .collect();
-            for (&c, g) in todo.iter().zip(guids) {
-                p.doc.set_attr_guid(c, "Guid", g, braces);
+            let components = std::mem::take(&mut p.components);
+            for slice in components.chunks(GUID_BATCH) {
+                let todo: Vec<NodeId> = slice
+                    .iter()
+                    .copied()
+                    .filter(|c| !p.doc.has_attr(*c, "Guid"))
+                    .collect();
+                let plan: Vec<(Option<NodeId>, NodeId)> = todo
+                    .iter()
+                    .map(|&c| {
+                        let parent = p.doc.parent(c);
+                        let simple = parent.is_some_and(|d| {
+                            let name = p.doc.name(d);
+                            name == "Directory" || is_directory_reference(name)
+                        }) && p.doc.children_named(c, "File").next().is_some();
+                        if simple {
+                            let d = parent.expect("checked");
+                            folders.entry(d).or_insert_with(|| {
+                                guid::FolderGuids::new(&[&folder_location(p.doc, d)])
+                            });
+                            (Some(d), c)
+                        } else {
+                            (None, c)
+                        }
+                    })
+                    .collect();
+                let doc: &Document = p.doc;
+                let guids: Vec<uuid::Uuid> = plan
+                    .par_iter()
+                    .map(|&(folder, c)| match folder {
+                        Some(d) => {
+                            let file = doc.children_named(c, "File").next().expect("checked");
+                            folders[&d].guid(&key_file_name(doc, file))
+                        }
+                        None => guid::for_location(&install_location(doc, c)),
+                    })
+                    .collect();
+                for (&c, g) in todo.iter().zip(guids) {
+                    p.doc.set_attr_guid(c, "Guid", g, braces);
+                }
             }
+            p.components = components;
         }
         p
     }
