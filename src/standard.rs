@@ -123,6 +123,7 @@ pub fn walk_options(options: &Options) -> Result<WalkOptions> {
             options.values("exclude"),
             options.flag("globcase"),
         )?,
+        drop_empty: !options.flag("ke"),
     })
 }
 

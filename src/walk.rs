@@ -135,6 +135,9 @@ pub struct WalkOptions {
     /// `-include` and `-exclude`: entries left out count nowhere (they are not checked for
     /// problems, nor compared with their neighbours, nor harvested).
     pub filter: PathFilter,
+    /// Leave out folders with no file in them or below them (a harvest without `-ke` has no
+    /// use for them, and a tree can hold many).
+    pub drop_empty: bool,
 }
 
 /// Entries the walk may leave out with a warning instead of failing (`-skip <kinds>`); each
@@ -536,8 +539,9 @@ fn walk_folder(
         let (f, w, sub_filtered) = r?;
         warnings.extend(w);
         filtered |= sub_filtered;
-        // A folder the filter emptied goes with its files; one empty on disk stays (-ke).
-        if sub_filtered && f.files.is_empty() && f.folders.is_empty() {
+        // A folder the filter emptied goes with its files; one empty on disk stays (-ke)
+        // unless empty folders are dropped.
+        if (sub_filtered || options.drop_empty) && f.files.is_empty() && f.folders.is_empty() {
             continue;
         }
         folder.folders.push(f);

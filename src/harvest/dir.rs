@@ -112,7 +112,11 @@ impl Harvester for DirHarvester {
     fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
         let root_path = Path::new(source);
         let t0 = std::time::Instant::now();
-        let tree = walk(root_path, &self.walk, &mut cx.messages)?;
+        let walk_options = WalkOptions {
+            drop_empty: !self.keep_empty,
+            ..self.walk.clone()
+        };
+        let tree = walk(root_path, &walk_options, &mut cx.messages)?;
         if cx.verbose {
             eprintln!("heat: walk {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
         }

@@ -14,7 +14,6 @@
 
 mod attr_order;
 
-use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -84,7 +83,22 @@ struct Node {
     attr_room: u16,
     parent: u32,
     attr_start: u32,
-    children: SmallVec<[NodeId; 4]>,
+    /// Where the children sit in the child arena, and how many there are. The slots reserved
+    /// there are always [`child_room`] of the count: a list grows in place at the end of the
+    /// arena, and elsewhere moves to the end, doubling, when full.
+    child_start: u32,
+    child_count: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
+
+/// The slots a list of `count` children has in the child arena: the next power of two.
+fn child_room(count: u32) -> u32 {
+    if count == 0 {
+        0
+    } else {
+        count.next_power_of_two()
+    }
 }
 
 /// An attribute: its name, how its value is held, and where: for text, where it sits in the
@@ -252,6 +266,8 @@ impl Clone for Spelled {
 pub struct Document {
     schema: Schema,
     nodes: Vec<Node>,
+    /// Every element's children, each element's in one run (see [`Node::child_start`]).
+    children: Vec<NodeId>,
     attrs: Vec<Attr>,
     text: String,
     names: Vec<Name>,
@@ -360,6 +376,7 @@ impl Document {
         let mut doc = Document {
             schema,
             nodes: Vec::new(),
+            children: Vec::new(),
             attrs: Vec::new(),
             text: String::new(),
             names: Vec::new(),
@@ -401,6 +418,7 @@ impl Document {
     /// bytes of attribute values, so that a large harvest grows its tables once.
     pub fn reserve(&mut self, elements: usize, attributes: usize, text: usize) {
         self.nodes.reserve_exact(elements);
+        self.children.reserve(elements);
         self.attrs.reserve_exact(attributes);
         self.text.reserve_exact(text);
     }
@@ -412,7 +430,7 @@ impl Document {
 
     /// Whether the document has no element but its root.
     pub fn is_empty(&self) -> bool {
-        self.nodes[0].children.is_empty()
+        self.nodes[0].child_count == 0
     }
 
     fn intern(&mut self, name: Name) -> u16 {
@@ -533,7 +551,8 @@ impl Document {
             attr_room: 0,
             parent: NONE,
             attr_start: 0,
-            children: SmallVec::new(),
+            child_start: 0,
+            child_count: 0,
         });
         id
     }
@@ -542,22 +561,56 @@ impl Document {
     pub fn create_child(&mut self, parent: NodeId, name: impl Into<Name>) -> NodeId {
         let id = self.create(name);
         self.nodes[id.0 as usize].parent = parent.0;
-        self.nodes[parent.0 as usize].children.push(id);
+        self.insert_child(parent, None, id);
         id
+    }
+
+    /// Puts `child` at position `index` (the end for `None`) of `parent`'s children, making
+    /// room as [`Node::child_start`] describes.
+    fn insert_child(&mut self, parent: NodeId, index: Option<usize>, child: NodeId) {
+        let (start, count) = {
+            let n = &self.nodes[parent.0 as usize];
+            (n.child_start as usize, n.child_count)
+        };
+        let index = index.unwrap_or(count as usize).min(count as usize);
+        let room = child_room(count) as usize;
+        let count = count as usize;
+        if count == room {
+            // Full: grow in place at the end of the arena, or move there.
+            let want = child_room(count as u32 + 1) as usize;
+            if count > 0 && start + room == self.children.len() {
+                self.children.resize(start + want, NodeId(NONE));
+            } else {
+                let new_start = self.children.len();
+                self.children.extend_from_within(start..start + count);
+                self.children.resize(new_start + want, NodeId(NONE));
+                self.nodes[parent.0 as usize].child_start =
+                    u32::try_from(new_start).expect("fewer than 2^32 child slots");
+            }
+        }
+        let start = self.nodes[parent.0 as usize].child_start as usize;
+        self.children
+            .copy_within(start + index..start + count, start + index + 1);
+        self.children[start + index] = child;
+        self.nodes[parent.0 as usize].child_count += 1;
     }
 
     /// Moves `child` (detaching it from any parent) to the end of `parent`'s children.
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
         self.nodes[child.0 as usize].parent = parent.0;
-        self.nodes[parent.0 as usize].children.push(child);
+        self.insert_child(parent, None, child);
     }
 
     /// Moves `child` (detaching it from any parent) to position `index` of `parent`'s children.
     pub fn insert(&mut self, parent: NodeId, index: usize, child: NodeId) {
         self.detach(child);
         self.nodes[child.0 as usize].parent = parent.0;
-        self.nodes[parent.0 as usize].children.insert(index, child);
+        assert!(
+            index <= self.children(parent).len(),
+            "insertion index {index} past the end of the children"
+        );
+        self.insert_child(parent, Some(index), child);
     }
 
     /// Takes `node` out of its parent's children; it and its own children stay intact and can
@@ -565,10 +618,15 @@ impl Document {
     pub fn detach(&mut self, node: NodeId) {
         let parent = std::mem::replace(&mut self.nodes[node.0 as usize].parent, NONE);
         if parent != NONE {
-            let siblings = &mut self.nodes[parent as usize].children;
+            let (start, count) = {
+                let p = &self.nodes[parent as usize];
+                (p.child_start as usize, p.child_count as usize)
+            };
+            let siblings = &mut self.children[start..start + count];
             // Recently added children are the likeliest to move again: search from the end.
             if let Some(pos) = siblings.iter().rposition(|c| *c == node) {
-                siblings.remove(pos);
+                siblings.copy_within(pos + 1.., pos);
+                self.nodes[parent as usize].child_count -= 1;
             }
         }
     }
@@ -577,11 +635,13 @@ impl Document {
     /// and can be appended elsewhere. Rebuilding a long list of children this way costs one
     /// pass, where detaching them one by one costs a search each.
     pub fn take_children(&mut self, node: NodeId) -> Vec<NodeId> {
-        let children = std::mem::take(&mut self.nodes[node.0 as usize].children);
+        let children = self.children(node).to_vec();
+        // The slots are left behind; children given back later take new ones.
+        self.nodes[node.0 as usize].child_count = 0;
         for &c in &children {
             self.nodes[c.0 as usize].parent = NONE;
         }
-        children.into_vec()
+        children
     }
 
     /// The element's name.
@@ -605,7 +665,8 @@ impl Document {
 
     /// The element's children, in order.
     pub fn children(&self, node: NodeId) -> &[NodeId] {
-        &self.nodes[node.0 as usize].children
+        let n = &self.nodes[node.0 as usize];
+        &self.children[n.child_start as usize..(n.child_start + n.child_count) as usize]
     }
 
     /// The children of `node` named `name`.
