@@ -631,6 +631,36 @@ impl Document {
         }
     }
 
+    /// Takes each of `nodes` out of its parent's children, as [`detach`](Self::detach) does
+    /// one at a time, in one pass over each parent's children: moving every child out of a
+    /// long list one by one would cost a search and a shift each.
+    pub fn detach_all(&mut self, nodes: &[NodeId]) {
+        let mut parents = Vec::new();
+        for &n in nodes {
+            let parent = std::mem::replace(&mut self.nodes[n.0 as usize].parent, NONE);
+            if parent != NONE {
+                parents.push(parent);
+            }
+        }
+        parents.sort_unstable();
+        parents.dedup();
+        for p in parents {
+            let (start, count) = {
+                let n = &self.nodes[p as usize];
+                (n.child_start as usize, n.child_count as usize)
+            };
+            let mut kept = 0;
+            for i in start..start + count {
+                let c = self.children[i];
+                if self.nodes[c.0 as usize].parent == p {
+                    self.children[start + kept] = c;
+                    kept += 1;
+                }
+            }
+            self.nodes[p as usize].child_count = kept as u32;
+        }
+    }
+
     /// Takes all of `node`'s children out of it, in order, and returns them; they stay intact
     /// and can be appended elsewhere. Rebuilding a long list of children this way costs one
     /// pass, where detaching them one by one costs a search each.
@@ -1254,6 +1284,38 @@ mod tests {
             doc.attrs(g).collect::<Vec<_>>(),
             [("Id", "cmp2"), ("Guid", "*")]
         );
+    }
+
+    #[test]
+    fn detaching_many_at_once_matches_one_at_a_time() {
+        let build = || {
+            let mut doc = Document::new(Schema::V3);
+            let a = doc.create_child(doc.root(), "A");
+            let b = doc.create_child(doc.root(), "B");
+            let kids: Vec<NodeId> = (0..40)
+                .map(|i| doc.create_child(if i % 3 == 0 { b } else { a }, "C"))
+                .collect();
+            (doc, a, b, kids)
+        };
+        let (mut one, a, b, kids) = build();
+        let (mut all, ..) = build();
+        let leaving: Vec<NodeId> = kids.iter().copied().filter(|k| k.0 % 2 == 0).collect();
+        for &k in &leaving {
+            one.detach(k);
+        }
+        all.detach_all(&leaving);
+        for n in [a, b] {
+            assert_eq!(one.children(n), all.children(n));
+        }
+        assert!(leaving.iter().all(|&k| all.parent(k).is_none()));
+        // Lists shrunk this way still grow correctly.
+        for &k in &leaving {
+            all.append(a, k);
+            one.append(a, k);
+        }
+        assert_eq!(one.children(a), all.children(a));
+        assert_eq!(all.children(a).len() + all.children(b).len(), 40);
+        assert!(all.children(a).ends_with(&leaving));
     }
 
     #[test]

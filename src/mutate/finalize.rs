@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::extension::{sequence, Context, Mutator};
 use std::collections::HashMap;
 
-use crate::model::{Document, FastHash, TextRef, Value};
+use crate::model::{Document, FastHash, NodeId, TextRef, Value};
 
 /// heat's `UtilFinalizeHarvesterMutator`, for files and folders.
 #[derive(Debug, Clone)]
@@ -41,10 +41,13 @@ impl Mutator for FinalizeMutator {
         let mut found = doc.index(&["Directory", "File"]);
         let files = found.pop().expect("two lists");
         let mut harvested = found.pop().expect("two lists");
-        harvested.retain(|d| doc.attr(*d, "FileSource").is_some());
-        for d in harvested {
+        harvested.retain(|d| doc.has_attr(*d, "FileSource"));
+        let parents: Vec<Option<NodeId>> = harvested.iter().map(|&d| doc.parent(d)).collect();
+        // All leave their parents at once, then come back in order at the end.
+        doc.detach_all(&harvested);
+        for (d, parent) in harvested.into_iter().zip(parents) {
             doc.remove_attr(d, "FileSource");
-            if let Some(parent) = doc.parent(d) {
+            if let Some(parent) = parent {
                 doc.append(parent, d);
             }
         }

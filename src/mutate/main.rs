@@ -390,7 +390,20 @@ impl<'a> Pass<'a> {
     fn mutate_components(&mut self) {
         let mut ids = ReadableIds::new("Component", self.max_id_len());
         reserve_given(self.doc, &self.components, &mut ids);
-        for c in self.components.clone() {
+        // Components that move to fragments of their own leave their folders all at once: one
+        // by one, a folder of n files would cost n² steps.
+        let components = self.components.clone();
+        let parents: Vec<Option<NodeId>> = components.iter().map(|&c| self.doc.parent(c)).collect();
+        if self.m.fragments && self.m.component_group.is_none() {
+            let moving: Vec<NodeId> = components
+                .iter()
+                .zip(&parents)
+                .filter(|(_, p)| p.is_some_and(|p| self.doc.name(p) == "Directory"))
+                .map(|(&c, _)| c)
+                .collect();
+            self.doc.detach_all(&moving);
+        }
+        for (&c, &parent) in components.iter().zip(&parents) {
             if !self.doc.has_attr(c, "Id") {
                 let first_file = self
                     .doc
@@ -418,7 +431,7 @@ impl<'a> Pass<'a> {
                 };
                 self.doc.set_attr(c, "Guid", value);
             }
-            let Some(parent) = self.doc.parent(c) else {
+            let Some(parent) = parent else {
                 continue;
             };
             if self.m.fragments && self.doc.name(parent) == "Directory" {
@@ -447,20 +460,28 @@ impl<'a> Pass<'a> {
         let group = self.doc.create_child(fragment, "ComponentGroup");
         self.doc.set_attr(group, "Id", name);
         self.groups.push(group);
-        for c in self.components.clone() {
-            if !self.m.fragments {
+        let components = self.components.clone();
+        if !self.m.fragments {
+            for c in components {
                 let r = self.doc.create_child(group, "ComponentRef");
                 self.doc.copy_attr(c, "Id", r, "Id");
-                continue;
             }
-            let Some(parent) = self.doc.parent(c) else {
-                continue;
-            };
-            let parent_name = self.doc.name(parent);
-            let parent_is_reference = is_directory_reference(parent_name);
-            if parent_name != "Directory" && !parent_is_reference {
-                continue;
-            }
+            return;
+        }
+        // The components that move, with the folders they leave, which all leave at once.
+        let moving: Vec<(NodeId, NodeId)> = components
+            .iter()
+            .filter_map(|&c| {
+                let parent = self.doc.parent(c)?;
+                let name = self.doc.name(parent);
+                (name == "Directory" || is_directory_reference(name)).then_some((c, parent))
+            })
+            .collect();
+        let detached: Vec<NodeId> = moving.iter().map(|(c, _)| *c).collect();
+        self.doc.detach_all(&detached);
+        drop(detached);
+        for (c, parent) in moving {
+            let parent_is_reference = is_directory_reference(self.doc.name(parent));
             self.doc.append(group, c);
             self.doc.copy_attr(parent, "Id", c, "Directory");
             // The fragment made for this component now holds an empty reference: drop it.
