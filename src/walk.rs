@@ -222,6 +222,9 @@ fn upper_units(s: &str) -> impl Iterator<Item = u16> + '_ {
 
 /// Whether two names would be the same file on Windows (equal when upper-cased).
 fn same_on_windows(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
     upper_units(a).eq(upper_units(b))
 }
 

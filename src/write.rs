@@ -9,6 +9,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::model::{Document, NodeId, Schema, Value};
@@ -279,10 +280,8 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<(
                 .write(true)
                 .open(path)
                 .map_err(|e| Error::io(path, "open", e))?;
-            let mut w = io::BufWriter::with_capacity(1 << 20, file);
-            return fill(&mut w)
-                .and_then(|()| w.flush())
-                .map_err(|e| Error::io(path, "write", e));
+            let mut file = file;
+            return fill_in_background(&mut file, fill).map_err(|e| Error::io(path, "write", e));
         }
     }
     let parent = match path.parent() {
@@ -310,13 +309,8 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<(
     if let Some(perms) = keep {
         fs::set_permissions(tmp.path(), perms).map_err(|e| Error::io(path, "write", e))?;
     }
-    let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
-    fill(&mut w)
-        .and_then(|()| w.flush())
-        .map_err(|e| Error::io(path, "write", e))?;
-    let tmp = w
-        .into_inner()
-        .map_err(|e| Error::io(path, "write", e.into_error()))?;
+    let mut tmp = tmp;
+    fill_in_background(tmp.as_file_mut(), fill).map_err(|e| Error::io(path, "write", e))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(path, "write", e))?;
@@ -325,9 +319,117 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<(
     Ok(())
 }
 
+/// The bytes handed to the writing thread at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Runs `fill` with a writer whose bytes reach `out` on a thread of its own, a chunk at a
+/// time, so that making the next bytes and copying the last ones into the file overlap. An
+/// error of `out` is returned rather than the one `fill` then meets.
+fn fill_in_background<W: Write + Send>(
+    out: &mut W,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = mpsc::sync_channel::<Vec<u8>>(2);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for chunk in full_rx {
+                out.write_all(&chunk)?;
+                // The other side may be gone already; the chunk is then dropped.
+                let _ = empty_tx.send(chunk);
+            }
+            out.flush()
+        });
+        let mut pipe = Pipe {
+            full: Some(full_tx),
+            empty: empty_rx,
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let filled = fill(&mut pipe).and_then(|()| pipe.send());
+        drop(pipe);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writing thread failed")));
+        written.and(filled)
+    })
+}
+
+/// The writer [`fill_in_background`] hands to its caller.
+struct Pipe {
+    full: Option<mpsc::SyncSender<Vec<u8>>>,
+    empty: mpsc::Receiver<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl Pipe {
+    /// Hands the bytes gathered so far to the writing thread.
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let mut next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        next.clear();
+        let chunk = std::mem::replace(&mut self.buf, next);
+        self.full
+            .as_ref()
+            .expect("open until dropped")
+            .send(chunk)
+            .map_err(|_| io::Error::other("the writing thread stopped"))
+    }
+}
+
+impl Write for Pipe {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn background_writing_keeps_every_byte_in_order() {
+        let data: Vec<u8> = (0..3 * CHUNK + 12345).map(|i| (i % 251) as u8).collect();
+        let mut out = Vec::new();
+        fill_in_background(&mut out, |w| {
+            for piece in data.chunks(70_001) {
+                w.write_all(piece)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert!(out == data);
+
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::StorageFull, "full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let e = fill_in_background(&mut Full, |w| {
+            for piece in data.chunks(70_001) {
+                w.write_all(piece)?;
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+    }
 
     #[test]
     fn empty_and_nested_elements() {

@@ -274,6 +274,7 @@ pub struct Document {
     name_index: HashMap<Name, u16, FastHash>,
     short_values: HashMap<Box<str>, (u32, u32), FastHash>,
     ranks: HashMap<(u16, u16), Option<u16>, FastHash>,
+    known_ranks: Box<[Option<Option<u16>>; WELL_KNOWN.len() * WELL_KNOWN.len()]>,
     /// Text content, by element: rare (registry multi-strings in v3), so kept out of `Node`.
     texts: HashMap<u32, Box<str>, FastHash>,
     /// The hashes of ids held compactly.
@@ -383,6 +384,7 @@ impl Document {
             name_index: HashMap::default(),
             short_values: HashMap::default(),
             ranks: HashMap::default(),
+            known_ranks: Box::new([None; WELL_KNOWN.len() * WELL_KNOWN.len()]),
             texts: HashMap::default(),
             hashes: Vec::new(),
             guids: Vec::new(),
@@ -407,6 +409,7 @@ impl Document {
     pub fn set_schema(&mut self, schema: Schema) {
         self.schema = schema;
         self.ranks.clear();
+        self.known_ranks.fill(None);
     }
 
     /// The `Wix` root element.
@@ -761,6 +764,14 @@ impl Document {
     }
 
     fn rank(&mut self, element: u16, attr: u16) -> Option<u16> {
+        // The well-known names' ranks sit in a table of their own, looked up without hashing.
+        let small = usize::from(element) < WELL_KNOWN.len() && usize::from(attr) < WELL_KNOWN.len();
+        let slot = usize::from(element) * WELL_KNOWN.len() + usize::from(attr);
+        if small {
+            if let Some(r) = self.known_ranks[slot] {
+                return r;
+            }
+        }
         if let Some(r) = self.ranks.get(&(element, attr)) {
             return *r;
         }
@@ -769,6 +780,9 @@ impl Document {
             .attribute_rank(&self.names[element as usize], &self.names[attr as usize])
             .map(|r| r as u16);
         self.ranks.insert((element, attr), r);
+        if small {
+            self.known_ranks[slot] = Some(r);
+        }
         r
     }
 
@@ -1055,7 +1069,10 @@ impl Document {
             return;
         }
         let element = n.name;
-        let pos = match schema_order.then(|| self.rank(element, sym)).flatten() {
+        let pos = match (schema_order && count > 0)
+            .then(|| self.rank(element, sym))
+            .flatten()
+        {
             // Attributes mostly arrive in schema order: after the last is the usual place.
             Some(rank)
                 if count == 0
