@@ -59,9 +59,18 @@ impl FolderGuids {
     /// The GUID of the entry `name` of the folder: [`for_location`] of `folder\name`.
     pub fn guid(&self, name: &str) -> Uuid {
         let mut h = self.prefix.clone();
-        let mut bytes = Vec::with_capacity(2 * name.len() + 2);
-        lower_utf16le(name, &mut bytes);
-        h.update(&bytes);
+        if name.is_ascii() && name.len() <= 128 {
+            // The usual case, without an allocation: ASCII lower-cased, a zero byte after each.
+            let mut units = [0u8; 256];
+            for (i, b) in name.bytes().enumerate() {
+                units[2 * i] = b.to_ascii_lowercase();
+            }
+            h.update(&units[..2 * name.len()]);
+        } else {
+            let mut bytes = Vec::with_capacity(2 * name.len() + 2);
+            lower_utf16le(name, &mut bytes);
+            h.update(&bytes);
+        }
         finish(h)
     }
 }

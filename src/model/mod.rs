@@ -421,7 +421,8 @@ impl Document {
     /// bytes of attribute values, so that a large harvest grows its tables once.
     pub fn reserve(&mut self, elements: usize, attributes: usize, text: usize) {
         self.nodes.reserve_exact(elements);
-        self.children.reserve(elements);
+        // Child lists take whole powers of two and move when full: room for twice as many.
+        self.children.reserve(2 * elements);
         self.attrs.reserve_exact(attributes);
         self.text.reserve_exact(text);
     }

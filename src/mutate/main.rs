@@ -392,9 +392,14 @@ impl<'a> Pass<'a> {
         reserve_given(self.doc, &self.components, &mut ids);
         // Components that move to fragments of their own leave their folders all at once: one
         // by one, a folder of n files would cost n² steps.
-        let components = self.components.clone();
-        let parents: Vec<Option<NodeId>> = components.iter().map(|&c| self.doc.parent(c)).collect();
-        if self.m.fragments && self.m.component_group.is_none() {
+        let components = std::mem::take(&mut self.components);
+        let moving_out = self.m.fragments && self.m.component_group.is_none();
+        let parents: Vec<Option<NodeId>> = if moving_out {
+            components.iter().map(|&c| self.doc.parent(c)).collect()
+        } else {
+            Vec::new()
+        };
+        if moving_out {
             let moving: Vec<NodeId> = components
                 .iter()
                 .zip(&parents)
@@ -403,7 +408,11 @@ impl<'a> Pass<'a> {
                 .collect();
             self.doc.detach_all(&moving);
         }
-        for (&c, &parent) in components.iter().zip(&parents) {
+        for (i, &c) in components.iter().enumerate() {
+            let parent = match parents.get(i) {
+                Some(&parent) => parent,
+                None => self.doc.parent(c),
+            };
             if !self.doc.has_attr(c, "Id") {
                 let first_file = self
                     .doc
@@ -452,6 +461,7 @@ impl<'a> Pass<'a> {
                 self.add_fragment(key, fragment);
             }
         }
+        self.components = components;
     }
 
     /// heat's `CreateComponentGroup`.
@@ -460,7 +470,7 @@ impl<'a> Pass<'a> {
         let group = self.doc.create_child(fragment, "ComponentGroup");
         self.doc.set_attr(group, "Id", name);
         self.groups.push(group);
-        let components = self.components.clone();
+        let components = std::mem::take(&mut self.components);
         if !self.m.fragments {
             for c in components {
                 let r = self.doc.create_child(group, "ComponentRef");
@@ -477,6 +487,7 @@ impl<'a> Pass<'a> {
                 (name == "Directory" || is_directory_reference(name)).then_some((c, parent))
             })
             .collect();
+        drop(components);
         let detached: Vec<NodeId> = moving.iter().map(|(c, _)| *c).collect();
         self.doc.detach_all(&detached);
         drop(detached);
