@@ -230,6 +230,33 @@ fn same_on_windows(a: &str, b: &str) -> bool {
 
 /// Why Windows cannot hold `name`, if it cannot.
 pub fn windows_name_problem(name: &str) -> Option<String> {
+    if plainly_fine(name) {
+        return None;
+    }
+    name_problem(name)
+}
+
+/// Whether `name` is the usual kind, which Windows takes without a closer look: ASCII with
+/// nothing Windows refuses, not ending in a dot or a space, and a part before the first dot
+/// too long to be a device name (`CON`, `LPT1`, ...).
+fn plainly_fine(name: &str) -> bool {
+    let ok_byte = |b: &u8| {
+        b.is_ascii()
+            && *b >= 0x20
+            && *b != 0x7f
+            && !matches!(
+                b,
+                b'<' | b'>' | b':' | b'"' | b'|' | b'?' | b'*' | b'\\' | b'/'
+            )
+    };
+    let b = name.as_bytes();
+    let stem = &b[..b.iter().position(|&c| c == b'.').unwrap_or(b.len())];
+    let stem_len = stem.len() - stem.iter().rev().take_while(|&&c| c == b' ').count();
+    stem_len > 4 && b.iter().all(ok_byte) && !matches!(b.last(), Some(b'.' | b' '))
+}
+
+/// [`windows_name_problem`], looked at closely.
+fn name_problem(name: &str) -> Option<String> {
     let bad = |c: char| {
         matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\' | '/') || c.is_control()
     };
@@ -618,6 +645,39 @@ mod tests {
     fn astral_names_sort_by_utf16_units() {
         // U+1F600 is the surrogate pair D83D DE00, which sorts before U+FF21 (FULLWIDTH A).
         assert_eq!(ntfs_cmp("\u{1F600}", "\u{FF21}"), Ordering::Less);
+    }
+
+    #[test]
+    fn the_quick_look_never_passes_a_bad_name() {
+        let names = [
+            "CON   .txt",
+            "LPT1 .log",
+            "COM9",
+            "lpt9.dll",
+            "abcde.",
+            "abcdef ",
+            "abcdef\u{7f}x",
+            "hello<world",
+            "a:b:c:d:e",
+            "tab\there",
+            "normal-name.txt",
+            "Setup.exe",
+            "x",
+            "AUX.c",
+            "nul",
+            "CONSOLE",
+            "readme",
+            "naïve",
+            "back\\slash",
+            "end.",
+        ];
+        for name in names {
+            if plainly_fine(name) {
+                assert_eq!(name_problem(name), None, "{name}");
+            }
+        }
+        assert!(plainly_fine("normal-name.txt"));
+        assert!(!plainly_fine("CON   .txt"));
     }
 
     #[test]

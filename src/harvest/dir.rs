@@ -6,7 +6,7 @@ use super::{place_root, root_directory_id};
 use crate::error::{codes, Error, Result};
 use crate::extension::{Context, Harvester};
 use crate::ids::IdScheme;
-use crate::model::{Document, IdBlock, NodeId};
+use crate::model::{Document, IdBlock, NodeId, TextRef};
 use crate::walk::{walk, Folder, WalkOptions};
 use rayon::prelude::*;
 
@@ -65,6 +65,8 @@ struct Build<'a> {
     /// number of files reached so far; `None` under `-suid`.
     file_ids: Option<IdBlock>,
     files_done: usize,
+    /// `yes`, stored once.
+    yes: TextRef,
 }
 
 /// heat's id for every folder below `folder` (whose id is `id`) and `folder` itself, in the
@@ -143,7 +145,9 @@ impl Harvester for DirHarvester {
             finished: 0,
             file_ids: None,
             files_done: 0,
+            yes: TextRef::default(),
         };
+        b.yes = b.doc.store_text("yes");
         let root_el = b.doc.create("Directory");
         if self.unique_ids {
             b.doc.set_attr(root_el, "Id", root_id.clone());
@@ -247,7 +251,7 @@ impl Build<'_> {
                     self.doc.set_attr_id_from(file, "Id", "fil", block, i);
                 }
                 self.files_done += 1;
-                self.doc.set_attr(file, "KeyPath", "yes");
+                self.doc.set_attr_stored(file, "KeyPath", self.yes);
                 let name = self.doc.store_text(name);
                 self.doc.set_attr_path(file, "Source", prefix, name);
             }

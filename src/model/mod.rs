@@ -126,7 +126,7 @@ mod kind {
 
 /// Text stored once in a [`Document`] and shared by the values that use it; see
 /// [`Document::store_text`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct TextRef {
     start: u32,
     len: u32,
@@ -288,7 +288,7 @@ pub struct Document {
 
 /// Names every harvest uses, interned first in this order so that their symbols are known
 /// without a table look-up (see [`well_known`]).
-const WELL_KNOWN: [&str; 14] = [
+const WELL_KNOWN: [&str; 17] = [
     "Wix",
     "Id",
     "Name",
@@ -303,6 +303,9 @@ const WELL_KNOWN: [&str; 14] = [
     "Fragment",
     "ComponentGroup",
     "FileSource",
+    "fil",
+    "cmp",
+    "dir",
 ];
 
 /// The symbol of a name in [`WELL_KNOWN`].
@@ -322,6 +325,9 @@ fn well_known(name: &str) -> Option<u16> {
         "Fragment" => 11,
         "ComponentGroup" => 12,
         "FileSource" => 13,
+        "fil" => 14,
+        "cmp" => 15,
+        "dir" => 16,
         _ => return None,
     })
 }
@@ -900,6 +906,22 @@ impl Document {
             start,
             len: text.len() as u32,
         }
+    }
+
+    /// Sets attribute `name` (in schema order) to text stored with
+    /// [`store_text`](Self::store_text), shared by every element that uses it.
+    pub fn set_attr_stored(&mut self, node: NodeId, name: impl Into<Name>, text: TextRef) {
+        let sym = self.intern(name.into());
+        self.put_slot(
+            node,
+            Attr {
+                name: sym,
+                kind: kind::TEXT,
+                a: text.start,
+                b: text.len,
+            },
+            true,
+        );
     }
 
     /// The text of a [`TextRef`] of this document.

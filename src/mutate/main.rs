@@ -138,6 +138,7 @@ impl<'a> Pass<'a> {
             // locations are worked out once each, and the GUIDs on every core, a slice of the
             // components at a time so that what is in flight stays small.
             let mut folders: HashMap<NodeId, guid::FolderGuids, FastHash> = HashMap::default();
+            let mut last = None;
             let components = std::mem::take(&mut p.components);
             for slice in components.chunks(GUID_BATCH) {
                 let todo: Vec<NodeId> = slice
@@ -155,9 +156,13 @@ impl<'a> Pass<'a> {
                         }) && p.doc.children_named(c, "File").next().is_some();
                         if simple {
                             let d = parent.expect("checked");
-                            folders.entry(d).or_insert_with(|| {
-                                guid::FolderGuids::new(&[&folder_location(p.doc, d)])
-                            });
+                            // A folder's components come one after another: look it up once.
+                            if last != Some(d) {
+                                folders.entry(d).or_insert_with(|| {
+                                    guid::FolderGuids::new(&[&folder_location(p.doc, d)])
+                                });
+                                last = Some(d);
+                            }
                             (Some(d), c)
                         } else {
                             (None, c)
