@@ -14,7 +14,9 @@ use crate::extension::{Context, Extension, OptionSpec, Options, Setup};
 use crate::external::ExternalExtension;
 use crate::model::Schema;
 use crate::standard::StandardExtension;
-use crate::write::{preamble, to_text, write_text, write_with, Format, LineEnding};
+use crate::write::{
+    count_elements, preamble, to_text, write_text_counted, write_with, Format, LineEnding,
+};
 
 /// Options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
 const CORE_OPTIONS: &[OptionSpec] = &[
@@ -315,11 +317,16 @@ impl Heat {
         };
         cx.messages.check()?;
         let t3 = Instant::now();
+        // Serializing the document counts its elements for the report on the way.
+        let counted = std::cell::Cell::new(None);
         let fill = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
             w.write_all(&preamble)?;
             match &text {
                 Some(text) => w.write_all(text.as_bytes()),
-                None => write_text(&doc, inv.format, w),
+                None => {
+                    counted.set(Some(write_text_counted(&doc, inv.format, w)?));
+                    Ok(())
+                }
             }
         };
         if output == Path::new("-") {
@@ -333,15 +340,14 @@ impl Heat {
         let t4 = Instant::now();
         drop(progress);
 
-        let (mut files, mut directories, mut components) = (0, 0, 0);
-        for n in doc.descendants(doc.root()) {
-            match doc.name(n) {
-                "File" => files += 1,
-                "Directory" => directories += 1,
-                "Component" => components += 1,
-                _ => {}
-            }
-        }
+        // After text mutators, what was written is their text, not the document.
+        let [files, directories, components] = match (counted.get(), &text) {
+            (Some(counts), _) => counts,
+            (None, Some(text)) => crate::read::parse(text.as_bytes())
+                .map(|written| count_elements(&written))
+                .unwrap_or_else(|_| count_elements(&doc)),
+            (None, None) => count_elements(&doc),
+        };
         let report = Report {
             warnings: cx.messages.take_warnings(),
             files,

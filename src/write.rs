@@ -62,6 +62,16 @@ pub fn to_text(doc: &Document, format: Format) -> String {
 
 /// Serializes the document's elements into `out`; see [`to_text`].
 pub fn write_text(doc: &Document, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    write_text_counted(doc, format, out).map(|_| ())
+}
+
+/// [`write_text`], also returning the numbers of `File`, `Directory` and `Component` elements
+/// written.
+pub(crate) fn write_text_counted(
+    doc: &Document,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<[usize; 3]> {
     let mut w = ElementWriter {
         doc,
         format,
@@ -69,9 +79,32 @@ pub fn write_text(doc: &Document, format: Format, out: &mut dyn Write) -> io::Re
         buf: Vec::with_capacity(FLUSH_AT + 4096),
         indent: String::new(),
         scratch: String::with_capacity(64),
+        counts: [0; 3],
     };
     w.element(doc.root(), 0)?;
-    w.out.write_all(&w.buf)
+    w.out.write_all(&w.buf)?;
+    Ok(w.counts)
+}
+
+/// The numbers of `File`, `Directory` and `Component` elements in the document's tree.
+pub(crate) fn count_elements(doc: &Document) -> [usize; 3] {
+    let mut counts = [0; 3];
+    for n in doc.descendants(doc.root()) {
+        if let Some(i) = counted(doc.name(n)) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// Where an element named `name` is counted in the report's numbers, if it is.
+fn counted(name: &str) -> Option<usize> {
+    match name {
+        "File" => Some(0),
+        "Directory" => Some(1),
+        "Component" => Some(2),
+        _ => None,
+    }
 }
 
 /// The serializer gathers this many bytes before handing them to the output in one call.
@@ -85,6 +118,8 @@ struct ElementWriter<'a> {
     indent: String,
     /// Room to spell out an id or a GUID.
     scratch: String,
+    /// See [`count_elements`].
+    counts: [usize; 3],
 }
 
 impl ElementWriter<'_> {
@@ -113,6 +148,9 @@ impl ElementWriter<'_> {
         }
         let doc = self.doc;
         let name = doc.name(node);
+        if let Some(i) = counted(name) {
+            self.counts[i] += 1;
+        }
         self.put(b"<");
         self.put(name.as_bytes());
         if depth == 0 && name == "Wix" {

@@ -174,18 +174,22 @@ impl Mutator for GroupLimitMutator {
 /// Every `ComponentGroup` and `Feature` holding more than [`MAX_COMPONENTS_PER_FEATURE`]
 /// components: (element, id, count), in document order.
 pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
+    // Groups and features, in document order, found in one pass.
+    let holders: Vec<NodeId> = doc
+        .descendants(doc.root())
+        .filter(|&n| matches!(doc.name(n), "ComponentGroup" | "Feature"))
+        .collect();
     let mut groups: HashMap<&str, NodeId> = HashMap::new();
-    for g in doc.elements_named("ComponentGroup") {
-        if let Some(id) = doc.attr(g, "Id") {
-            groups.entry(id).or_insert(g);
+    for &g in &holders {
+        if doc.name(g) == "ComponentGroup" {
+            if let Some(id) = doc.attr(g, "Id") {
+                groups.entry(id).or_insert(g);
+            }
         }
     }
     let mut out = Vec::new();
-    for n in doc.descendants(doc.root()) {
+    for n in holders {
         let element = doc.name(n);
-        if !matches!(element, "ComponentGroup" | "Feature") {
-            continue;
-        }
         let mut found = Found::default();
         let mut visited = HashSet::with_hasher(FastHash);
         collect(doc, n, &groups, &mut found, &mut visited);
