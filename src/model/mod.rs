@@ -912,16 +912,7 @@ impl Document {
     /// [`store_text`](Self::store_text), shared by every element that uses it.
     pub fn set_attr_stored(&mut self, node: NodeId, name: impl Into<Name>, text: TextRef) {
         let sym = self.intern(name.into());
-        self.put_slot(
-            node,
-            Attr {
-                name: sym,
-                kind: kind::TEXT,
-                a: text.start,
-                b: text.len,
-            },
-            true,
-        );
+        self.put_value(node, sym, kind::TEXT, text.start, text.len);
     }
 
     /// The text of a [`TextRef`] of this document.
@@ -937,16 +928,7 @@ impl Document {
         let index = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
         self.hashes.push(*hash.bytes());
         let kind = id_kind(hash.scheme());
-        self.put_slot(
-            node,
-            Attr {
-                name: sym,
-                kind,
-                a: index,
-                b: u32::from(prefix),
-            },
-            true,
-        );
+        self.put_value(node, sym, kind, index, u32::from(prefix));
     }
 
     /// Hands the document the hashes of ids made with `scheme`, for
@@ -983,13 +965,24 @@ impl Document {
         assert!(i < block.len(), "id {i} of a block of {}", block.len);
         let sym = self.intern(name.into());
         let prefix = self.prefix_sym(prefix);
+        self.put_value(
+            node,
+            sym,
+            block.kind,
+            block.start + i as u32,
+            u32::from(prefix),
+        );
+    }
+
+    /// Sets attribute `sym` of `node`, in schema order, to a value of `kind` held in `a`, `b`.
+    fn put_value(&mut self, node: NodeId, sym: u16, kind: u8, a: u32, b: u32) {
         self.put_slot(
             node,
             Attr {
                 name: sym,
-                kind: block.kind,
-                a: block.start + i as u32,
-                b: u32::from(prefix),
+                kind,
+                a,
+                b,
             },
             true,
         );
@@ -1013,16 +1006,7 @@ impl Document {
         } else {
             kind::GUID
         };
-        self.put_slot(
-            node,
-            Attr {
-                name: sym,
-                kind,
-                a: index,
-                b: 0,
-            },
-            true,
-        );
+        self.put_value(node, sym, kind, index, 0);
     }
 
     /// Sets attribute `name` (in schema order) to a path: `folder`, stored once with
@@ -1037,16 +1021,7 @@ impl Document {
         let sym = self.intern(name.into());
         let index = u32::try_from(self.paths.len()).expect("fewer than 2^32 paths");
         self.paths.push([folder, file]);
-        self.put_slot(
-            node,
-            Attr {
-                name: sym,
-                kind: kind::PATH,
-                a: index,
-                b: 0,
-            },
-            true,
-        );
+        self.put_value(node, sym, kind::PATH, index, 0);
     }
 
     /// The folder's part and the name of path attribute `name`, if it is held as a path.
