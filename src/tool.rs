@@ -15,7 +15,8 @@ use crate::external::ExternalExtension;
 use crate::model::Schema;
 use crate::standard::StandardExtension;
 use crate::write::{
-    count_elements, preamble, to_text, write_text_counted, write_with, Format, LineEnding,
+    count_elements, count_in_text, preamble, to_text, write_text_counted, write_with, Format,
+    LineEnding,
 };
 
 /// Options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
@@ -343,9 +344,7 @@ impl Heat {
         // After text mutators, what was written is their text, not the document.
         let [files, directories, components] = match (counted.get(), &text) {
             (Some(counts), _) => counts,
-            (None, Some(text)) => crate::read::parse(text.as_bytes())
-                .map(|written| count_elements(&written))
-                .unwrap_or_else(|_| count_elements(&doc)),
+            (None, Some(text)) => count_in_text(text),
             (None, None) => count_elements(&doc),
         };
         let report = Report {

@@ -78,8 +78,12 @@ impl Names {
     }
 
     /// The names, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
-        (0..self.ends.len()).map(move |i| self.get(i).expect("in range"))
+    pub fn iter(&self) -> NamesIter<'_> {
+        NamesIter {
+            names: self,
+            next: 0,
+            end: self.ends.len(),
+        }
     }
 
     /// The bytes of all the names together.
@@ -96,9 +100,44 @@ impl Names {
 
 impl<'a> IntoIterator for &'a Names {
     type Item = &'a str;
-    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+    type IntoIter = NamesIter<'a>;
+    fn into_iter(self) -> NamesIter<'a> {
+        self.iter()
+    }
+}
+
+/// The names of a [`Names`], in order; see [`Names::iter`].
+#[derive(Debug, Clone)]
+pub struct NamesIter<'a> {
+    names: &'a Names,
+    next: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for NamesIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next == self.end {
+            return None;
+        }
+        self.next += 1;
+        self.names.get(self.next - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.end - self.next, Some(self.end - self.next))
+    }
+}
+
+impl ExactSizeIterator for NamesIter<'_> {}
+
+impl<'a> DoubleEndedIterator for NamesIter<'a> {
+    fn next_back(&mut self) -> Option<&'a str> {
+        if self.next == self.end {
+            return None;
+        }
+        self.end -= 1;
+        self.names.get(self.end)
     }
 }
 
@@ -240,27 +279,21 @@ pub fn windows_name_problem(name: &str) -> Option<String> {
 /// nothing Windows refuses, not ending in a dot or a space, and a part before the first dot
 /// too long to be a device name (`CON`, `LPT1`, ...).
 fn plainly_fine(name: &str) -> bool {
-    let ok_byte = |b: &u8| {
-        b.is_ascii()
-            && *b >= 0x20
-            && *b != 0x7f
-            && !matches!(
-                b,
-                b'<' | b'>' | b':' | b'"' | b'|' | b'?' | b'*' | b'\\' | b'/'
-            )
-    };
+    let ok_byte = |b: &u8| b.is_ascii() && !refused(char::from(*b));
     let b = name.as_bytes();
     let stem = &b[..b.iter().position(|&c| c == b'.').unwrap_or(b.len())];
     let stem_len = stem.len() - stem.iter().rev().take_while(|&&c| c == b' ').count();
     stem_len > 4 && b.iter().all(ok_byte) && !matches!(b.last(), Some(b'.' | b' '))
 }
 
+/// Whether Windows refuses the character `c` in a name.
+fn refused(c: char) -> bool {
+    matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\' | '/') || c.is_control()
+}
+
 /// [`windows_name_problem`], looked at closely.
 fn name_problem(name: &str) -> Option<String> {
-    let bad = |c: char| {
-        matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\\' | '/') || c.is_control()
-    };
-    if let Some(c) = name.chars().find(|c| bad(*c)) {
+    if let Some(c) = name.chars().find(|c| refused(*c)) {
         return Some(if c.is_control() {
             format!("contains the control character U+{:04X}", c as u32)
         } else {

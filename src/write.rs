@@ -11,6 +11,8 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::mpsc;
 
+use quick_xml::events::Event;
+
 use crate::error::{Error, Result};
 use crate::model::{Document, NodeId, Schema, Value};
 
@@ -92,6 +94,25 @@ pub(crate) fn count_elements(doc: &Document) -> [usize; 3] {
     for n in doc.descendants(doc.root()) {
         if let Some(i) = counted(doc.name(n)) {
             counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// The numbers of `File`, `Directory` and `Component` elements in WiX source `text`, counted as
+/// it is read (what text mutators leave is what is written, and it may be large).
+pub(crate) fn count_in_text(text: &str) -> [usize; 3] {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut counts = [0; 3];
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                if let Some(i) = counted(e.name().0) {
+                    counts[i] += 1;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
         }
     }
     counts

@@ -55,7 +55,8 @@ struct Build<'a> {
     root: (std::path::PathBuf, std::path::PathBuf),
     scheme: IdScheme,
     keep_empty: bool,
-    /// The path below the root of the folder being built, with a trailing `\`.
+    /// `SourceDir\`, then the path below the root of the folder being built, with a trailing
+    /// `\`: the part of `Source` its files share.
     source: &'a mut String,
     /// The ids of every folder, in the order the build finishes them (see [`plan`]), with the
     /// number finished so far; empty under `-suid`.
@@ -135,6 +136,7 @@ impl Harvester for DirHarvester {
         let hashes = self.unique_ids.then(|| file_hashes(&plan_ids, cx.ids));
         let folder_ids: Vec<String> = plan_ids.into_iter().map(|(_, id)| id).collect();
         let mut rel = String::with_capacity(256);
+        rel.push_str("SourceDir\\");
         let mut b = Build {
             doc: Document::new(cx.schema),
             root: Default::default(),
@@ -235,10 +237,7 @@ impl Build<'_> {
 
         // Every file's Source is this folder's part, stored once, then the file's name.
         if file_count > 0 {
-            let len = self.source.len();
-            self.source.insert_str(0, "SourceDir\\");
             let prefix = self.doc.store_text(self.source);
-            self.source.replace_range(..self.source.len() - len, "");
             for name in &folder.files {
                 let component = self.doc.create_child(el, "Component");
                 // heat's main mutator adds the GUID, and with -cg the folder's id.

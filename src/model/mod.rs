@@ -84,7 +84,7 @@ struct Node {
     parent: u32,
     attr_start: u32,
     /// Where the children sit in the child arena, and how many there are. The slots reserved
-    /// there are always [`child_room`] of the count: a list grows in place at the end of the
+    /// there are at least [`child_room`] of the count: a list grows in place at the end of the
     /// arena, and elsewhere moves to the end, doubling, when full.
     child_start: u32,
     child_count: u32,
@@ -467,9 +467,8 @@ impl Document {
                 return slot;
             }
         }
-        let start = u32::try_from(self.text.len()).expect("less than 4 GiB of attribute text");
-        self.text.push_str(value);
-        let slot = (start, value.len() as u32);
+        let stored = self.store_text(value);
+        let slot = (stored.start, stored.len);
         if short {
             self.short_values.insert(value.into(), slot);
         }
@@ -480,11 +479,18 @@ impl Document {
         &self.text[t.start as usize..(t.start + t.len) as usize]
     }
 
+    /// The text of an attribute held as text.
+    fn text_of(&self, a: &Attr) -> &str {
+        self.slice(TextRef {
+            start: a.a,
+            len: a.b,
+        })
+    }
+
     /// An attribute's value as held.
     fn value_of(&self, a: &Attr) -> Value<'_> {
-        let text = |start: u32, len: u32| &self.text[start as usize..(start + len) as usize];
         match a.kind {
-            kind::TEXT => Value::Text(text(a.a, a.b)),
+            kind::TEXT => Value::Text(self.text_of(a)),
             kind::ID_V3 | kind::ID_V3_FIPS | kind::ID_V4 => {
                 let scheme = match a.kind {
                     kind::ID_V3 => IdScheme::V3,
@@ -514,7 +520,7 @@ impl Document {
     /// until the document next changes.
     fn spell(&self, slot: usize, a: &Attr) -> &str {
         if a.kind == kind::TEXT {
-            return &self.text[a.a as usize..(a.a + a.b) as usize];
+            return self.text_of(a);
         }
         let mut spelled = self
             .spelled
@@ -1073,10 +1079,9 @@ impl Document {
         {
             // Attributes mostly arrive in schema order: after the last is the usual place.
             Some(rank)
-                if count == 0
-                    || self
-                        .rank(element, self.attrs[first + count - 1].name)
-                        .is_some_and(|r| r < rank) =>
+                if self
+                    .rank(element, self.attrs[first + count - 1].name)
+                    .is_some_and(|r| r < rank) =>
             {
                 count
             }

@@ -91,11 +91,10 @@ impl Mutator for FinalizeMutator {
                     let name_ref = if name_ok {
                         name_ref
                     } else {
-                        doc.store_text(
-                            &name
-                                .replace('$', "$$")
-                                .replace('\\', &self.path_separator.to_string()),
-                        )
+                        // `SourceDir` never starts a name: no substitution here.
+                        let name =
+                            rewrite_source(&name.replace('$', "$$"), None, self.path_separator);
+                        doc.store_text(&name)
                     };
                     doc.set_attr_path(f, "Source", folder_ref, name_ref);
                 }

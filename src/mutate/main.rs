@@ -146,16 +146,16 @@ impl<'a> Pass<'a> {
                     .copied()
                     .filter(|c| !p.doc.has_attr(*c, "Guid"))
                     .collect();
-                let plan: Vec<(Option<NodeId>, NodeId)> = todo
+                // Each component with its folder and key file, when it sits right in a folder.
+                let plan: Vec<(Option<(NodeId, NodeId)>, NodeId)> = todo
                     .iter()
                     .map(|&c| {
-                        let parent = p.doc.parent(c);
-                        let simple = parent.is_some_and(|d| {
+                        let folder = p.doc.parent(c).filter(|&d| {
                             let name = p.doc.name(d);
                             name == "Directory" || is_directory_reference(name)
-                        }) && p.doc.children_named(c, "File").next().is_some();
-                        if simple {
-                            let d = parent.expect("checked");
+                        });
+                        let file = p.doc.children_named(c, "File").next();
+                        if let (Some(d), Some(file)) = (folder, file) {
                             // A folder's components come one after another: look it up once.
                             if last != Some(d) {
                                 folders.entry(d).or_insert_with(|| {
@@ -163,7 +163,7 @@ impl<'a> Pass<'a> {
                                 });
                                 last = Some(d);
                             }
-                            (Some(d), c)
+                            (Some((d, file)), c)
                         } else {
                             (None, c)
                         }
@@ -172,11 +172,8 @@ impl<'a> Pass<'a> {
                 let doc: &Document = p.doc;
                 let guids: Vec<uuid::Uuid> = plan
                     .par_iter()
-                    .map(|&(folder, c)| match folder {
-                        Some(d) => {
-                            let file = doc.children_named(c, "File").next().expect("checked");
-                            folders[&d].guid(&key_file_name(doc, file))
-                        }
+                    .map(|&(place, c)| match place {
+                        Some((d, file)) => folders[&d].guid(&key_file_name(doc, file)),
                         None => guid::for_location(&install_location(doc, c)),
                     })
                     .collect();
