@@ -126,3 +126,98 @@ fn entries_are_in_ntfs_order() {
         ]
     );
 }
+
+/// The files below `dir` in the order heat lists their components: a folder's own files (in
+/// the order of `files`), then each sub-folder's, recursively, sub-folders in NTFS order (here
+/// the test's names, which sort the same by byte once upper-cased).
+fn heat_component_order(dir: &Path, rel: &str, out: &mut Vec<String>) {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().into_string().unwrap();
+        if e.file_type().unwrap().is_dir() {
+            folders.push(name);
+        } else {
+            files.push(name);
+        }
+    }
+    let key = |n: &String| (n.to_uppercase(), n.clone());
+    files.sort_by_key(key);
+    folders.sort_by_key(key);
+    for f in files {
+        out.push(format!("{rel}{f}"));
+    }
+    for f in folders {
+        heat_component_order(&dir.join(&f), &format!("{rel}{f}\\"), out);
+    }
+}
+
+/// heat's main mutator lists components as its index of the document meets them, and heat's
+/// serializer keeps a folder's components before its sub-folders (wix.xsd names `Component`
+/// before `Directory` in a folder's content): so a `ComponentGroup` holds a folder's own
+/// components before those of its sub-folders, recursively, with or without `-sfrag`, in v3
+/// and in v4.
+#[test]
+fn component_groups_list_a_folders_own_components_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, files) in [
+        ("App", &["z.txt", "a.txt"][..]),
+        ("App/B", &["b.txt"]),
+        ("App/a", &["x.txt", "c.txt"]),
+        ("App/a/deep", &["d.txt"]),
+        ("App/a/Deeper", &["e.txt"]),
+    ] {
+        std::fs::create_dir_all(tmp.path().join(dir)).unwrap();
+        for f in files {
+            std::fs::write(tmp.path().join(dir).join(f), f).unwrap();
+        }
+    }
+    let mut want = Vec::new();
+    heat_component_order(&tmp.path().join("App"), "", &mut want);
+    assert_eq!(
+        want,
+        [
+            "a.txt",
+            "z.txt",
+            "a\\c.txt",
+            "a\\x.txt",
+            "a\\deep\\d.txt",
+            "a\\Deeper\\e.txt",
+            "B\\b.txt"
+        ]
+    );
+    for schema in ["-wix3", "-wix4"] {
+        for sfrag in [false, true] {
+            let mut args = vec!["dir", "App", "-cg", "G", schema, "-o", "out.wxs"];
+            if sfrag {
+                args.push("-sfrag");
+            }
+            heat_ok(tmp.path(), &args);
+            let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
+            let doc = heat::read::parse(text.as_bytes()).unwrap();
+            let source_of = |c| {
+                let f = doc.children_named(c, "File").next().unwrap();
+                doc.attr(f, "Source").unwrap()["SourceDir\\".len()..].to_owned()
+            };
+            let components: Vec<_> = doc.elements_named("Component").collect();
+            let group = doc.elements_named("ComponentGroup").next().unwrap();
+            let listed: Vec<String> = doc
+                .children(group)
+                .iter()
+                .map(|&member| match doc.name(member) {
+                    "Component" => source_of(member),
+                    _ => {
+                        let id = doc.attr(member, "Id").unwrap();
+                        let c = components
+                            .iter()
+                            .find(|&&c| doc.attr(c, "Id") == Some(id))
+                            .unwrap();
+                        source_of(*c)
+                    }
+                })
+                .collect();
+            assert_eq!(listed, want, "{args:?}");
+        }
+    }
+}

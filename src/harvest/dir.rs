@@ -58,10 +58,10 @@ struct Build<'a> {
     /// `SourceDir\`, then the path below the root of the folder being built, with a trailing
     /// `\`: the part of `Source` its files share.
     source: &'a mut String,
-    /// The ids of every folder, in the order the build finishes them (see [`plan`]), with the
-    /// number finished so far; empty under `-suid`.
+    /// The ids of every folder, in the order the build reaches them (see [`plan`]), with the
+    /// number reached so far; empty under `-suid`.
     folder_ids: Vec<String>,
-    finished: usize,
+    reached: usize,
     /// Every file's `fil` and `cmp` hashes, in the order the build reaches the files, with the
     /// number of files reached so far; `None` under `-suid`.
     file_ids: Option<IdBlock>,
@@ -70,15 +70,21 @@ struct Build<'a> {
     yes: TextRef,
 }
 
-/// heat's id for every folder below `folder` (whose id is `id`) and `folder` itself, in the
-/// order the build finishes them: a folder's sub-folders, each with everything below it, then
-/// the folder. The build reaches the files in the same order, after their folder's sub-folders.
+/// heat's id for `folder` (whose id is `id`) and every folder below it, in the order the build
+/// reaches them: a folder, then each of its sub-folders with everything below it. The build
+/// reaches the files in the same order: a folder's own files before its sub-folders', which is
+/// the order heat's serializer keeps a folder's children in (components before folders), so
+/// every element is appended after its parent's other children.
 fn plan<'t>(folder: &'t Folder, id: String, ids: IdScheme, out: &mut Vec<(&'t Folder, String)>) {
-    for sub in &folder.folders {
-        let sub_id = ids.generate("dir", &[&id, &sub.name]);
+    let subs: Vec<String> = folder
+        .folders
+        .iter()
+        .map(|sub| ids.generate("dir", &[&id, &sub.name]))
+        .collect();
+    out.push((folder, id));
+    for (sub, sub_id) in folder.folders.iter().zip(subs) {
         plan(sub, sub_id, ids, out);
     }
-    out.push((folder, id));
 }
 
 /// Every file's `fil` and `cmp` hashes, two by two in the order of `plan`, worked out on every
@@ -144,7 +150,7 @@ impl Harvester for DirHarvester {
             keep_empty: self.keep_empty,
             source: &mut rel,
             folder_ids,
-            finished: 0,
+            reached: 0,
             file_ids: None,
             files_done: 0,
             yes: TextRef::default(),
@@ -208,33 +214,12 @@ fn name_bytes(folder: &Folder, rel: usize) -> usize {
 }
 
 impl Build<'_> {
-    /// Fills `el` with the contents of `folder`; returns the number of files below.
+    /// Fills `el` with the contents of `folder`: its files' components, then its sub-folders
+    /// (the order heat writes them in); returns the number of files below.
     fn folder(&mut self, folder: &Folder, el: NodeId) -> usize {
-        let mut count = 0;
+        let own = self.reached;
+        self.reached += 1;
         let file_count = folder.files.len();
-        for sub in &folder.folders {
-            let sub_el = self.doc.create("Directory");
-            self.doc.set_attr(sub_el, "Name", &sub.name);
-            let abs = match sub.path.strip_prefix(&self.root.0) {
-                Ok(rel) => self.root.1.join(rel),
-                Err(_) => std::path::absolute(&sub.path).unwrap_or_else(|_| sub.path.clone()),
-            };
-            self.doc
-                .set_attr(sub_el, "FileSource", abs.to_string_lossy());
-            let len = self.source.len();
-            self.source.push_str(&sub.name);
-            self.source.push('\\');
-            let sub_count = self.folder(sub, sub_el);
-            self.source.truncate(len);
-            if let Some(id) = self.folder_ids.get(self.finished - 1) {
-                self.doc.set_attr(sub_el, "Id", id);
-            }
-            if sub_count > 0 || self.keep_empty {
-                self.doc.append(el, sub_el);
-            }
-            count += sub_count;
-        }
-
         // Every file's Source is this folder's part, stored once, then the file's name.
         if file_count > 0 {
             let prefix = self.doc.store_text(self.source);
@@ -256,16 +241,41 @@ impl Build<'_> {
             }
         }
 
+        let mut count = 0;
+        for sub in &folder.folders {
+            let sub_el = self.doc.create("Directory");
+            if let Some(id) = self.folder_ids.get(self.reached) {
+                self.doc.set_attr(sub_el, "Id", id);
+            }
+            self.doc.set_attr(sub_el, "Name", &sub.name);
+            let abs = match sub.path.strip_prefix(&self.root.0) {
+                Ok(rel) => self.root.1.join(rel),
+                Err(_) => std::path::absolute(&sub.path).unwrap_or_else(|_| sub.path.clone()),
+            };
+            self.doc
+                .set_attr(sub_el, "FileSource", abs.to_string_lossy());
+            let len = self.source.len();
+            self.source.push_str(&sub.name);
+            self.source.push('\\');
+            let sub_count = self.folder(sub, sub_el);
+            self.source.truncate(len);
+            if sub_count > 0 || self.keep_empty {
+                self.doc.append(el, sub_el);
+            }
+            count += sub_count;
+        }
+
         if file_count == 0 && count == 0 && self.keep_empty {
+            // A folder with nothing to install below it keeps a component of its own; heat
+            // writes it before the folder's (empty) sub-folders.
             let component = self.doc.create_child(el, "Component");
-            if let Some(id) = self.folder_ids.get(self.finished) {
+            if let Some(id) = self.folder_ids.get(own) {
                 let id = self.scheme.generate("cmp", &[id]);
                 self.doc.set_attr(component, "Id", id);
             }
             self.doc.set_attr(component, "KeyPath", "yes");
             self.doc.create_child(component, "CreateFolder");
         }
-        self.finished += 1;
         count + file_count
     }
 }

@@ -13,6 +13,7 @@
 //! them through [`Document::value`] and never spell them out in memory.
 
 mod attr_order;
+mod children;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -61,6 +62,43 @@ impl Schema {
         };
         let (_, attrs) = table.iter().find(|(e, _)| *e == element)?;
         attrs.iter().position(|a| *a == attr).map(|p| p + 1)
+    }
+
+    /// Where a `child` element goes among the children of a `parent` element, as heat's
+    /// serializer writes them: children are grouped by type, the groups in the order the
+    /// parent's content model names the types (heat's `ElementCollection`), so that a
+    /// `Directory` writes its `Component`s before its `Directory`s. Children of equal rank keep
+    /// the order they were added in. A type the content model does not name goes where it
+    /// takes any element (`xs:any`), or last; every child of an element whose content model is
+    /// unknown has rank 0.
+    ///
+    /// heat v4-v6 serialize with the classes of WiX v3's schema, renamed (v3's `Product` is
+    /// v4's `Package`, v3's `Package` v4's `SummaryInformation`); a v4 `StandardDirectory`
+    /// takes the place of a `DirectoryRef`.
+    ///
+    /// ```
+    /// use heat::Schema;
+    /// assert!(Schema::V3.child_rank("Directory", "Component") < Schema::V3.child_rank("Directory", "Directory"));
+    /// assert!(Schema::V4.child_rank("Package", "Feature") < Schema::V4.child_rank("Package", "Media"));
+    /// ```
+    pub fn child_rank(self, parent: &str, child: &str) -> u16 {
+        fn v3_name(schema: Schema, name: &str) -> &str {
+            match (schema, name) {
+                (Schema::V4, "Package") => "Product",
+                (Schema::V4, "SummaryInformation") => "Package",
+                (Schema::V4, "StandardDirectory") => "DirectoryRef",
+                (Schema::V4, "ExePackagePayload" | "MsuPackagePayload") => "RemotePayload",
+                _ => name,
+            }
+        }
+        let (parent, child) = (v3_name(self, parent), v3_name(self, child));
+        let Ok(i) = children::V3.binary_search_by(|(e, _)| (*e).cmp(parent)) else {
+            return 0;
+        };
+        let types = children::V3[i].1;
+        let at = |t: &str| types.iter().position(|c| *c == t);
+        let rank = at(child).or_else(|| at("*")).unwrap_or(types.len());
+        u16::try_from(rank).unwrap_or(u16::MAX)
     }
 }
 
@@ -275,6 +313,10 @@ pub struct Document {
     short_values: HashMap<Box<str>, (u32, u32), FastHash>,
     ranks: HashMap<(u16, u16), Option<u16>, FastHash>,
     known_ranks: Box<[Option<Option<u16>>; WELL_KNOWN.len() * WELL_KNOWN.len()]>,
+    /// [`Schema::child_rank`] by (parent, child) symbol, and for the well-known names in a
+    /// table of their own (`u16::MAX` where not yet looked up).
+    child_ranks: HashMap<(u16, u16), u16, FastHash>,
+    known_child_ranks: Box<[u16; WELL_KNOWN.len() * WELL_KNOWN.len()]>,
     /// Text content, by element: rare (registry multi-strings in v3), so kept out of `Node`.
     texts: HashMap<u32, Box<str>, FastHash>,
     /// The hashes of ids held compactly.
@@ -391,6 +433,8 @@ impl Document {
             short_values: HashMap::default(),
             ranks: HashMap::default(),
             known_ranks: Box::new([None; WELL_KNOWN.len() * WELL_KNOWN.len()]),
+            child_ranks: HashMap::default(),
+            known_child_ranks: Box::new([u16::MAX; WELL_KNOWN.len() * WELL_KNOWN.len()]),
             texts: HashMap::default(),
             hashes: Vec::new(),
             guids: Vec::new(),
@@ -416,6 +460,13 @@ impl Document {
         self.schema = schema;
         self.ranks.clear();
         self.known_ranks.fill(None);
+        self.child_ranks.clear();
+        self.known_child_ranks.fill(u16::MAX);
+        // Children are kept in the order the schema writes them: a new schema may order them
+        // otherwise.
+        for n in 0..self.nodes.len() {
+            self.regroup(NodeId(n as u32));
+        }
     }
 
     /// The `Wix` root element.
@@ -573,7 +624,7 @@ impl Document {
         id
     }
 
-    /// Creates an element and appends it as the last child of `parent`.
+    /// Creates an element and appends it to `parent` (see [`append`](Self::append)).
     pub fn create_child(&mut self, parent: NodeId, name: impl Into<Name>) -> NodeId {
         let id = self.create(name);
         self.nodes[id.0 as usize].parent = parent.0;
@@ -588,7 +639,7 @@ impl Document {
             let n = &self.nodes[parent.0 as usize];
             (n.child_start as usize, n.child_count)
         };
-        let index = index.unwrap_or(count as usize).min(count as usize);
+        let index = self.place(parent, child, index);
         let room = child_room(count) as usize;
         let count = count as usize;
         if count == room {
@@ -611,14 +662,18 @@ impl Document {
         self.nodes[parent.0 as usize].child_count += 1;
     }
 
-    /// Moves `child` (detaching it from any parent) to the end of `parent`'s children.
+    /// Moves `child` (detaching it from any parent) to the end of `parent`'s children of its
+    /// type: children are kept in the order heat writes them, grouped by type as the schema
+    /// names the types (see [`Schema::child_rank`]).
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
         self.nodes[child.0 as usize].parent = parent.0;
         self.insert_child(parent, None, child);
     }
 
-    /// Moves `child` (detaching it from any parent) to position `index` of `parent`'s children.
+    /// Moves `child` (detaching it from any parent) to position `index` of `parent`'s children,
+    /// or as near it as its type allows: children stay grouped by type (see
+    /// [`append`](Self::append)).
     pub fn insert(&mut self, parent: NodeId, index: usize, child: NodeId) {
         self.detach(child);
         self.nodes[child.0 as usize].parent = parent.0;
@@ -699,6 +754,85 @@ impl Document {
     pub fn set_name(&mut self, node: NodeId, name: impl Into<Name>) {
         let sym = self.intern(name.into());
         self.nodes[node.0 as usize].name = sym;
+        // Its children and its place among its siblings follow the new name's ranks.
+        self.regroup(node);
+        if let Some(parent) = self.parent(node) {
+            self.regroup(parent);
+        }
+    }
+
+    /// The rank of a `child` element among the children of a `parent` element, by symbol;
+    /// see [`Schema::child_rank`].
+    fn child_rank(&mut self, parent: u16, child: u16) -> u16 {
+        let small = usize::from(parent) < WELL_KNOWN.len() && usize::from(child) < WELL_KNOWN.len();
+        let slot = usize::from(parent) * WELL_KNOWN.len() + usize::from(child);
+        if small && self.known_child_ranks[slot] != u16::MAX {
+            return self.known_child_ranks[slot];
+        }
+        if let Some(&r) = self.child_ranks.get(&(parent, child)) {
+            return r;
+        }
+        let r = self
+            .schema
+            .child_rank(&self.names[parent as usize], &self.names[child as usize])
+            .min(u16::MAX - 1);
+        self.child_ranks.insert((parent, child), r);
+        if small {
+            self.known_child_ranks[slot] = r;
+        }
+        r
+    }
+
+    /// Where `child` goes among `parent`'s children: at `wanted` (the end for `None`), moved
+    /// into the run of children of its own rank, so that the children stay in the order heat
+    /// writes them (see [`Schema::child_rank`]).
+    fn place(&mut self, parent: NodeId, child: NodeId, wanted: Option<usize>) -> usize {
+        let (start, count) = {
+            let n = &self.nodes[parent.0 as usize];
+            (n.child_start as usize, n.child_count as usize)
+        };
+        if count == 0 {
+            return 0;
+        }
+        let psym = self.nodes[parent.0 as usize].name;
+        let rank = self.child_rank(psym, self.nodes[child.0 as usize].name);
+        let rank_at = |doc: &mut Document, i: usize| {
+            let sym = doc.nodes[doc.children[start + i].0 as usize].name;
+            doc.child_rank(psym, sym)
+        };
+        // Appending after children of lower or equal rank is the usual case.
+        if wanted.is_none() && rank_at(self, count - 1) <= rank {
+            return count;
+        }
+        let mut end = count;
+        while end > 0 && rank_at(self, end - 1) > rank {
+            end -= 1;
+        }
+        let mut begin = end;
+        while begin > 0 && rank_at(self, begin - 1) == rank {
+            begin -= 1;
+        }
+        wanted.map_or(end, |w| w.clamp(begin, end))
+    }
+
+    /// Puts `node`'s children back in rank order, keeping the order of equals.
+    fn regroup(&mut self, node: NodeId) {
+        let (start, count, psym) = {
+            let n = &self.nodes[node.0 as usize];
+            (n.child_start as usize, n.child_count as usize, n.name)
+        };
+        if count < 2 {
+            return;
+        }
+        let kids: Vec<NodeId> = self.children[start..start + count].to_vec();
+        let mut ranked: Vec<(u16, NodeId)> = kids
+            .iter()
+            .map(|&c| (self.child_rank(psym, self.nodes[c.0 as usize].name), c))
+            .collect();
+        ranked.sort_by_key(|(r, _)| *r);
+        for (i, (_, c)) in ranked.into_iter().enumerate() {
+            self.children[start + i] = c;
+        }
     }
 
     /// The element's parent, or `None` for the root and for detached elements.

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::extension::{sequence, Context, Mutator};
 use std::collections::HashMap;
 
-use crate::model::{Document, FastHash, NodeId, TextRef, Value};
+use crate::model::{Document, FastHash, TextRef, Value};
 
 /// heat's `UtilFinalizeHarvesterMutator`, for files and folders.
 #[derive(Debug, Clone)]
@@ -37,19 +37,12 @@ impl Mutator for FinalizeMutator {
 
     fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         // heat re-creates every harvested Directory without its FileSource and appends it to
-        // its parent: harvested folders end up after the components beside them.
+        // its parent again; the parent keeps its children grouped by type, so that only drops
+        // the attribute.
         let mut found = doc.index(&["Directory", "File"]);
         let files = found.pop().expect("two lists");
-        let mut harvested = found.pop().expect("two lists");
-        harvested.retain(|d| doc.has_attr(*d, "FileSource"));
-        let parents: Vec<Option<NodeId>> = harvested.iter().map(|&d| doc.parent(d)).collect();
-        // All leave their parents at once, then come back in order at the end.
-        doc.detach_all(&harvested);
-        for (d, parent) in harvested.into_iter().zip(parents) {
+        for d in found.pop().expect("two lists") {
             doc.remove_attr(d, "FileSource");
-            if let Some(parent) = parent {
-                doc.append(parent, d);
-            }
         }
 
         let substitution = self.source_variable.as_deref().map(variable_reference);

@@ -318,9 +318,10 @@ impl<'a> Pass<'a> {
             doc.set_attr(feature, "Level", "1");
             self.feature = Some(feature);
         }
-        // The schemas put the product or module before any fragment.
+        // The root's children are kept in schema order: the product or module goes before any
+        // fragment.
         let root = doc.root();
-        doc.insert(root, 0, root_el);
+        doc.append(root, root_el);
         self.root_element = Some(root_el);
     }
 

@@ -744,15 +744,12 @@ fn sort_name(doc: &Document, node: NodeId) -> Option<String> {
 }
 
 /// Puts a leftover folder or component where the harvest would have put it had it still been
-/// there: folders before components, each in NTFS order of their names.
+/// there: among the parent's children of its kind (the document keeps components before
+/// folders), in NTFS order of their names.
 fn insert_in_order(doc: &mut Document, parent: NodeId, node: NodeId, name: &str) {
-    let is_dir = doc.name(node) == "Directory";
+    let kind = doc.name(node);
     let pos = doc.children(parent).iter().position(|&c| {
-        let kind = doc.name(c);
-        if is_dir && kind != "Directory" {
-            return true;
-        }
-        kind == doc.name(node)
+        doc.name(c) == kind
             && sort_name(doc, c).is_some_and(|n| ntfs_cmp(&n, name) == Ordering::Greater)
     });
     match pos {
@@ -1018,6 +1015,7 @@ mod tests {
         );
     }
 
+    /// Children are written in heat's order: a group's components before its references.
     #[test]
     fn components_return_to_their_groups() {
         let text = r#"<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs"><Fragment><ComponentGroup Id="New"><Component Id="a" Directory="d" /><Component Id="b" Directory="d" /><Component Id="c" Directory="d" /></ComponentGroup></Fragment><Fragment><ComponentGroup Id="Old"><ComponentRef Id="x" /></ComponentGroup></Fragment></Wix>"#;
@@ -1035,8 +1033,8 @@ mod tests {
  </Fragment>
  <Fragment>
   <ComponentGroup Id=\"Old\">
-   <ComponentRef Id=\"x\" />
    <Component Id=\"a\" Directory=\"d\" />
+   <ComponentRef Id=\"x\" />
   </ComponentGroup>
  </Fragment>
  <Fragment>
@@ -1061,13 +1059,13 @@ mod tests {
   </Feature>
  </Package>
  <Fragment>
+  <ComponentGroup Id=\"New\">
+   <ComponentRef Id=\"b\" />
+  </ComponentGroup>
   <DirectoryRef Id=\"D\">
    <Component Id=\"a\" />
    <Component Id=\"b\" />
   </DirectoryRef>
-  <ComponentGroup Id=\"New\">
-   <ComponentRef Id=\"b\" />
-  </ComponentGroup>
  </Fragment>
  <Fragment>
   <ComponentGroup Id=\"Old\">
