@@ -143,21 +143,38 @@ impl Messages {
         }
     }
 
-    /// Reports a warning. It is dropped when suppressed, and remembered as an error when
-    /// promoted by `-wx`.
+    /// Reports a warning. It is dropped when suppressed (`-sw`, `-sw<N>`), and otherwise
+    /// remembered as an error when promoted by `-wx` or `-wx<N>`: as in heat's message handler,
+    /// suppression wins, so `-sw -wx` and `-wx -sw<N>` pass.
     pub fn warn(&mut self, code: u32, message: impl Into<String>) {
+        if self.suppressed(code) {
+            return;
+        }
         let w = Warning {
             code,
             message: message.into(),
         };
-        if self.policy.error_all || self.policy.error.contains(&code) {
-            if self.promoted.is_none() {
-                self.promoted = Some(w.clone());
-            }
-        } else if self.policy.suppress_all || self.policy.suppress.contains(&code) {
-            return;
+        let promoted = self.policy.error_all || self.policy.error.contains(&code);
+        if promoted && self.promoted.is_none() {
+            self.promoted = Some(w.clone());
         }
         self.warnings.push(w);
+    }
+
+    /// Reports a warning that `-wx` never turns into an error: a note on how the run read
+    /// something it was given (a Windows path, a .NET extension name) that changes nothing in
+    /// what heat would have done on Windows. `-sw` and `-sw<N>` hide it.
+    pub fn notice(&mut self, code: u32, message: impl Into<String>) {
+        if !self.suppressed(code) {
+            self.warnings.push(Warning {
+                code,
+                message: message.into(),
+            });
+        }
+    }
+
+    fn suppressed(&self, code: u32) -> bool {
+        self.policy.suppress_all || self.policy.suppress.contains(&code)
     }
 
     /// The warnings reported and not suppressed, in order.
@@ -196,8 +213,9 @@ pub mod codes {
     pub const ARGUMENT_REQUIRES_VALUE: u32 = 5058;
     /// heat's `FileNotFound`.
     pub const FILE_NOT_FOUND: u32 = 5059;
-    /// heat's `SelfRegHarvestFailed` warning, used for options that need Windows.
-    pub const NEEDS_WINDOWS: u32 = 5150;
+    /// heat's `DeprecatedCommandLineSwitch` warning: `-template:<type>`, `-t:<file>`, `-swall`,
+    /// `-wxall`.
+    pub const DEPRECATED_SWITCH: u32 = 1108;
     /// heat's `UnsupportedRegistryType` warning: a `.reg` value Windows Installer cannot write.
     pub const UNSUPPORTED_REGISTRY_TYPE: u32 = 5157;
     /// heat's `InvalidOutputType`: `-generate` with something other than `components` or
@@ -229,6 +247,22 @@ pub mod codes {
     pub const EXTENSION_FAILED: u32 = 8012;
     /// A WiX document that cannot be read.
     pub const BAD_DOCUMENT: u32 = 8013;
+    /// A switch no extension declares, ignored as heat ignores it (warning).
+    pub const UNKNOWN_SWITCH: u32 = 8020;
+    /// A `-template` value heat does not know, ignored as heat ignores it (warning).
+    pub const UNKNOWN_TEMPLATE: u32 = 8021;
+    /// A path written for Windows (`dist\app`), read with `\` as a folder separator (a notice:
+    /// `-wx` leaves it a warning).
+    pub const WINDOWS_PATH: u32 = 8022;
+    /// `-ext` naming one of WiX's own .NET extension assemblies, which cannot load here and are
+    /// not needed (a notice: `-wx` leaves it a warning).
+    pub const ASSEMBLY_EXTENSION: u32 = 8023;
+    /// An argument after the source that is neither a switch nor a switch's value, ignored as
+    /// heat ignores it (warning).
+    pub const IGNORED_ARGUMENT: u32 = 8024;
+    /// A harvest type of heat's that needs Windows or Visual Studio (`project`, `perf`,
+    /// `website`).
+    pub const HARVEST_TYPE_UNAVAILABLE: u32 = 8025;
     /// An `-include` or `-exclude` pattern that is not a valid glob.
     pub const GLOB_INVALID: u32 = 8100;
     /// A `.reg` file line that cannot be read.

@@ -264,6 +264,23 @@ pub struct OptionSpec {
     pub value: Option<&'static str>,
     /// One line of help.
     pub help: &'static str,
+    /// What the value is, for the command line to read it as such.
+    pub kind: ValueKind,
+}
+
+/// What an option's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ValueKind {
+    /// Text (or no value, for a switch).
+    #[default]
+    Text,
+    /// The path of something the run reads. On a system other than Windows, a path written
+    /// for Windows (`build\app.xsl`) that does not exist as written is read with `\` as the
+    /// folder separator, with a notice.
+    Input,
+    /// The path of something the run writes: on a system other than Windows, `\` in it is
+    /// always a folder separator, so that no file is made with `\` in its name.
+    Output,
 }
 
 impl OptionSpec {
@@ -273,6 +290,7 @@ impl OptionSpec {
             name,
             value: None,
             help,
+            kind: ValueKind::Text,
         }
     }
 
@@ -282,6 +300,28 @@ impl OptionSpec {
             name,
             value: Some(value),
             help,
+            kind: ValueKind::Text,
+        }
+    }
+
+    /// An option whose value is the path of a file the run reads (see [`ValueKind::Input`]).
+    pub const fn input(name: &'static str, value: &'static str, help: &'static str) -> OptionSpec {
+        OptionSpec {
+            name,
+            value: Some(value),
+            help,
+            kind: ValueKind::Input,
+        }
+    }
+
+    /// An option whose value is the path of a file the run writes (see
+    /// [`ValueKind::Output`]).
+    pub const fn output(name: &'static str, value: &'static str, help: &'static str) -> OptionSpec {
+        OptionSpec {
+            name,
+            value: Some(value),
+            help,
+            kind: ValueKind::Output,
         }
     }
 }

@@ -96,7 +96,7 @@ impl Extension for ExternalExtension {
 
     fn configure(
         &self,
-        _cx: &mut Context,
+        cx: &mut Context,
         _harvest_type: &str,
         options: &Options,
         setup: &mut Setup,
@@ -106,6 +106,9 @@ impl Extension for ExternalExtension {
             Some(v) => parse_timeout(v)?,
         };
         for (n, line) in options.values("ext").enumerate() {
+            if heat_assembly(line, cx)?.is_some() {
+                continue;
+            }
             let n = i32::try_from(n).unwrap_or(i32::MAX);
             let m = ExternalMutator::new(line)?
                 .with_timeout(timeout)
@@ -114,6 +117,168 @@ impl Extension for ExternalExtension {
         }
         Ok(())
     }
+}
+
+/// What WiX's own extension assemblies give heat, by the names `-ext` takes for them (WiX v3's
+/// assembly names and v4-v6's packages), for the notice that they are not needed here.
+const WIX_EXTENSIONS: &[(&str, &str)] = &[
+    (
+        "WixUtilExtension",
+        "heat's dir, file, reg and payload harvests, which are built in here",
+    ),
+    (
+        "WixToolset.Util.wixext",
+        "heat's dir, file, reg and payload harvests, which are built in here",
+    ),
+    (
+        "WixIIsExtension",
+        "heat's website harvest, which reads IIS on Windows and is not offered here",
+    ),
+    (
+        "WixToolset.Iis.wixext",
+        "heat's website harvest, which reads IIS on Windows and is not offered here",
+    ),
+    (
+        "WixVSExtension",
+        "heat's project harvest, which needs MSBuild and Visual Studio and is not offered here",
+    ),
+    (
+        "WixToolset.VisualStudio.wixext",
+        "heat's project harvest, which needs MSBuild and Visual Studio and is not offered here",
+    ),
+    ("WixBalExtension", ""),
+    ("WixComPlusExtension", ""),
+    ("WixDependencyExtension", ""),
+    ("WixDifxAppExtension", ""),
+    ("WixDirectXExtension", ""),
+    ("WixFirewallExtension", ""),
+    ("WixGamingExtension", ""),
+    ("WixHttpExtension", ""),
+    ("WixLuxExtension", ""),
+    ("WixMsmqExtension", ""),
+    ("WixNetFxExtension", ""),
+    ("WixPSExtension", ""),
+    ("WixSqlExtension", ""),
+    ("WixTagExtension", ""),
+    ("WixUIExtension", ""),
+    ("WixToolset.Bal.wixext", ""),
+    ("WixToolset.ComPlus.wixext", ""),
+    ("WixToolset.Dependency.wixext", ""),
+    ("WixToolset.DifxApp.wixext", ""),
+    ("WixToolset.DirectX.wixext", ""),
+    ("WixToolset.Firewall.wixext", ""),
+    ("WixToolset.Http.wixext", ""),
+    ("WixToolset.Msmq.wixext", ""),
+    ("WixToolset.Netfx.wixext", ""),
+    ("WixToolset.PowerShell.wixext", ""),
+    ("WixToolset.Sql.wixext", ""),
+    ("WixToolset.UI.wixext", ""),
+];
+
+/// heat.exe's `-ext` loaded a .NET assembly (`-ext WixIIsExtension`, `-ext C:\x\My.dll`,
+/// `-ext "My.Class, My"`); here it runs a program. For one of WiX's own assemblies, which this
+/// tool needs none of, this says so (a notice) and returns the name, to skip the option; for
+/// any other assembly, and for a name that is neither a program nor a file, it fails with an
+/// error saying what to do instead. `None` for a program to run.
+fn heat_assembly(line: &str, cx: &mut Context) -> Result<Option<String>> {
+    let line = line.trim();
+    let Some(first) = split_command_line(line)
+        .ok()
+        .and_then(|w| w.into_iter().next())
+    else {
+        return Ok(None);
+    };
+    // heat.exe took the whole value as one assembly: a path may hold spaces. A value
+    // `Namespace.Class, Assembly[, Version=…]` names a class in an assembly.
+    let type_spec = line.split_once(',').filter(|(class, assembly)| {
+        let word = |w: &str| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        };
+        word(class.trim())
+            && class.contains('.')
+            && word(assembly.trim().split(',').next().unwrap_or(""))
+    });
+    let assembly = match type_spec {
+        Some((_, assembly)) => assembly.split(',').next().unwrap_or("").trim(),
+        None => line,
+    };
+    let file = assembly.rsplit(['\\', '/']).next().unwrap_or(assembly);
+    let stem = file
+        .len()
+        .checked_sub(4)
+        .filter(|&at| file.is_char_boundary(at) && file[at..].eq_ignore_ascii_case(".dll"))
+        .map_or(file, |at| &file[..at]);
+    if let Some((name, gives)) = WIX_EXTENSIONS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(stem))
+    {
+        let gives = if gives.is_empty() {
+            "nothing heat uses (it extends WiX's compiler and linker)".to_owned()
+        } else {
+            (*gives).to_owned()
+        };
+        cx.messages.notice(
+            codes::ASSEMBLY_EXTENSION,
+            format!(
+                "-ext {line}: WiX's .NET extension assemblies cannot load here, and none is \
+                 needed: {name} gives {gives}. The option is ignored; for a mutator of your \
+                 own, give -ext a program to run or add a Rust extension."
+            ),
+        );
+        return Ok(Some((*name).to_owned()));
+    }
+    let instead = "port it to a Rust extension (README: Writing an extension), or give -ext a \
+                   program that reads the .wxs on standard input and writes the changed .wxs \
+                   on standard output";
+    if type_spec.is_some() || file.to_ascii_lowercase().ends_with(".dll") {
+        return Err(Error::new(
+            codes::COMMAND_LINE,
+            format!(
+                "-ext \"{line}\": '{assembly}' looks like a .NET extension assembly, as heat.exe's \
+                 -ext loaded; .NET assemblies cannot load here: {instead}."
+            ),
+        ));
+    }
+    if !program_exists(&first) {
+        return Err(Error::new(
+            codes::EXTENSION_FAILED,
+            format!(
+                "-ext \"{line}\": '{first}' cannot be started: it is not a program on the PATH \
+                 nor a file, nor one of WiX's extensions. heat.exe's -ext loaded .NET \
+                 assemblies, which cannot load here; for an extension of your own, {instead}."
+            ),
+        ));
+    }
+    Ok(None)
+}
+
+/// Whether `program` can be started: a file at that path when it names a folder, else a file
+/// of that name in a folder of the `PATH` (with Windows's program extensions there).
+fn program_exists(program: &str) -> bool {
+    let path = Path::new(program);
+    if path.components().count() > 1 || path.is_absolute() {
+        return path.is_file();
+    }
+    let Some(dirs) = std::env::var_os("PATH") else {
+        return false;
+    };
+    let extensions: Vec<String> = if cfg!(windows) {
+        std::env::var("PATHEXT")
+            .unwrap_or_else(|_| ".COM;.EXE;.BAT;.CMD".to_owned())
+            .split(';')
+            .map(str::to_owned)
+            .chain([String::new()])
+            .collect()
+    } else {
+        vec![String::new()]
+    };
+    std::env::split_paths(&dirs).any(|dir| {
+        extensions
+            .iter()
+            .any(|ext| dir.join(format!("{program}{ext}")).is_file())
+    })
 }
 
 fn parse_timeout(v: &str) -> Result<Duration> {

@@ -43,7 +43,7 @@ const OPTIONS: &[OptionSpec] = &[
     OptionSpec::flag("ke", "keep empty directories"),
     OptionSpec::flag(
         "scom",
-        "suppress COM elements (COM harvesting needs Windows; nothing to suppress here)",
+        "suppress COM elements (COM is never harvested here: it needs Windows)",
     ),
     OptionSpec::flag("sfrag", "suppress fragments"),
     OptionSpec::flag(
@@ -52,11 +52,11 @@ const OPTIONS: &[OptionSpec] = &[
     ),
     OptionSpec::flag(
         "svb6",
-        "suppress VB6 COM elements (COM harvesting needs Windows)",
+        "suppress VB6 COM elements (never harvested here: it needs Windows)",
     ),
     OptionSpec::flag(
         "sreg",
-        "suppress registry harvesting (self-registration needs Windows)",
+        "suppress registry harvesting (self-registration is never harvested here: it needs Windows)",
     ),
     OptionSpec::flag(
         "suid",
@@ -100,10 +100,74 @@ const OPTIONS: &[OptionSpec] = &[
         "<type>",
         "what dir generates: components (default) or payloadgroup",
     ),
-    OptionSpec::value(
+    OptionSpec::input(
         "t",
         "<xsl>",
         "transform the output with an XSLT 1.0 stylesheet (repeatable, in order)",
+    ),
+];
+
+/// The switches heat's `VSHeatExtension` declares for its `project` harvest (which needs
+/// MSBuild and Visual Studio's project system, and is not offered here). heat reads them only
+/// for `project` and ignores them for every other type; so does this tool, so that command
+/// lines carrying them run, and their values are never taken for the source.
+const PROJECT_OPTIONS: &[OptionSpec] = &[
+    OptionSpec::value(
+        "configuration",
+        "<name>",
+        "heat's project harvest: configuration (ignored here)",
+    ),
+    OptionSpec::value(
+        "directoryid",
+        "<id>",
+        "heat's project harvest: directory id (ignored here)",
+    ),
+    OptionSpec::value(
+        "msbuildbinpath",
+        "<path>",
+        "heat's project harvest: MSBuild folder (ignored here)",
+    ),
+    OptionSpec::value(
+        "platform",
+        "<name>",
+        "heat's project harvest: platform (ignored here)",
+    ),
+    OptionSpec::value(
+        "pog",
+        "<group>",
+        "heat's project harvest: project output group (ignored here)",
+    ),
+    OptionSpec::value(
+        "projectname",
+        "<name>",
+        "heat's project harvest: project name (ignored here)",
+    ),
+    OptionSpec::flag(
+        "usetoolsversion",
+        "heat's project harvest: MSBuild tools version (ignored here)",
+    ),
+    OptionSpec::flag(
+        "wixvar",
+        "heat's project harvest: binder variables (ignored here)",
+    ),
+];
+
+/// heat's harvest types that this tool does not offer, each with why and what to do instead.
+pub const UNAVAILABLE_TYPES: &[(&str, &str)] = &[
+    (
+        "project",
+        "heat's project harvest reads a Visual Studio project through MSBuild on Windows; \
+         build the project and harvest its output folder with 'heat dir' instead",
+    ),
+    (
+        "perf",
+        "heat's perf harvest reads performance counter categories from the running Windows \
+         system; author the PerformanceCategory elements by hand",
+    ),
+    (
+        "website",
+        "heat's website harvest reads an IIS web site from the running Windows system; \
+         harvest the site's folder with 'heat dir' and author the IIS elements by hand",
     ),
 ];
 
@@ -167,6 +231,7 @@ impl Extension for StandardExtension {
 
     fn options(&self) -> Vec<OptionSpec> {
         let mut all = OPTIONS.to_vec();
+        all.extend_from_slice(PROJECT_OPTIONS);
         all.extend_from_slice(crate::patch::OPTIONS);
         all
     }
@@ -183,17 +248,9 @@ impl Extension for StandardExtension {
                 single_word(name, v)?;
             }
         }
-        for name in ["scom", "sreg", "svb6"] {
-            if options.flag(name) {
-                cx.messages.warn(
-                    codes::NEEDS_WINDOWS,
-                    format!(
-                        "-{name}: COM and self-registration harvesting need Windows and are not \
-                         done here, so there is nothing to suppress; the output is the same."
-                    ),
-                );
-            }
-        }
+        // -scom, -sreg and -svb6 suppress what needs Windows to harvest (COM, self-registration),
+        // which is never harvested here: as heat on a harvest that needed none, they change
+        // nothing and say nothing.
         let dr = options.value("dr").unwrap_or("TARGETDIR").to_owned();
         let unique_ids = !options.flag("suid");
         let walk = || walk_options(options);
@@ -206,12 +263,6 @@ impl Extension for StandardExtension {
                     format!(
                         "Invalid generated type: {g}. Must be one of: components, payloadgroup."
                     ),
-                ))
-            }
-            ("file" | "reg", Some(_)) => {
-                return Err(Error::new(
-                    codes::COMMAND_LINE,
-                    format!("-generate applies to 'dir' only, not to '{harvest_type}'."),
                 ))
             }
             (t, _) => t == "payload",
@@ -242,10 +293,17 @@ impl Extension for StandardExtension {
             Some("module") => Template::Module,
             Some("product") | Some("package") => Template::Product,
             Some(other) => {
-                return Err(Error::new(
-                    codes::COMMAND_LINE,
-                    format!("Unknown template '{other}': use fragment, module or product."),
-                ))
+                // heat ignores a template it does not know (UtilHeatExtension: "TODO: error")
+                // and writes fragments.
+                cx.messages.warn(
+                    codes::UNKNOWN_TEMPLATE,
+                    format!(
+                        "The template '{other}' is not one of fragment, module or product{}; \
+                         fragments are written, as heat writes them.",
+                        crate::tool::args::did_you_mean(other, ["fragment", "module", "product"])
+                    ),
+                );
+                Template::Fragment
             }
         };
         let guids = if options.flag("ag") {

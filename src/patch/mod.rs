@@ -23,7 +23,7 @@ use crate::extension::{Context, OptionSpec, Options, Setup};
 
 /// The options of this module, offered by the standard extension.
 pub const OPTIONS: &[OptionSpec] = &[
-    OptionSpec::value(
+    OptionSpec::input(
         "update",
         "<previous.wxs>",
         "keep the ids, GUIDs and groups of every file already in the previous harvest",
@@ -32,7 +32,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         "keepremoved",
         "with -update: keep removed files as leftovers a patch removes (transitive, false condition)",
     ),
-    OptionSpec::value(
+    OptionSpec::output(
         "updatereport",
         "<file.json>",
         "with -update: also write the update report as JSON (- for standard output)",

@@ -96,3 +96,26 @@ pub fn make_fixture(name: &str, to: &Path) {
         }
     }
 }
+
+/// Checks `file` against the WiX schema `xsd` (`wix3.xsd` or `wix4.xsd`) with `xmllint`, and
+/// panics with what it says when the file is not valid. Returns `false` (the test is skipped,
+/// loudly) when `xmllint` is missing outside CI.
+pub fn validate(file: &Path, xsd: &str, test: &str) -> bool {
+    if !have_tool("xmllint", test) {
+        return false;
+    }
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema_path(xsd))
+        .arg(file)
+        .output()
+        .expect("run xmllint");
+    assert!(
+        out.status.success(),
+        "{} does not validate against {xsd}:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}

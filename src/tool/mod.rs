@@ -10,10 +10,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::error::{codes, Error, Messages, Result, WarningPolicy};
-use crate::extension::{Context, Extension, OptionSpec, Options, Setup};
+use crate::extension::{Context, Extension, OptionSpec, Options, Setup, ValueKind};
 use crate::external::ExternalExtension;
 use crate::model::Schema;
 use crate::standard::StandardExtension;
+pub mod args;
+
+pub use args::ParseNote;
+
 use crate::write::{
     count_elements, count_in_text, preamble, to_text, write_text_counted, write_with, Format,
     LineEnding,
@@ -21,12 +25,12 @@ use crate::write::{
 
 /// Options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
 const CORE_OPTIONS: &[OptionSpec] = &[
-    OptionSpec::value(
+    OptionSpec::output(
         "o",
         "<file.wxs>",
         "specify output file (- for standard output)",
     ),
-    OptionSpec::value("out", "<file.wxs>", "specify output file (same as -o)"),
+    OptionSpec::output("out", "<file.wxs>", "specify output file (same as -o)"),
     OptionSpec::flag("nologo", "skip printing the logo"),
     OptionSpec::flag("v", "verbose output: counts and the time of each phase"),
     OptionSpec::value("indent", "<N>", "indentation multiple (default 4)"),
@@ -107,6 +111,8 @@ pub struct Invocation {
     pub warnings: WarningPolicy,
     /// The extensions' options, in order.
     pub options: Options,
+    /// Warnings found while reading the command line, reported when the run starts.
+    pub notes: Vec<ParseNote>,
 }
 
 /// What a successful run did.
@@ -222,6 +228,7 @@ impl Heat {
                     codes::SPACES_NOT_ALLOWED,
                     codes::GLOB_INVALID,
                     codes::INVALID_OUTPUT_TYPE,
+                    codes::HARVEST_TYPE_UNAVAILABLE,
                 ];
                 ExitCode::from(if usage.contains(&e.code()) {
                     EXIT_USAGE
@@ -265,6 +272,15 @@ impl Heat {
             ));
         };
         let mut cx = Context::new(inv.schema, inv.fips, Messages::new(inv.warnings.clone()));
+        for note in &inv.notes {
+            if note.notice {
+                cx.messages.notice(note.code, &note.message);
+            } else {
+                cx.messages.warn(note.code, &note.message);
+            }
+        }
+        // A switch that -wx makes an error stops the run before anything is harvested.
+        cx.messages.check()?;
         cx.verbose = inv.verbose;
         cx.format = inv.format;
         let mut setup = Setup::default();
@@ -276,6 +292,18 @@ impl Heat {
             mutators,
         } = setup.into_parts();
         let Some(harvester) = harvester else {
+            if let Some((_, why)) = crate::standard::UNAVAILABLE_TYPES
+                .iter()
+                .find(|(t, _)| *t == inv.harvest_type)
+            {
+                return Err(Error::new(
+                    codes::HARVEST_TYPE_UNAVAILABLE,
+                    format!(
+                        "The harvest type '{}' is not available: {why}.",
+                        inv.harvest_type
+                    ),
+                ));
+            }
             return Err(Error::new(
                 codes::COMMAND_LINE,
                 format!(
@@ -425,7 +453,9 @@ impl Heat {
 
     fn parse(&self, args: &[String]) -> Result<Parsed> {
         self.check_option_names()?;
-        let args = expand_response_files(args, 0)?;
+        let mut notes = Vec::new();
+        let args = args::expand_response_files(args, 0, &mut notes)?;
+        let args = args::strip_tool_words(&args);
         if args.first().is_some_and(|a| a == "check") {
             return Ok(Parsed::Check(args[1..].to_vec()));
         }
@@ -445,7 +475,7 @@ impl Heat {
         let specs = self.all_options();
         let find = |name: &str| specs.iter().find(|s| s.name == name);
 
-        let mut positional = Vec::new();
+        let mut positional: Vec<String> = Vec::new();
         let mut options = Options::default();
         let mut inv = Invocation {
             harvest_type: String::new(),
@@ -458,7 +488,10 @@ impl Heat {
             verbose: false,
             warnings: WarningPolicy::default(),
             options: Options::default(),
+            notes: Vec::new(),
         };
+        // The note of the last unknown switch, when the argument after it may be its value.
+        let mut unknown_switch: Option<usize> = None;
         let mut i = 0;
         while i < args.len() {
             let arg = &args[i];
@@ -470,13 +503,35 @@ impl Heat {
             } else {
                 // heat also takes options written with '/', as Windows tools do; a '/' that
                 // starts a path is kept as a path.
-                arg.strip_prefix('/')
-                    .filter(|rest| find(rest).is_some() || is_numbered(rest))
+                arg.strip_prefix('/').filter(|rest| {
+                    find(rest).is_some()
+                        || is_numbered(rest)
+                        || rest.split_once(':').is_some_and(|(n, _)| find(n).is_some())
+                })
             };
             let Some(body) = body.filter(|b| !b.is_empty()) else {
-                positional.push(arg.clone());
+                // heat takes the harvest type and the source by position and ignores any other
+                // argument that is not a switch (an unknown switch's value among them).
+                if positional.len() < 2 {
+                    positional.push(arg.clone());
+                } else if let Some(n) = unknown_switch.take() {
+                    let note: &mut ParseNote = &mut notes[n];
+                    note.message =
+                        note.message
+                            .replacen("' is ignored", &format!(" {arg}' is ignored"), 1);
+                } else {
+                    notes.push(ParseNote::warning(
+                        codes::IGNORED_ARGUMENT,
+                        format!(
+                            "The argument '{arg}' after the source is not a switch; it is \
+                             ignored, as heat ignores it (heat takes one harvest type and one \
+                             source)."
+                        ),
+                    ));
+                }
                 continue;
             };
+            unknown_switch = None;
 
             if numbered_switch(body, &mut inv.warnings)? {
                 continue;
@@ -485,20 +540,35 @@ impl Heat {
                 Some(_) => (body, None),
                 None => match body.split_once(':') {
                     Some((n, v)) if find(n).is_some_and(|s| s.value.is_some()) => {
+                        if n == "template" || n == "t" {
+                            notes.push(deprecated(&format!("{n}:"), n));
+                        }
                         (n, Some(v.to_owned()))
                     }
                     _ => {
-                        return Err(Error::new(
-                            codes::COMMAND_LINE,
-                            format!("Unknown option '{arg}'. Run 'heat -?' for the options."),
-                        ))
+                        // heat hands every argument to its extensions, and one none of them
+                        // claims is ignored: say so, and go on as heat does.
+                        let names = specs.iter().map(|s| s.name);
+                        notes.push(ParseNote::warning(
+                            codes::UNKNOWN_SWITCH,
+                            format!(
+                                "The switch '{arg}' is ignored: heat does not know it, and \
+                                 ignores it{}.",
+                                args::did_you_mean(body, names)
+                                    .replace("(did you mean '", "(did you mean '-")
+                            ),
+                        ));
+                        if positional.len() >= 2 {
+                            unknown_switch = Some(notes.len() - 1);
+                        }
+                        continue;
                     }
                 },
             };
             let spec = find(name).expect("found above");
             let value = if spec.value.is_some() {
-                match attached {
-                    Some(v) => Some(v),
+                let value = match attached {
+                    Some(v) => v,
                     None => {
                         let next = args.get(i).filter(|v| {
                             !v.trim().is_empty() && (!v.starts_with('-') || v.as_str() == "-")
@@ -506,7 +576,7 @@ impl Heat {
                         match next {
                             Some(v) => {
                                 i += 1;
-                                Some(v.clone())
+                                v.clone()
                             }
                             None => {
                                 return Err(Error::new(
@@ -518,7 +588,14 @@ impl Heat {
                             }
                         }
                     }
-                }
+                };
+                let what = format!("-{name}");
+                Some(match spec.kind {
+                    ValueKind::Text => value,
+                    _ if value == "-" => value,
+                    ValueKind::Input => args::host_path(&value, false, &what, &mut notes),
+                    ValueKind::Output => args::host_path(&value, true, &what, &mut notes),
+                })
             } else {
                 None
             };
@@ -530,8 +607,22 @@ impl Heat {
                 ("wix3", _) => inv.schema = Schema::V3,
                 ("wix4", _) => inv.schema = Schema::V4,
                 ("lf", _) => inv.format.line_ending = LineEnding::Lf,
-                ("swall", _) => inv.warnings.suppress_all = true,
-                ("wxall", _) => inv.warnings.error_all = true,
+                // heat shows these two warnings before the switch takes effect: -wxall does
+                // not make its own warning an error.
+                ("swall", _) => {
+                    notes.push(ParseNote {
+                        notice: true,
+                        ..deprecated("swall", "sw")
+                    });
+                    inv.warnings.suppress_all = true;
+                }
+                ("wxall", _) => {
+                    notes.push(ParseNote {
+                        notice: true,
+                        ..deprecated("wxall", "wx")
+                    });
+                    inv.warnings.error_all = true;
+                }
                 ("indent", Some(v)) => {
                     inv.format.indent = v.parse().map_err(|_| {
                         Error::new(
@@ -550,21 +641,25 @@ impl Heat {
                 "No harvest type given. Run 'heat -?' for usage.",
             )
         })?;
-        inv.source = positional.next().ok_or_else(|| {
+        let source = positional.next().ok_or_else(|| {
             Error::new(
                 codes::COMMAND_LINE,
                 format!("No source given for harvest type '{}'.", inv.harvest_type),
             )
         })?;
-        if let Some(extra) = positional.next() {
-            return Err(Error::new(
-                codes::COMMAND_LINE,
-                format!("Unexpected argument '{extra}': heat takes one type and one source."),
-            ));
-        }
+        inv.source = args::host_path(&source, false, "The source", &mut notes);
         inv.options = options;
+        inv.notes = notes;
         Ok(Parsed::Run(Box::new(inv)))
     }
+}
+
+/// heat's warning for a switch it still reads under an old spelling.
+fn deprecated(old: &str, new: &str) -> ParseNote {
+    ParseNote::warning(
+        codes::DEPRECATED_SWITCH,
+        format!("The command line switch '{old}' is deprecated. Please use '{new}' instead."),
+    )
 }
 
 /// A progress line on a terminal's standard error (files and folders seen, and the rate) for a
@@ -699,59 +794,6 @@ fn wrap_extension_error(name: &str, e: Error) -> Error {
     Error::new(code, format!("{name}: {}", e.message()))
 }
 
-/// Replaces every `@file` argument by the arguments read from that file: separated by white
-/// space, with double quotes around arguments that hold spaces.
-fn expand_response_files(args: &[String], depth: usize) -> Result<Vec<String>> {
-    let mut out = Vec::with_capacity(args.len());
-    for a in args {
-        let Some(path) = a.strip_prefix('@').filter(|p| !p.is_empty()) else {
-            out.push(a.clone());
-            continue;
-        };
-        if depth > 8 {
-            return Err(Error::new(
-                codes::COMMAND_LINE,
-                format!("Response files nest too deeply at '{a}'."),
-            ));
-        }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(Path::new(path), "read the response file", e))?;
-        let inner = split_response_text(&text);
-        out.extend(expand_response_files(&inner, depth + 1)?);
-    }
-    Ok(out)
-}
-
-fn split_response_text(text: &str) -> Vec<String> {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut args = Vec::new();
-    let mut cur = String::new();
-    let mut in_arg = false;
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                in_arg = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if in_arg {
-                    args.push(std::mem::take(&mut cur));
-                    in_arg = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                in_arg = true;
-            }
-        }
-    }
-    if in_arg {
-        args.push(cur);
-    }
-    args
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -785,14 +827,43 @@ mod tests {
     }
 
     #[test]
-    fn unknown_option_is_an_error() {
-        let args: Vec<String> = ["dir", "src", "-bogus"]
+    fn unknown_switches_are_warnings_and_their_values_are_not_sources() {
+        let inv = parse(&["dir", "src", "-frag", "-bogus", "x86", "-cg", "G", "stray"]);
+        assert_eq!(inv.source, "src");
+        assert_eq!(inv.options.value("cg"), Some("G"));
+        let notes: Vec<(u32, &str)> = inv
+            .notes
             .iter()
-            .map(|s| s.to_string())
+            .map(|n| (n.code, n.message.as_str()))
             .collect();
-        let err = Heat::new().parse_invocation(&args).unwrap_err();
-        assert_eq!(err.code(), codes::COMMAND_LINE);
-        assert!(err.message().contains("-bogus"));
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert_eq!(notes[0].0, codes::UNKNOWN_SWITCH);
+        assert!(notes[0].1.contains("'-frag'") && notes[0].1.contains("did you mean '-sfrag'"));
+        assert!(notes[1].1.contains("'-bogus x86'"), "{}", notes[1].1);
+        assert_eq!(notes[2].0, codes::IGNORED_ARGUMENT);
+        assert!(notes[2].1.contains("'stray'"));
+        assert!(notes.iter().all(|(_, _)| !inv.notes[0].notice));
+    }
+
+    #[test]
+    fn heats_own_switches_of_other_types_are_known() {
+        let inv = parse(&[
+            "dir",
+            "src",
+            "-platform",
+            "x86",
+            "-pog",
+            "Binaries",
+            "-configuration",
+            "Release",
+            "-wixvar",
+            "-directoryid",
+            "d",
+            "-projectname",
+            "p",
+        ]);
+        assert_eq!(inv.source, "src");
+        assert!(inv.notes.is_empty(), "{:?}", inv.notes);
     }
 
     #[test]
@@ -833,14 +904,6 @@ mod tests {
         assert!(
             err.message().contains("-srd") && err.message().contains("clash"),
             "{err}"
-        );
-    }
-
-    #[test]
-    fn response_text() {
-        assert_eq!(
-            split_response_text("dir \"my src\"\r\n -cg CG"),
-            ["dir", "my src", "-cg", "CG"]
         );
     }
 }
