@@ -6,7 +6,7 @@
 //! (`--no-default-features`) nothing is linked and `-t` explains that it is not available.
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/xslt/shim.c");
+    println!("cargo:rerun-if-changed=src/mutate/xslt/shim.c");
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "xslt")]
     build_xslt();
@@ -15,7 +15,7 @@ fn main() {
 #[cfg(feature = "xslt")]
 fn build_xslt() {
     cc::Build::new()
-        .file("src/xslt/shim.c")
+        .file("src/mutate/xslt/shim.c")
         .warnings(true)
         .compile("heat_xslt_shim");
     link_libxslt();

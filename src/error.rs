@@ -83,6 +83,12 @@ impl Error {
     pub fn io_error(&self) -> Option<&io::Error> {
         self.source.as_ref()
     }
+
+    /// The same error with another message (the number, path and cause kept).
+    pub fn with_message(mut self, message: impl Into<String>) -> Error {
+        self.message = message.into();
+        self
+    }
 }
 
 impl fmt::Display for Error {
@@ -126,12 +132,27 @@ pub struct WarningPolicy {
     pub error: Vec<u32>,
 }
 
-/// Collects the warnings of a run.
-#[derive(Debug, Default)]
+/// Collects the warnings of a run, and passes its verbose messages (`-v`) on to whoever
+/// shows them.
+#[derive(Default)]
 pub struct Messages {
     policy: WarningPolicy,
     warnings: Vec<Warning>,
     promoted: Option<Warning>,
+    listener: Option<Listener>,
+}
+
+/// What receives verbose messages.
+type Listener = Box<dyn FnMut(&str)>;
+
+impl fmt::Debug for Messages {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Messages")
+            .field("policy", &self.policy)
+            .field("warnings", &self.warnings)
+            .field("promoted", &self.promoted)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Messages {
@@ -175,6 +196,19 @@ impl Messages {
 
     fn suppressed(&self, code: u32) -> bool {
         self.policy.suppress_all || self.policy.suppress.contains(&code)
+    }
+
+    /// Sets what receives the verbose messages, as they come: the command line shows them on
+    /// standard error. Without a listener they are dropped.
+    pub fn set_listener(&mut self, listener: impl FnMut(&str) + 'static) {
+        self.listener = Some(Box::new(listener));
+    }
+
+    /// A verbose message (`-v`): what was done, and how long it took.
+    pub fn verbose(&mut self, message: impl AsRef<str>) {
+        if let Some(listener) = &mut self.listener {
+            listener(message.as_ref());
+        }
     }
 
     /// The warnings reported and not suppressed, in order.
@@ -283,7 +317,7 @@ pub mod codes {
     /// (no file or folder key path); it is not carried over (warning).
     pub const UPDATE_UNPLACED: u32 = 8200;
     /// `-update`: files of the previous harvest are gone from the new one (warning; the run
-    /// exits with [`EXIT_FILES_REMOVED`](crate::tool::EXIT_FILES_REMOVED)).
+    /// exits with [`EXIT_FILES_REMOVED`](crate::cli::EXIT_FILES_REMOVED)).
     pub const UPDATE_FILES_REMOVED: u32 = 8201;
     /// More than 1600 components in one group or feature (Windows Installer's ICE47) (warning).
     pub const GROUP_TOO_LARGE: u32 = 8202;

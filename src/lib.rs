@@ -1,13 +1,18 @@
 //! heat-rs: a cross-platform, deterministic successor to WiX's `heat.exe`.
 //!
-//! The library owns the pieces of a harvest, each in its own module:
-//! [`walk`] (the folder tree, in NTFS order), [`filter`] (`-include`/`-exclude` globs), [`ids`]
-//! (heat's identifiers), [`guid`] (deterministic GUIDs), [`model`] (the WiX document), [`read`]
-//! (reading `.wxs` back), [`harvest`] (the `dir`, `file`, `reg` and `payload` harvesters),
-//! [`mutate`] (heat's standard mutators), [`patch`] (`-update`, `heat check` and the
-//! 1600-components limit), [`write`](mod@write) (heat's bytes), [`xslt`] (`-t` transforms), and
-//! [`tool`] (heat's command line). [`extension`] holds the traits every harvester and mutator
-//! goes through, the built-in ones included; [`external`] runs programs as mutators (`-ext`).
+//! The library is built in layers, each using only those below it (see `ARCHITECTURE.md`):
+//!
+//! 1. [`wix`]: the WiX [`Document`], its schemas and vocabulary, heat's ids and GUIDs;
+//! 2. [`xml`]: reading `.wxs` back (one streaming reader) and writing heat's bytes;
+//! 3. the run's stages, whose traits [`extension`] re-exports: harvester, mutators, text
+//!    mutators and the context they share;
+//! 4. [`harvest`]: the ordered walk, heat's tree of folders and files, the built-in
+//!    harvesters;
+//! 5. [`mutate`]: heat's own mutators, XSLT transforms (`-t`) and external programs (`-ext`);
+//! 6. [`patch`]: `-update`, `heat check` and the 1600-component limit;
+//! 7. [`extension`]: the [`Extension`] trait, typed options and heat's standard extension;
+//! 8. the command line, [`Heat`]: the only part that parses arguments, prints and chooses
+//!    exit codes.
 //!
 //! ```
 //! # let tmp = tempfile::tempdir().unwrap();
@@ -25,31 +30,20 @@
 
 pub mod error;
 pub mod extension;
-pub mod external;
-pub mod filter;
-pub mod guid;
 pub mod harvest;
-pub mod ids;
-pub mod model;
 pub mod mutate;
 pub mod patch;
-pub mod read;
-pub mod standard;
-pub mod tool;
-pub mod walk;
-pub mod write;
-pub mod xslt;
+pub mod wix;
+pub mod xml;
 
+mod cli;
+mod pipeline;
+
+pub use cli::{HarvestReport, Heat, Outcome, EXIT_ERROR, EXIT_FILES_REMOVED, EXIT_USAGE};
 pub use error::{Error, Messages, Result, Warning, WarningPolicy};
-pub use extension::{
-    Context, Extension, HarvestType, Harvester, Mutator, OptionSpec, Options, Setup,
-};
-pub use external::ExternalExtension;
-pub use harvest::{DirHarvester, FileHarvester};
-pub use ids::IdScheme;
-pub use model::{Document, NodeId, Schema, TextRef, Value};
-pub use standard::StandardExtension;
-pub use tool::Heat;
+pub use extension::Extension;
+pub use wix::ids::IdScheme;
+pub use wix::{Document, NodeId, Schema, Value};
 
 /// The Rust examples of the README, compiled as doctests.
 #[cfg(doctest)]

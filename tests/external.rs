@@ -48,12 +48,12 @@ fn make_tree(root: &Path) -> usize {
 
 /// Every `File` of a `.wxs`: `Source` → its attributes.
 fn files_of(wxs: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
-    let doc = heat::read::read_file(wxs).unwrap();
+    let doc = heat::xml::read_file(wxs).unwrap();
     doc.elements_named("File")
         .map(|f| {
             let attrs: BTreeMap<String, String> = doc
                 .attrs(f)
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .map(|(k, v)| (k.to_owned(), v.to_string()))
                 .collect();
             (attrs["Source"].clone(), attrs)
         })
@@ -256,7 +256,10 @@ fn output_that_is_not_wix_stops_the_run() {
             ),
             "the root element is 'Product'",
         ),
-        (script("say.py", "'<Wix/>'"), "'Wix' in no namespace"),
+        (
+            script("say.py", "'<Wix/>'"),
+            "the Wix element is in no namespace",
+        ),
         (script("say.py", ""), "it wrote nothing"),
         (script("truncate.py", ""), "not well-formed XML"),
     ];

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -37,17 +39,17 @@ fn harvest(dir: &Path, extra: &[&str]) -> BTreeMap<String, (String, String, Stri
     let mut args = vec!["dir", "Out", "-sfrag", "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
     common::heat_ok(dir, &args);
-    let doc = heat::read::read_file(&out).unwrap();
+    let doc = heat::xml::read_file(&out).unwrap();
     let mut files = BTreeMap::new();
     for f in doc.elements_named("File") {
         let component = doc.parent(f).unwrap();
         let directory = doc.parent(component).unwrap();
         files.insert(
-            doc.attr(f, "Source").unwrap().to_owned(),
+            doc.text_attr(f, "Source").unwrap().to_owned(),
             (
-                doc.attr(f, "Id").unwrap().to_owned(),
-                doc.attr(component, "Id").unwrap().to_owned(),
-                doc.attr(directory, "Id").unwrap().to_owned(),
+                doc.text_attr(f, "Id").unwrap().to_owned(),
+                doc.text_attr(component, "Id").unwrap().to_owned(),
+                doc.text_attr(directory, "Id").unwrap().to_owned(),
             ),
         );
     }
@@ -59,9 +61,9 @@ fn directories(dir: &Path, extra: &[&str]) -> Vec<String> {
     let mut args = vec!["dir", "Out", "-sfrag", "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
     common::heat_ok(dir, &args);
-    let doc = heat::read::read_file(&out).unwrap();
+    let doc = heat::xml::read_file(&out).unwrap();
     doc.elements_named("Directory")
-        .map(|d| doc.attr(d, "Name").unwrap().to_owned())
+        .map(|d| doc.text_attr(d, "Name").unwrap().to_owned())
         .collect()
 }
 
@@ -236,10 +238,10 @@ fn payloads_are_filtered_too() {
             out.to_str().unwrap(),
         ],
     );
-    let doc = heat::read::read_file(&out).unwrap();
+    let doc = heat::xml::read_file(&out).unwrap();
     let payloads: Vec<_> = doc
         .elements_named("Payload")
-        .map(|p| doc.attr(p, "SourceFile").unwrap().to_owned())
+        .map(|p| doc.text_attr(p, "SourceFile").unwrap().to_owned())
         .collect();
     assert_eq!(payloads, ["SourceDir\\bin\\Core.dll"]);
 }

@@ -2,11 +2,13 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{have_tool, heat, heat_ok, schema_path};
-use heat::read::read_file;
+use heat::xml::read_file;
 
 fn make_files(root: &Path, from: usize, to: usize) {
     for i in from..to {
@@ -25,10 +27,10 @@ fn membership(path: &Path) -> BTreeMap<String, String> {
     let doc = read_file(path).unwrap();
     let mut out = BTreeMap::new();
     for g in doc.elements_named("ComponentGroup") {
-        let gid = doc.attr(g, "Id").unwrap().to_owned();
+        let gid = doc.text_attr(g, "Id").unwrap().to_owned();
         for c in doc.children(g) {
             if matches!(doc.name(*c), "Component" | "ComponentRef") {
-                let id = doc.attr(*c, "Id").unwrap().to_owned();
+                let id = doc.text_attr(*c, "Id").unwrap().to_owned();
                 assert!(out.insert(id, gid.clone()).is_none(), "in two groups");
             }
         }
@@ -168,12 +170,12 @@ fn split_parts_are_referenced_from_templates_and_valid() {
         let doc = read_file(&tmp.path().join(&out_name)).unwrap();
         let refs: Vec<&str> = doc
             .elements_named("ComponentGroupRef")
-            .map(|r| doc.attr(r, "Id").unwrap())
+            .map(|r| doc.text_attr(r, "Id").unwrap())
             .collect();
         assert_eq!(refs, ["G_1", "G_2", "G_3", "G_4"]);
         let groups: Vec<&str> = doc
             .elements_named("ComponentGroup")
-            .map(|r| doc.attr(r, "Id").unwrap())
+            .map(|r| doc.text_attr(r, "Id").unwrap())
             .collect();
         assert_eq!(groups, ["G_1", "G_2", "G_3", "G_4"]);
         if have_tool(

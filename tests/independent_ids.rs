@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -152,10 +154,10 @@ type FileMap = BTreeMap<String, (String, Option<String>)>;
 
 /// (Directory ids, files) read from a harvest's text.
 fn actual(wxs: &str) -> (Vec<String>, FileMap) {
-    let doc = heat::read::parse(wxs.as_bytes()).unwrap();
+    let doc = heat::xml::parse(wxs.as_bytes()).unwrap();
     let mut dirs: Vec<String> = doc
         .elements_named("Directory")
-        .map(|d| doc.attr(d, "Id").unwrap().to_owned())
+        .map(|d| doc.text_attr(d, "Id").unwrap().to_owned())
         .collect();
     dirs.sort();
     let mut files = BTreeMap::new();
@@ -163,10 +165,10 @@ fn actual(wxs: &str) -> (Vec<String>, FileMap) {
         let c = doc.parent(f).unwrap();
         assert_eq!(doc.name(c), "Component");
         files.insert(
-            doc.attr(f, "Id").unwrap().to_owned(),
+            doc.text_attr(f, "Id").unwrap().to_owned(),
             (
-                doc.attr(c, "Id").unwrap().to_owned(),
-                doc.attr(c, "Guid").map(str::to_owned),
+                doc.text_attr(c, "Id").unwrap().to_owned(),
+                doc.text_attr(c, "Guid").map(str::to_owned),
             ),
         );
     }

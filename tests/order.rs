@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::path::Path;
 
 use common::heat_ok;
@@ -92,13 +94,13 @@ fn entries_are_in_ntfs_order() {
     build(&tmp.path().join("App"), true);
     heat_ok(tmp.path(), &["dir", "App", "-sfrag", "-o", "out.wxs"]);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
-    let doc = heat::read::parse(text.as_bytes()).unwrap();
+    let doc = heat::xml::parse(text.as_bytes()).unwrap();
     let root = doc.elements_named("Directory").next().unwrap();
     let files: Vec<String> = doc
         .children_named(root, "Component")
         .map(|c| {
             let f = doc.children_named(c, "File").next().unwrap();
-            doc.attr(f, "Source")
+            doc.text_attr(f, "Source")
                 .unwrap()
                 .trim_start_matches("SourceDir\\")
                 .to_owned()
@@ -195,10 +197,10 @@ fn component_groups_list_a_folders_own_components_first() {
             }
             heat_ok(tmp.path(), &args);
             let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
-            let doc = heat::read::parse(text.as_bytes()).unwrap();
+            let doc = heat::xml::parse(text.as_bytes()).unwrap();
             let source_of = |c| {
                 let f = doc.children_named(c, "File").next().unwrap();
-                doc.attr(f, "Source").unwrap()["SourceDir\\".len()..].to_owned()
+                doc.text_attr(f, "Source").unwrap()["SourceDir\\".len()..].to_owned()
             };
             let components: Vec<_> = doc.elements_named("Component").collect();
             let group = doc.elements_named("ComponentGroup").next().unwrap();
@@ -208,10 +210,10 @@ fn component_groups_list_a_folders_own_components_first() {
                 .map(|&member| match doc.name(member) {
                     "Component" => source_of(member),
                     _ => {
-                        let id = doc.attr(member, "Id").unwrap();
+                        let id = doc.text_attr(member, "Id").unwrap();
                         let c = components
                             .iter()
-                            .find(|&&c| doc.attr(c, "Id") == Some(id))
+                            .find(|&&c| doc.text_attr(c, "Id") == Some(id))
                             .unwrap();
                         source_of(*c)
                     }

@@ -17,7 +17,7 @@ fn name() -> impl Strategy<Value = String> {
     proptest::string::string_regex("[a-zA-Z0-9_][a-zA-Z0-9 ._$&'éÉßø€😀-]{0,10}[a-zA-Z0-9_]")
         .unwrap()
         .prop_filter("a name Windows can hold", |n| {
-            heat::walk::windows_name_problem(n).is_none()
+            heat::harvest::walk::windows_name_problem(n).is_none()
         })
 }
 
@@ -118,10 +118,10 @@ proptest! {
         create(&tmp.path().join("App"), &tree, &order);
         for extra in [&["-wix3", "-cg", "G"][..], &["-sfrag", "-ke"], &["-srd", "-suid"]] {
             let bytes = harvest(tmp.path(), extra);
-            let doc = heat::read::parse(&bytes).unwrap();
+            let doc = heat::xml::parse(&bytes).unwrap();
             let mut sources: Vec<String> = doc
                 .elements_named("File")
-                .map(|f| doc.attr(f, "Source").unwrap().trim_start_matches("SourceDir\\").replace("$$", "$").replace('\\', "/"))
+                .map(|f| doc.attr(f, "Source").unwrap().to_string().trim_start_matches("SourceDir\\").replace("$$", "$").replace('\\', "/"))
                 .collect();
             sources.sort();
             let mut want = tree.files.clone();

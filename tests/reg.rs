@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::path::{Path, PathBuf};
 
 use common::{heat, heat_ok, testdata};
@@ -143,14 +145,14 @@ fn every_value_type() {
 
     let bytes = std::fs::read(tmp.path().join("all.wxs")).unwrap();
     validate(tmp.path(), &bytes, "wix4.xsd", "reg::every_value_type");
-    let doc = heat::read::parse(&bytes).unwrap();
+    let doc = heat::xml::parse(&bytes).unwrap();
     let values: Vec<(Option<&str>, Option<&str>, &str)> = doc
         .elements_named("RegistryValue")
         .map(|v| {
             (
-                doc.attr(v, "Name"),
-                doc.attr(v, "Value"),
-                doc.attr(v, "Type").unwrap(),
+                doc.text_attr(v, "Name"),
+                doc.text_attr(v, "Value"),
+                doc.text_attr(v, "Type").unwrap(),
             )
         })
         .collect();
@@ -172,16 +174,16 @@ fn every_value_type() {
     );
     let parts: Vec<_> = doc
         .elements_named("MultiStringValue")
-        .map(|m| doc.attr(m, "Value").unwrap())
+        .map(|m| doc.text_attr(m, "Value").unwrap())
         .collect();
     assert_eq!(parts, ["one", "two"]);
     let keys: Vec<_> = doc
         .elements_named("RegistryKey")
         .map(|k| {
             (
-                doc.attr(k, "Root").unwrap(),
-                doc.attr(k, "Key").unwrap(),
-                doc.attr(k, "ForceCreateOnInstall"),
+                doc.text_attr(k, "Root").unwrap(),
+                doc.text_attr(k, "Key").unwrap(),
+                doc.text_attr(k, "ForceCreateOnInstall"),
             )
         })
         .collect();
@@ -197,7 +199,7 @@ fn every_value_type() {
     // second, so that no id is written twice.
     let ids: Vec<_> = doc
         .elements_named("Component")
-        .map(|c| doc.attr(c, "Id").unwrap().to_owned())
+        .map(|c| doc.text_attr(c, "Id").unwrap().to_owned())
         .collect();
     let scheme = heat::IdScheme::V4;
     assert_eq!(ids[0], scheme.generate("cmp", &["Software\\Contoso\\App"]));
@@ -235,10 +237,10 @@ fn guids_follow_the_key() {
     let a = run(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
     let b = run(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
     assert_eq!(a, b);
-    let doc = heat::read::parse(&a).unwrap();
+    let doc = heat::xml::parse(&a).unwrap();
     let mut guids: Vec<_> = doc
         .elements_named("Component")
-        .map(|c| doc.attr(c, "Guid").unwrap().to_owned())
+        .map(|c| doc.text_attr(c, "Guid").unwrap().to_owned())
         .collect();
     assert_eq!(guids.len(), 7);
     guids.sort();

@@ -9,7 +9,7 @@ fn count(text: &str, element: &str) -> usize {
     text.matches(&format!("<{element} ")).count() + text.matches(&format!("<{element}>")).count()
 }
 
-fn harvest(tree: &Path, out: &Path, extra: &[String]) -> (heat::tool::Report, String) {
+fn harvest(tree: &Path, out: &Path, extra: &[String]) -> (heat::HarvestReport, String) {
     let mut args: Vec<String> = vec![
         "dir".into(),
         tree.to_string_lossy().into_owned(),
@@ -22,7 +22,9 @@ fn harvest(tree: &Path, out: &Path, extra: &[String]) -> (heat::tool::Report, St
         out.to_string_lossy().into_owned(),
     ];
     args.extend_from_slice(extra);
-    let report = Heat::new().run(&args).unwrap();
+    let heat::Outcome::Harvest(report) = Heat::new().run(&args).unwrap() else {
+        panic!("a harvest")
+    };
     (report, std::fs::read_to_string(out).unwrap())
 }
 

@@ -1,5 +1,5 @@
 //! The schema tables the library keeps are generated from WiX's own XSD, and this test checks
-//! that they still are: `src/model/children.rs` lists, for each element, the types of its child
+//! that they still are: `src/wix/schema/children.rs` lists, for each element, the types of its child
 //! elements in the order heat's serializer writes them.
 //!
 //! heat's serialization classes (WiX v3's `Wix.cs`, made by its XsdGen tool from `wix.xsd`;
@@ -17,7 +17,7 @@ use quick_xml::events::Event;
 
 mod common;
 
-const GENERATED: &str = "src/model/children.rs";
+const GENERATED: &str = "src/wix/schema/children.rs";
 
 /// For each element with an inline content model: the child types in order, `*` for `xs:any`.
 fn child_order(xsd: &str) -> Vec<(String, Vec<String>)> {

@@ -4,12 +4,14 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{have_tool, heat, heat_ok, schema_path};
-use heat::model::Document;
-use heat::read::read_file;
+use heat::wix::Document;
+use heat::xml::read_file;
 
 /// A small deterministic random number generator (xorshift64*), for "random" GUIDs that are
 /// the same on every run of the tests.
@@ -80,9 +82,9 @@ fn files_by_source(doc: &Document) -> BTreeMap<String, Kept> {
         let parent = doc.parent(r).unwrap();
         if doc.name(parent) == "ComponentGroup" {
             groups
-                .entry(doc.attr(r, "Id").unwrap().to_owned())
+                .entry(doc.text_attr(r, "Id").unwrap().to_owned())
                 .or_default()
-                .push(doc.attr(parent, "Id").unwrap().to_owned());
+                .push(doc.text_attr(parent, "Id").unwrap().to_owned());
         }
     }
     let mut out = BTreeMap::new();
@@ -91,23 +93,23 @@ fn files_by_source(doc: &Document) -> BTreeMap<String, Kept> {
             continue;
         };
         let parent = doc.parent(c).unwrap();
-        let directory = match doc.attr(c, "Directory") {
+        let directory = match doc.text_attr(c, "Directory") {
             Some(d) => d.to_owned(),
-            None => doc.attr(parent, "Id").unwrap().to_owned(),
+            None => doc.text_attr(parent, "Id").unwrap().to_owned(),
         };
-        let id = doc.attr(c, "Id").unwrap().to_owned();
+        let id = doc.text_attr(c, "Id").unwrap().to_owned();
         let mut g = groups.get(&id).cloned().unwrap_or_default();
         if doc.name(parent) == "ComponentGroup" {
-            g.push(doc.attr(parent, "Id").unwrap().to_owned());
+            g.push(doc.text_attr(parent, "Id").unwrap().to_owned());
         }
-        let source = doc.attr(file, "Source").unwrap();
+        let source = doc.text_attr(file, "Source").unwrap();
         let rel = source.split_once('\\').unwrap().1.replace("$$", "$");
         out.insert(
             rel.to_lowercase(),
             Kept {
                 component: id,
-                file: doc.attr(file, "Id").unwrap().to_owned(),
-                guid: doc.attr(c, "Guid").unwrap_or_default().to_owned(),
+                file: doc.text_attr(file, "Id").unwrap().to_owned(),
+                guid: doc.text_attr(c, "Guid").unwrap_or_default().to_owned(),
                 directory,
                 groups: g,
             },
@@ -120,10 +122,13 @@ fn files_by_source(doc: &Document) -> BTreeMap<String, Kept> {
 fn folders_by_path(doc: &Document) -> BTreeMap<String, String> {
     let mut parent_of: BTreeMap<String, (String, String)> = BTreeMap::new();
     for d in doc.elements_named("Directory") {
-        let id = doc.attr(d, "Id").unwrap().to_owned();
+        let id = doc.text_attr(d, "Id").unwrap().to_owned();
         let parent = doc.parent(d).unwrap();
-        let parent_id = doc.attr(parent, "Id").unwrap_or_default().to_owned();
-        parent_of.insert(id, (parent_id, doc.attr(d, "Name").unwrap().to_owned()));
+        let parent_id = doc.text_attr(parent, "Id").unwrap_or_default().to_owned();
+        parent_of.insert(
+            id,
+            (parent_id, doc.text_attr(d, "Name").unwrap().to_owned()),
+        );
     }
     let mut out = BTreeMap::new();
     for id in parent_of.keys() {
@@ -1149,7 +1154,7 @@ fn registry_harvest_keeps_guids_by_id() {
     let guids = |rel: &str| -> Vec<String> {
         let doc = s.read(rel);
         doc.elements_named("Component")
-            .map(|c| doc.attr(c, "Guid").unwrap().to_owned())
+            .map(|c| doc.text_attr(c, "Guid").unwrap().to_owned())
             .collect()
     };
     assert_eq!(guids("old.wxs").len(), 7);

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::TextAttr;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -49,10 +51,10 @@ struct Harvest {
 }
 
 fn harvest(bytes: &[u8]) -> Harvest {
-    let doc = heat::read::parse(bytes).unwrap();
+    let doc = heat::xml::parse(bytes).unwrap();
     let ids = |name: &str| -> BTreeSet<String> {
         doc.elements_named(name)
-            .map(|e| doc.attr(e, "Id").unwrap().to_owned())
+            .map(|e| doc.text_attr(e, "Id").unwrap().to_owned())
             .collect()
     };
     Harvest {
@@ -60,7 +62,7 @@ fn harvest(bytes: &[u8]) -> Harvest {
         refs: ids("ComponentRef"),
         sources: doc
             .elements_named("File")
-            .map(|f| doc.attr(f, "Source").unwrap().to_owned())
+            .map(|f| doc.text_attr(f, "Source").unwrap().to_owned())
             .collect(),
     }
 }
@@ -95,10 +97,14 @@ fn the_pdb_stylesheet_drops_exactly_the_pdb_components_and_their_refs() {
     let after = harvest(&bytes);
 
     let pdb_components: BTreeSet<String> = {
-        let doc = heat::read::parse(&run(tmp.path(), &base)).unwrap();
+        let doc = heat::xml::parse(&run(tmp.path(), &base)).unwrap();
         doc.elements_named("File")
-            .filter(|f| is_pdb(doc.attr(*f, "Source").unwrap()))
-            .map(|f| doc.attr(doc.parent(f).unwrap(), "Id").unwrap().to_owned())
+            .filter(|f| is_pdb(doc.text_attr(*f, "Source").unwrap()))
+            .map(|f| {
+                doc.text_attr(doc.parent(f).unwrap(), "Id")
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     };
     assert_eq!(pdb_components.len(), 4);
@@ -250,9 +256,9 @@ fn transforms_run_in_the_order_given() {
                 "dir", "Out", "-wix3", "-cg", "App", "-t", first, "-t", second,
             ],
         );
-        let doc = heat::read::parse(&bytes).unwrap();
+        let doc = heat::xml::parse(&bytes).unwrap();
         let g = doc.elements_named("ComponentGroup").next().unwrap();
-        doc.attr(g, "Id").unwrap().to_owned()
+        doc.text_attr(g, "Id").unwrap().to_owned()
     };
     assert_eq!(group(&one, &two), "Stage2");
     assert_eq!(group(&two, &one), "Stage1");

@@ -3,7 +3,8 @@
 #![no_main]
 
 use heat::harvest::RegHarvester;
-use heat::{Context, Messages, Schema};
+use heat::extension::Context;
+use heat::{Messages, Schema};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,8 +12,8 @@ fuzz_target!(|data: &[u8]| {
         let mut cx = Context::new(schema, false, Messages::default());
         let path = std::path::Path::new("fuzz.reg");
         if let Ok(doc) = RegHarvester::default().harvest_bytes(&mut cx, data, path) {
-            let text = heat::write::to_text(&doc, heat::write::Format::default());
-            heat::read::parse(text.as_bytes()).expect("a harvest reads back");
+            let text = heat::xml::to_text(&doc, heat::xml::Format::default());
+            heat::xml::parse(text.as_bytes()).expect("a harvest reads back");
         }
     }
 });

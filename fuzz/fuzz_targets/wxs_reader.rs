@@ -4,10 +4,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(doc) = heat::read::parse(data) {
+    if let Ok(doc) = heat::xml::parse(data) {
         // What was read can be written again, and read back to the same text.
-        let text = heat::write::to_text(&doc, heat::write::Format::default());
-        let again = heat::read::parse(text.as_bytes()).expect("written text reads back");
-        assert_eq!(heat::write::to_text(&again, heat::write::Format::default()), text);
+        let text = heat::xml::to_text(&doc, heat::xml::Format::default());
+        let again = heat::xml::parse(text.as_bytes()).expect("written text reads back");
+        assert_eq!(heat::xml::to_text(&again, heat::xml::Format::default()), text);
     }
 });

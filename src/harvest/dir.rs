@@ -2,18 +2,21 @@
 
 use std::path::Path;
 
-use super::{place_root, root_directory_id};
-use crate::error::{codes, Error, Result};
-use crate::extension::{Context, Harvester};
-use crate::ids::IdScheme;
-use crate::model::{Document, IdBlock, NodeId, TextRef};
-use crate::walk::{walk, Folder, WalkOptions};
 use rayon::prelude::*;
+
+use super::tree::{FolderRef, HeatTree, TreeShape};
+use super::walk::{walk, Folder, WalkOptions};
+use crate::error::{codes, Error, Result};
+use crate::pipeline::{Context, Harvester};
+use crate::wix::ids::IdScheme;
+use crate::wix::Document;
 
 /// Harvests a folder into `Directory`, `Component` and `File` elements, with heat's ids.
 ///
 /// ```
-/// use heat::{Context, DirHarvester, Harvester, Messages, Schema};
+/// use heat::extension::{Context, Harvester};
+/// use heat::harvest::DirHarvester;
+/// use heat::{Messages, Schema};
 /// # let tmp = tempfile::tempdir().unwrap();
 /// # let root = tmp.path().join("App");
 /// # std::fs::create_dir(&root).unwrap();
@@ -21,53 +24,22 @@ use rayon::prelude::*;
 /// let mut cx = Context::new(Schema::V4, false, Messages::default());
 /// let doc = DirHarvester::default().harvest(&mut cx, root.to_str().unwrap()).unwrap();
 /// let file = doc.elements_named("File").next().unwrap();
-/// assert_eq!(doc.attr(file, "Source"), Some("SourceDir\\a.txt"));
+/// assert_eq!(doc.attr(file, "Source").unwrap(), "SourceDir\\a.txt");
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct DirHarvester {
-    /// `-dr`: the directory the harvest is rooted under (default `TARGETDIR`).
-    pub directory_ref: String,
-    /// `-srd`: leave the harvested folder itself out; its id still seeds its children's.
-    pub suppress_root: bool,
-    /// `-ke`: keep empty folders, each with a `CreateFolder` component.
-    pub keep_empty: bool,
-    /// `-suid` turns this off: ids are then made readable later by the main mutator.
-    pub unique_ids: bool,
-    /// How links are treated.
+    /// `-dr`, `-srd`, `-ke` and `-suid`.
+    pub shape: TreeShape,
+    /// How the folder is walked: `-followlinks`, `-skip`, `-include`, `-exclude`.
     pub walk: WalkOptions,
 }
 
-impl Default for DirHarvester {
-    fn default() -> Self {
-        DirHarvester {
-            directory_ref: "TARGETDIR".to_owned(),
-            suppress_root: false,
-            keep_empty: false,
-            unique_ids: true,
-            walk: WalkOptions::default(),
-        }
+impl DirHarvester {
+    /// A harvester of folders shaped as `shape` says, walking them as `walk` says.
+    pub fn new(shape: TreeShape, walk: WalkOptions) -> DirHarvester {
+        DirHarvester { shape, walk }
     }
-}
-
-struct Build<'a> {
-    doc: Document,
-    /// The walked root as given, and its absolute path.
-    root: (std::path::PathBuf, std::path::PathBuf),
-    scheme: IdScheme,
-    keep_empty: bool,
-    /// `SourceDir\`, then the path below the root of the folder being built, with a trailing
-    /// `\`: the part of `Source` its files share.
-    source: &'a mut String,
-    /// The ids of every folder, in the order the build reaches them (see [`plan`]), with the
-    /// number reached so far; empty under `-suid`.
-    folder_ids: Vec<String>,
-    reached: usize,
-    /// Every file's `fil` and `cmp` hashes, in the order the build reaches the files, with the
-    /// number of files reached so far; `None` under `-suid`.
-    file_ids: Option<IdBlock>,
-    files_done: usize,
-    /// `yes`, stored once.
-    yes: TextRef,
 }
 
 /// heat's id for `folder` (whose id is `id`) and every folder below it, in the order the build
@@ -118,72 +90,60 @@ impl Harvester for DirHarvester {
         "dir"
     }
 
-    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
+    fn harvest(&mut self, cx: &mut Context, source: &str) -> Result<Document> {
         let root_path = Path::new(source);
         let t0 = std::time::Instant::now();
         let walk_options = WalkOptions {
-            drop_empty: !self.keep_empty,
+            drop_empty: !self.shape.keep_empty,
             ..self.walk.clone()
         };
-        let tree = walk(root_path, &walk_options, &mut cx.messages)?;
+        let tree = walk(root_path, &walk_options, cx)?;
         if cx.verbose {
-            eprintln!("heat: walk {:.1} ms", t0.elapsed().as_secs_f64() * 1000.0);
+            let ms = t0.elapsed().as_secs_f64() * 1000.0;
+            cx.messages.verbose(format!("walk {ms:.1} ms"));
         }
-        let dr = self.directory_ref.as_str();
-        let root_id = root_directory_id(cx.ids, dr, &tree.name, self.suppress_root);
-
-        let plan_ids = if self.unique_ids {
-            let mut order = Vec::new();
-            plan(&tree, root_id.clone(), cx.ids, &mut order);
-            order
-        } else {
-            Vec::new()
-        };
-        let hashes = self.unique_ids.then(|| file_hashes(&plan_ids, cx.ids));
-        let folder_ids: Vec<String> = plan_ids.into_iter().map(|(_, id)| id).collect();
-        let mut rel = String::with_capacity(256);
-        rel.push_str("SourceDir\\");
-        let mut b = Build {
-            doc: Document::new(cx.schema),
-            root: Default::default(),
-            scheme: cx.ids,
-            keep_empty: self.keep_empty,
-            source: &mut rel,
-            folder_ids,
-            reached: 0,
-            file_ids: None,
-            files_done: 0,
-            yes: TextRef::default(),
-        };
-        b.yes = b.doc.store_text("yes");
-        let root_el = b.doc.create("Directory");
-        if self.unique_ids {
-            b.doc.set_attr(root_el, "Id", root_id.clone());
-        }
-        b.doc.set_attr(root_el, "Name", &tree.name);
+        let mut t = HeatTree::new(cx, &self.shape);
         // Each folder's absolute path, for FileSource, is the root's with the relative path
         // below it: resolving every folder against the working folder again costs a system
         // call each.
         let root_abs = std::path::absolute(&tree.path).unwrap_or_else(|_| tree.path.clone());
-        b.doc
-            .set_attr(root_el, "FileSource", root_abs.to_string_lossy());
-        b.root = (tree.path.clone(), root_abs);
+        let root = t.root(&tree.name, Some(&root_abs));
+
+        // Every folder's id, and every file's hashes worked out on every core, in the order the
+        // build reaches them.
+        let plan_ids = {
+            let mut order = Vec::new();
+            plan(&tree, t.id_of(root).to_owned(), cx.ids, &mut order);
+            order
+        };
         let files = tree.file_count();
+        let folders = tree.folder_count();
         // Room for everything the harvest and heat's mutators add, so that no table doubles
         // (and is copied) on the way; room never written costs address space, not memory.
-        let folders = tree.folder_count();
-        let text = name_bytes(&tree, 0) + folders * 300;
-        b.doc.reserve(
+        t.reserve(
             2 * files + 2 * folders + 16,
             6 * files + 6 * folders + 16,
-            text,
+            name_bytes(&tree, 0) + folders * 300,
+            files,
         );
-        b.doc.reserve_values(0, files, files);
-        b.file_ids = hashes.map(|h| b.doc.add_ids(cx.ids, h));
-        let count = b.folder(&tree, root_el);
+        let block = self
+            .shape
+            .unique_ids
+            .then(|| t.add_ids(file_hashes(&plan_ids, cx.ids)));
+        let folder_ids: Vec<String> = plan_ids.into_iter().map(|(_, id)| id).collect();
+        let mut b = Build {
+            tree: t,
+            root: (tree.path.clone(), root_abs),
+            folder_ids,
+            reached: 1,
+            block,
+            files_done: 0,
+        };
+        b.fill(&tree, root);
+        let count = b.tree.finish_folder(root);
         drop(tree);
         crate::release_free_memory();
-        if count == 0 && !self.keep_empty {
+        if count == 0 && !self.shape.keep_empty {
             return Err(Error::at(
                 codes::EMPTY_DIRECTORY,
                 root_path,
@@ -194,10 +154,7 @@ impl Harvester for DirHarvester {
                 ),
             ));
         }
-
-        let mut doc = b.doc;
-        place_root(&mut doc, root_el, dr, self.suppress_root);
-        Ok(doc)
+        Ok(b.tree.finish())
     }
 }
 
@@ -213,69 +170,38 @@ fn name_bytes(folder: &Folder, rel: usize) -> usize {
             .sum::<usize>()
 }
 
-impl Build<'_> {
-    /// Fills `el` with the contents of `folder`: its files' components, then its sub-folders
-    /// (the order heat writes them in); returns the number of files below.
-    fn folder(&mut self, folder: &Folder, el: NodeId) -> usize {
-        let own = self.reached;
-        self.reached += 1;
-        let file_count = folder.files.len();
-        // Every file's Source is this folder's part, stored once, then the file's name.
-        if file_count > 0 {
-            let prefix = self.doc.store_text(self.source);
-            for name in &folder.files {
-                let component = self.doc.create_child(el, "Component");
-                // heat's main mutator adds the GUID, and with -cg the folder's id.
-                self.doc.reserve_attrs(component, 3);
-                let file = self.doc.create_child(component, "File");
-                if let Some(block) = self.file_ids {
-                    let i = 2 * self.files_done;
-                    self.doc
-                        .set_attr_id_from(component, "Id", "cmp", block, i + 1);
-                    self.doc.set_attr_id_from(file, "Id", "fil", block, i);
-                }
-                self.files_done += 1;
-                self.doc.set_attr_stored(file, "KeyPath", self.yes);
-                let name = self.doc.store_text(name);
-                self.doc.set_attr_path(file, "Source", prefix, name);
-            }
-        }
+/// One build of a walked tree into a [`HeatTree`].
+struct Build {
+    tree: HeatTree,
+    /// The walked root as given, and its absolute path.
+    root: (std::path::PathBuf, std::path::PathBuf),
+    /// The ids of every folder, in the order the build reaches them (see [`plan`]), with the
+    /// number reached so far.
+    folder_ids: Vec<String>,
+    reached: usize,
+    /// Every file's `fil` and `cmp` hashes, in the order the build reaches the files, with the
+    /// number of files reached so far; `None` under `-suid`.
+    block: Option<crate::wix::IdBlock>,
+    files_done: usize,
+}
 
-        let mut count = 0;
+impl Build {
+    /// Fills `el` with the contents of `folder`: its files' components, then its sub-folders
+    /// (the order heat writes them in).
+    fn fill(&mut self, folder: &Folder, el: FolderRef) {
+        let block = self.block.map(|b| (b, 2 * self.files_done));
+        self.tree.files_hashed(el, folder.files.iter(), block);
+        self.files_done += folder.files.len();
         for sub in &folder.folders {
-            let sub_el = self.doc.create("Directory");
-            if let Some(id) = self.folder_ids.get(self.reached) {
-                self.doc.set_attr(sub_el, "Id", id);
-            }
-            self.doc.set_attr(sub_el, "Name", &sub.name);
             let abs = match sub.path.strip_prefix(&self.root.0) {
                 Ok(rel) => self.root.1.join(rel),
                 Err(_) => std::path::absolute(&sub.path).unwrap_or_else(|_| sub.path.clone()),
             };
-            self.doc
-                .set_attr(sub_el, "FileSource", abs.to_string_lossy());
-            let len = self.source.len();
-            self.source.push_str(&sub.name);
-            self.source.push('\\');
-            let sub_count = self.folder(sub, sub_el);
-            self.source.truncate(len);
-            if sub_count > 0 || self.keep_empty {
-                self.doc.append(el, sub_el);
-            }
-            count += sub_count;
+            let id = std::mem::take(&mut self.folder_ids[self.reached]);
+            self.reached += 1;
+            let sub_el = self.tree.folder_with_id(el, &sub.name, id, Some(&abs));
+            self.fill(sub, sub_el);
+            self.tree.finish_folder(sub_el);
         }
-
-        if file_count == 0 && count == 0 && self.keep_empty {
-            // A folder with nothing to install below it keeps a component of its own; heat
-            // writes it before the folder's (empty) sub-folders.
-            let component = self.doc.create_child(el, "Component");
-            if let Some(id) = self.folder_ids.get(own) {
-                let id = self.scheme.generate("cmp", &[id]);
-                self.doc.set_attr(component, "Id", id);
-            }
-            self.doc.set_attr(component, "KeyPath", "yes");
-            self.doc.create_child(component, "CreateFolder");
-        }
-        count + file_count
     }
 }

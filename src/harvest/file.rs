@@ -4,30 +4,24 @@
 use std::fs;
 use std::path::Path;
 
-use super::directory_reference;
+use super::tree::{HeatTree, TreeShape};
+use super::walk::{folder_name, windows_name_problem};
 use crate::error::{codes, Error, Result};
-use crate::extension::{Context, Harvester};
-use crate::model::Document;
-use crate::walk::{folder_name, windows_name_problem};
+use crate::pipeline::{Context, Harvester};
+use crate::wix::Document;
 
 /// Harvests one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct FileHarvester {
-    /// `-dr`: the directory the harvest is rooted under (default `TARGETDIR`).
-    pub directory_ref: String,
-    /// `-srd`: put the component straight under the directory reference.
-    pub suppress_root: bool,
-    /// `-suid` turns this off: ids are then made readable later by the main mutator.
-    pub unique_ids: bool,
+    /// `-dr`, `-srd` and `-suid` (`-ke` means nothing for one file).
+    pub shape: TreeShape,
 }
 
-impl Default for FileHarvester {
-    fn default() -> Self {
-        FileHarvester {
-            directory_ref: "TARGETDIR".to_owned(),
-            suppress_root: false,
-            unique_ids: true,
-        }
+impl FileHarvester {
+    /// A harvester of one file, shaped as `shape` says.
+    pub fn new(shape: TreeShape) -> FileHarvester {
+        FileHarvester { shape }
     }
 }
 
@@ -36,7 +30,7 @@ impl Harvester for FileHarvester {
         "file"
     }
 
-    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
+    fn harvest(&mut self, cx: &mut Context, source: &str) -> Result<Document> {
         let path = Path::new(source);
         let meta = fs::metadata(path).map_err(|e| Error::opening_file(path, e))?;
         if meta.is_dir() {
@@ -62,36 +56,23 @@ impl Harvester for FileHarvester {
                 ));
             }
         }
-
-        let dr = self.directory_ref.as_str();
-        let mut doc = Document::new(cx.schema);
-        let fragment = doc.create_child(doc.root(), "Fragment");
-        let reference = directory_reference(&mut doc, fragment, dr);
-        let (holder, seed) = if self.suppress_root {
-            (reference, dr.to_owned())
-        } else {
-            let dir = doc.create_child(reference, "Directory");
-            let dir_id = cx.ids.generate("dir", &[dr, &dir_name]);
-            if self.unique_ids {
-                doc.set_attr(dir, "Id", dir_id.clone());
-            }
-            doc.set_attr(dir, "Name", dir_name.clone());
-            (dir, dir_id)
+        // heat's FileHarvester: the folder holding the file is the harvest's root, its
+        // `Source` below the folder above it; under -srd the file and component ids are
+        // seeded with -dr itself, and the file's `Source` is its name.
+        let shape = TreeShape {
+            keep_empty: false,
+            ..self.shape.clone()
         };
-        let component = doc.create_child(holder, "Component");
-        let file = doc.create_child(component, "File");
-        if self.unique_ids {
-            let file_id = cx.ids.generate("fil", &[&seed, &file_name]);
-            doc.set_attr(component, "Id", cx.ids.generate("cmp", &[&seed, &file_id]));
-            doc.set_attr(file, "Id", file_id);
-        }
-        doc.set_attr(file, "KeyPath", "yes");
-        let source = if self.suppress_root {
-            format!("SourceDir\\{file_name}")
+        let mut tree = HeatTree::new(cx, &shape);
+        let dr = shape.directory_ref.as_str();
+        let root = if shape.suppress_root {
+            tree.root_folder(&dir_name, dr.to_owned(), "SourceDir\\".to_owned(), None)
         } else {
-            format!("SourceDir\\{dir_name}\\{file_name}")
+            let id = cx.ids.generate("dir", &[dr, &dir_name]);
+            tree.root_folder(&dir_name, id, format!("SourceDir\\{dir_name}\\"), None)
         };
-        doc.set_attr(file, "Source", source);
-        Ok(doc)
+        tree.file(root, &file_name);
+        tree.finish_folder(root);
+        Ok(tree.finish())
     }
 }

@@ -18,15 +18,16 @@
 use std::path::Path;
 
 use crate::error::{codes, Error, Result};
-use crate::extension::{sequence, Context, Harvester, Mutator};
-use crate::model::{Document, NodeId};
+use crate::harvest::walk::{walk, Folder, WalkOptions};
 use crate::mutate::{rewrite_source, variable_reference};
-use crate::walk::{walk, Folder, WalkOptions};
+use crate::pipeline::{sequence, Context, Harvester, Mutator};
+use crate::wix::{Document, NodeId};
 
 /// Harvests a folder into a `PayloadGroup`.
 ///
 /// ```
-/// use heat::{Context, Harvester, Messages, Schema};
+/// use heat::extension::{Context, Harvester};
+/// use heat::{Messages, Schema};
 /// use heat::harvest::PayloadHarvester;
 /// # let tmp = tempfile::tempdir().unwrap();
 /// # let root = tmp.path().join("Redist");
@@ -35,8 +36,8 @@ use crate::walk::{walk, Folder, WalkOptions};
 /// let mut cx = Context::new(Schema::V4, false, Messages::default());
 /// let doc = PayloadHarvester::default().harvest(&mut cx, root.to_str().unwrap()).unwrap();
 /// let payload = doc.elements_named("Payload").next().unwrap();
-/// assert_eq!(doc.attr(payload, "SourceFile"), Some("SourceDir\\x64\\vc.exe"));
-/// assert_eq!(doc.attr(payload, "Name"), Some("x64\\vc.exe"));
+/// assert_eq!(doc.attr(payload, "SourceFile").unwrap(), "SourceDir\\x64\\vc.exe");
+/// assert_eq!(doc.attr(payload, "Name").unwrap(), "x64\\vc.exe");
 /// ```
 #[derive(Debug, Clone)]
 pub struct PayloadHarvester {
@@ -60,7 +61,7 @@ impl Harvester for PayloadHarvester {
         "payload"
     }
 
-    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
+    fn harvest(&mut self, cx: &mut Context, source: &str) -> Result<Document> {
         let root = Path::new(source);
         if std::fs::metadata(root).is_ok_and(|m| m.is_file()) {
             return Err(Error::at(
@@ -74,7 +75,7 @@ impl Harvester for PayloadHarvester {
                 ),
             ));
         }
-        let tree = walk(root, &self.walk, &mut cx.messages)?;
+        let tree = walk(root, &self.walk, cx)?;
         let mut doc = Document::new(cx.schema);
         let fragment = doc.create_child(doc.root(), "Fragment");
         let group = doc.create_child(fragment, "PayloadGroup");
@@ -121,14 +122,14 @@ impl Mutator for PayloadFinalizeMutator {
         sequence::FINALIZE
     }
 
-    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+    fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         let substitution = self.source_variable.as_deref().map(variable_reference);
         let payloads: Vec<_> = doc.elements_named("Payload").collect();
         for p in payloads {
-            let Some(source) = doc.attr(p, "SourceFile") else {
+            let Some(source) = doc.attr(p, "SourceFile").map(|v| v.text().into_owned()) else {
                 continue;
             };
-            let source = rewrite_source(source, substitution.as_deref(), self.path_separator);
+            let source = rewrite_source(&source, substitution.as_deref(), self.path_separator);
             doc.set_attr(p, "SourceFile", source);
         }
         Ok(())

@@ -35,15 +35,16 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::directory_reference;
 use crate::error::{codes, Error, Result};
-use crate::extension::{Context, Harvester};
-use crate::model::{Document, NodeId, Schema};
+use crate::pipeline::{Context, Harvester};
+use crate::wix::directory_reference;
+use crate::wix::{Document, NodeId, Schema};
 
 /// Harvests a `.reg` file into registry components.
 ///
 /// ```
-/// use heat::{Context, Harvester, Messages, Schema};
+/// use heat::extension::{Context, Harvester};
+/// use heat::{Messages, Schema};
 /// use heat::harvest::RegHarvester;
 /// # let tmp = tempfile::tempdir().unwrap();
 /// # let reg = tmp.path().join("app.reg");
@@ -51,8 +52,8 @@ use crate::model::{Document, NodeId, Schema};
 /// let mut cx = Context::new(Schema::V4, false, Messages::default());
 /// let doc = RegHarvester::default().harvest(&mut cx, reg.to_str().unwrap()).unwrap();
 /// let value = doc.elements_named("RegistryValue").next().unwrap();
-/// assert_eq!(doc.attr(value, "Value"), Some("10"));
-/// assert_eq!(doc.attr(value, "Type"), Some("integer"));
+/// assert!(doc.attr(value, "Value").unwrap() == "10");
+/// assert!(doc.attr(value, "Type").unwrap() == "integer");
 /// ```
 #[derive(Debug, Clone)]
 pub struct RegHarvester {
@@ -73,7 +74,7 @@ impl Harvester for RegHarvester {
         "reg"
     }
 
-    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
+    fn harvest(&mut self, cx: &mut Context, source: &str) -> Result<Document> {
         let path = Path::new(source);
         let bytes = std::fs::read(path).map_err(|e| Error::opening_file(path, e))?;
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {

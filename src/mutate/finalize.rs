@@ -2,10 +2,10 @@
 //! paths, `-var`, and the harvest-only `FileSource` attributes.
 
 use crate::error::Result;
-use crate::extension::{sequence, Context, Mutator};
+use crate::pipeline::{sequence, Context, Mutator};
 use std::collections::HashMap;
 
-use crate::model::{Document, FastHash, TextRef, Value};
+use crate::wix::{Document, FastHash, TextRef, Value};
 
 /// heat's `UtilFinalizeHarvesterMutator`, for files and folders.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ impl Mutator for FinalizeMutator {
         sequence::FINALIZE
     }
 
-    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+    fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         // heat re-creates every harvested Directory without its FileSource and appends it to
         // its parent again; the parent keeps its children grouped by type, so that only drops
         // the attribute.
@@ -65,7 +65,7 @@ impl Mutator for FinalizeMutator {
             if !doc.has_attr(f, "Id") {
                 continue;
             }
-            match doc.value(f, "Source") {
+            match doc.attr(f, "Source") {
                 Some(Value::Path { folder, name }) => {
                     let folder_ok = unchanged(folder, true);
                     let name_ok = unchanged(name, false);

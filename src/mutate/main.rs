@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::extension::{sequence, Context, Mutator};
-use crate::guid;
-use crate::harvest::{directory_reference, is_directory_reference};
-use crate::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
-use crate::model::{Document, FastHash, NodeId, Schema, Value};
+use crate::pipeline::{sequence, Context, Mutator};
+use crate::wix::guid;
+use crate::wix::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
+use crate::wix::{directory_reference, is_directory_reference};
+use crate::wix::{Document, FastHash, NodeId, Schema, Value};
 
 /// How many components' GUIDs are worked out together.
 const GUID_BATCH: usize = 1 << 14;
@@ -25,7 +25,7 @@ pub enum GuidMode {
     Placeholder,
     /// `-ag`: `*`, for the compiler to derive.
     Auto,
-    /// `-gg`: a GUID now, derived from the install location (see [`crate::guid`]); in braces
+    /// `-gg`: a GUID now, derived from the install location (see [`crate::wix::guid`]); in braces
     /// unless `-g1`.
     Generate {
         /// Write the GUID in braces (`-g1` turns this off).
@@ -81,7 +81,7 @@ impl Mutator for MainMutator {
         sequence::MAIN
     }
 
-    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+    fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         Pass::new(self, doc).run();
         Ok(())
     }
@@ -209,7 +209,7 @@ impl<'a> Pass<'a> {
     /// The element's `Id` (empty when it has none), spelled out without keeping it.
     fn id_of(&self, node: NodeId) -> String {
         self.doc
-            .value(node, "Id")
+            .attr(node, "Id")
             .map(|v| v.to_string())
             .unwrap_or_default()
     }
@@ -241,9 +241,8 @@ impl<'a> Pass<'a> {
         let seed = self
             .directory_refs
             .first()
-            .and_then(|r| self.doc.attr(*r, "Id"))
-            .unwrap_or("TARGETDIR")
-            .to_owned();
+            .and_then(|r| self.doc.attr(*r, "Id").map(|v| v.text().into_owned()))
+            .unwrap_or_else(|| "TARGETDIR".to_owned());
         let doc = &mut *self.doc;
         let root_el = if self.m.template == Template::Module {
             let module = doc.create("Module");
@@ -294,7 +293,7 @@ impl<'a> Pass<'a> {
         // The harvest rooted at TARGETDIR moves into the template's TARGETDIR.
         if let Some(&reference) = self.directory_refs.iter().find(|r| {
             doc.attr(**r, "Id")
-                .is_some_and(|id| id.eq_ignore_ascii_case("TARGETDIR"))
+                .is_some_and(|id| id.text().eq_ignore_ascii_case("TARGETDIR"))
         }) {
             for child in doc.children(reference).to_vec() {
                 doc.append(target, child);
@@ -333,7 +332,7 @@ impl<'a> Pass<'a> {
             if !self.doc.has_attr(f, "Id") {
                 let name = self
                     .doc
-                    .value(f, "Source")
+                    .attr(f, "Source")
                     .map(|v| v.last_segment().into_owned())
                     .unwrap_or_default();
                 let id = ids.next(&name);
@@ -350,7 +349,7 @@ impl<'a> Pass<'a> {
             reserve_given(self.doc, &self.directories, &mut ids);
             for &d in &self.directories {
                 if self.doc.attr(d, "Id").is_none() {
-                    let name = self.doc.attr(d, "Name").unwrap_or_default().to_owned();
+                    let name = text_of(self.doc, d, "Name");
                     let id = ids.next(&name);
                     self.doc.set_attr(d, "Id", id);
                 }
@@ -363,10 +362,10 @@ impl<'a> Pass<'a> {
             let Some(parent) = self.doc.parent(d) else {
                 continue;
             };
-            let id = self.doc.attr(d, "Id").unwrap_or_default().to_owned();
+            let id = text_of(self.doc, d, "Id");
             let key = format!("Directory:{}", if id == "TARGETDIR" { "" } else { &id });
             if self.doc.name(parent) == "Directory" {
-                let parent_id = self.doc.attr(parent, "Id").unwrap_or_default().to_owned();
+                let parent_id = text_of(self.doc, parent, "Id");
                 let fragment = self.doc.create("Fragment");
                 let reference = directory_reference(self.doc, fragment, &parent_id);
                 self.doc.append(reference, d);
@@ -422,15 +421,14 @@ impl<'a> Pass<'a> {
                     .children_named(c, "File")
                     .next()
                     .and_then(|f| self.doc.attr(f, "Id"))
-                    .map(str::to_owned);
+                    .map(|v| v.text().into_owned());
                 // heat names a component without a file after a new GUID: its own GUID here
                 // under -gg (derived from its location), heat's placeholder otherwise.
                 let name = first_file.unwrap_or_else(|| match self.m.guids {
                     GuidMode::Generate { .. } => self
                         .doc
                         .attr(c, "Guid")
-                        .unwrap_or("PUT-GUID-HERE")
-                        .to_owned(),
+                        .map_or_else(|| "PUT-GUID-HERE".to_owned(), |v| v.text().into_owned()),
                     _ => "PUT-GUID-HERE".to_owned(),
                 });
                 let id = ids.next(&name);
@@ -517,7 +515,7 @@ impl<'a> Pass<'a> {
         };
         let Some(holder) = holder else { return };
         for g in self.groups.clone() {
-            let id = self.doc.attr(g, "Id").unwrap_or_default().to_owned();
+            let id = text_of(self.doc, g, "Id");
             let r = self.doc.create_child(holder, "ComponentGroupRef");
             self.doc.set_attr(r, "Id", id);
         }
@@ -531,7 +529,7 @@ fn reserve_given(doc: &Document, elements: &[NodeId], ids: &mut ReadableIds) {
         return;
     }
     for &e in elements {
-        if let Some(id) = doc.value(e, "Id") {
+        if let Some(id) = doc.attr(e, "Id") {
             ids.reserve(&id.to_string());
         }
     }
@@ -549,7 +547,7 @@ fn self_guid(mode: GuidMode, seed: &str, what: &str) -> String {
 /// The install location of a component: the id of the directory reference it is harvested
 /// under, then the names of the folders down to it, then its key file's name (or, for a
 /// registry component, its root and key), joined by `\`.
-pub fn install_location(doc: &Document, component: NodeId) -> String {
+pub(crate) fn install_location(doc: &Document, component: NodeId) -> String {
     let registry_key: String;
     let file_name: Cow<'_, str>;
     let mut parts: Vec<&str> = Vec::with_capacity(16);
@@ -560,8 +558,8 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
         // A registry component (`heat reg`) is installed at its key.
         registry_key = format!(
             "{}\\{}",
-            doc.attr(key, "Root").unwrap_or_default(),
-            doc.attr(key, "Key").unwrap_or_default()
+            text_of(doc, key, "Root"),
+            text_of(doc, key, "Key")
         );
         parts.push(&registry_key);
     }
@@ -581,11 +579,11 @@ pub fn install_location(doc: &Document, component: NodeId) -> String {
 
 /// The name a `File` is installed under: its `Name`, or the last part of its `Source`.
 fn key_file_name(doc: &Document, file: NodeId) -> Cow<'_, str> {
-    match doc.value(file, "Name") {
+    match doc.attr(file, "Name") {
         Some(Value::Text(name)) => Cow::Borrowed(name),
         Some(name) => Cow::Owned(name.to_string()),
         None => doc
-            .value(file, "Source")
+            .attr(file, "Source")
             .map(|source| source.last_segment())
             .unwrap_or_default(),
     }
@@ -594,12 +592,13 @@ fn key_file_name(doc: &Document, file: NodeId) -> Cow<'_, str> {
 /// The install location of a folder element: the id of the directory reference above it, then
 /// the names of the folders down to it (itself included), joined by `\`.
 fn folder_location(doc: &Document, folder: NodeId) -> String {
-    let mut parts: Vec<&str> = Vec::with_capacity(16);
+    let mut parts: Vec<Cow<'_, str>> = Vec::with_capacity(16);
+    let part = |a, name| doc.attr(a, name).map_or(Cow::Borrowed(""), |v| v.text());
     for a in std::iter::once(folder).chain(doc.ancestors(folder)) {
         match doc.name(a) {
-            "Directory" => parts.push(doc.attr(a, "Name").unwrap_or_default()),
+            "Directory" => parts.push(part(a, "Name")),
             name if is_directory_reference(name) => {
-                parts.push(doc.attr(a, "Id").unwrap_or_default());
+                parts.push(part(a, "Id"));
                 break;
             }
             _ => {}
@@ -615,10 +614,17 @@ fn folder_location(doc: &Document, folder: NodeId) -> String {
     out
 }
 
+/// The text of attribute `name` of `node`, or nothing.
+fn text_of(doc: &Document, node: NodeId, name: &str) -> String {
+    doc.attr(node, name)
+        .map(|v| v.text().into_owned())
+        .unwrap_or_default()
+}
+
 /// Orders fragment keys as heat's `SortedList` does with .NET's culture-aware string
 /// comparison: letters without regard to case first, punctuation before digits before
 /// letters, then lower case before upper case, then by code unit.
-pub fn culture_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn culture_cmp(a: &str, b: &str) -> Ordering {
     fn weight(c: char) -> u32 {
         match c {
             '_' => 1,

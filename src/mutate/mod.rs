@@ -1,9 +1,13 @@
-//! heat's standard mutators, which run through the same [`Mutator`](crate::Mutator) trait as
-//! any extension's.
+//! heat's standard mutators, which run through the same [`Mutator`](crate::extension::Mutator)
+//! and [`TextMutator`](crate::extension::TextMutator) traits as any extension's: the main one
+//! (ids, GUIDs, fragments, groups, templates), the finalizing one (`Source` paths, `-var`),
+//! XSLT transforms (`-t`) and external programs (`-ext`).
 
+pub(crate) mod external;
 mod finalize;
 mod main;
+pub(crate) mod xslt;
 
 pub use finalize::FinalizeMutator;
 pub(crate) use finalize::{rewrite_source, variable_reference};
-pub use main::{culture_cmp, install_location, GuidMode, MainMutator, Template};
+pub use main::{GuidMode, MainMutator, Template};

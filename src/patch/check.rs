@@ -19,14 +19,9 @@
 //! Components, files and folders added in the new harvest break nothing.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use super::inventory::{match_up, Inventory};
-use crate::error::{codes, Error, Result};
-use crate::model::Document;
-use crate::read::read_file;
-use crate::tool::{Report, EXIT_ERROR};
-use crate::write::write_atomically;
+use crate::wix::Document;
 
 /// A kind of change that breaks a patch or minor upgrade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -324,145 +319,66 @@ pub fn check(old: &Document, new: &Document) -> Vec<Finding> {
     out
 }
 
-/// The findings as JSON: `old`, `new`, `components` (compared), `breaks` (the number of
-/// findings) and `findings`, each with `rule`, `component`, `path`, `old`, `new` and `message`.
-pub fn to_json(old: &str, new: &str, components: usize, findings: &[Finding]) -> serde_json::Value {
-    serde_json::json!({
-        "old": old,
-        "new": new,
-        "components": components,
-        "breaks": findings.len(),
-        "findings": findings.iter().map(|f| serde_json::json!({
-            "rule": f.rule.name(),
-            "component": f.component,
-            "path": f.path,
-            "old": f.old,
-            "new": f.new,
-            "message": f.message,
-        })).collect::<Vec<_>>(),
-    })
+/// What `heat check` found between two harvests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckReport {
+    /// The old harvest, as named.
+    pub old: String,
+    /// The new harvest, as named.
+    pub new: String,
+    /// The components of the old harvest compared.
+    pub components: usize,
+    /// Every change that breaks a patch or minor upgrade.
+    pub findings: Vec<Finding>,
 }
 
-const HELP: &str = "\
-usage: heat check <old.wxs> <new.wxs> [-json <file.json>]
-
-Lists every change from the old harvest to the new one that breaks a patch or a minor upgrade:
-a component removed, removed from its group or moved to another, a GUID, key path, Component,
-File or Directory id changed for the same install location. Exits 0 when there is none, 1 when
-there is any (or on an error), 2 on a bad command line.
-
-Options:
-   -json <file.json>            also write the findings as JSON (- for standard output; the
-                                findings then go to standard error)
-   -nologo                      accepted, as heat's other commands take it
-   -? | -help                   this help information
-";
-
-/// `heat check`: `args` are the arguments after `check`. Prints the findings (one a line) on
-/// standard output and a summary on standard error; the report's exit code is 1 when there is
-/// any finding.
-pub fn run(args: &[String]) -> Result<Report> {
-    let mut positional = Vec::new();
-    let mut json: Option<PathBuf> = None;
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        i += 1;
-        let option = a
-            .strip_prefix("--")
-            .or_else(|| a.strip_prefix('-'))
-            .or_else(|| a.strip_prefix('/').filter(|r| is_check_option(r)));
-        match option {
-            Some("?" | "h" | "help") => {
-                print!("{HELP}");
-                return Ok(report(0, 0));
-            }
-            Some("nologo") => {}
-            Some(o) if o == "json" || o.starts_with("json:") => {
-                let value = match o.strip_prefix("json:") {
-                    Some(v) => Some(v.to_owned()),
-                    None => {
-                        i += 1;
-                        args.get(i - 1).cloned()
-                    }
-                };
-                match value.filter(|v| !v.is_empty()) {
-                    Some(v) => json = Some(PathBuf::from(v)),
-                    None => return Err(Error::new(
-                        codes::ARGUMENT_REQUIRES_VALUE,
-                        "The argument '-json' does not have a value specified and it is required.",
-                    )),
-                }
-            }
-            Some(o) if !o.is_empty() => {
-                return Err(Error::new(
-                    codes::COMMAND_LINE,
-                    format!("Unknown option '{a}' for heat check. Run 'heat check -?' for usage."),
-                ))
-            }
-            _ => positional.push(a.to_owned()),
+impl CheckReport {
+    /// Checks the harvest `new` (named `new_name`) against `old` (named `old_name`).
+    pub fn of(old_name: &str, old: &Document, new_name: &str, new: &Document) -> CheckReport {
+        CheckReport {
+            old: old_name.to_owned(),
+            new: new_name.to_owned(),
+            components: Inventory::of(old).components.len(),
+            findings: check(old, new),
         }
     }
-    let [old_name, new_name] = positional.as_slice() else {
-        return Err(Error::new(
-            codes::COMMAND_LINE,
+
+    /// The report as JSON: `old`, `new`, `components` (compared), `breaks` (the number of
+    /// findings) and `findings`, each with `rule`, `component`, `path`, `old`, `new` and
+    /// `message`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "old": self.old,
+            "new": self.new,
+            "components": self.components,
+            "breaks": self.findings.len(),
+            "findings": self.findings.iter().map(|f| serde_json::json!({
+                "rule": f.rule.name(),
+                "component": f.component,
+                "path": f.path,
+                "old": f.old,
+                "new": f.new,
+                "message": f.message,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The summary line: how many changes break a patch, or that none does.
+    pub fn summary(&self) -> String {
+        if self.findings.is_empty() {
             format!(
-                "heat check takes two harvests, the old and the new ({} given). Run 'heat check -?' for usage.",
-                positional.len()
-            ),
-        ));
-    };
-    let old = read_file(Path::new(old_name))?;
-    let new = read_file(Path::new(new_name))?;
-    let findings = check(&old, &new);
-    let compared = Inventory::of(&old).components.len();
-
-    let to_stdout = json.as_deref() == Some(Path::new("-"));
-    for f in &findings {
-        if to_stdout {
-            eprintln!("{f}");
+                "no change from '{}' to '{}' breaks a patch or minor upgrade ({} components \
+                 compared).",
+                self.old, self.new, self.components
+            )
         } else {
-            println!("{f}");
+            format!(
+                "{} change(s) from '{}' to '{}' break a patch or minor upgrade.",
+                self.findings.len(),
+                self.old,
+                self.new
+            )
         }
-    }
-    if findings.is_empty() {
-        eprintln!(
-            "heat check: no change from '{old_name}' to '{new_name}' breaks a patch or minor \
-             upgrade ({compared} components compared)."
-        );
-    } else {
-        eprintln!(
-            "heat check: {} change(s) from '{old_name}' to '{new_name}' break a patch or minor \
-             upgrade.",
-            findings.len()
-        );
-    }
-    if let Some(path) = &json {
-        let mut text =
-            serde_json::to_string_pretty(&to_json(old_name, new_name, compared, &findings))
-                .expect("a JSON value always serializes");
-        text.push('\n');
-        if to_stdout {
-            print!("{text}");
-        } else {
-            write_atomically(path, text.as_bytes())?;
-        }
-    }
-    let mut r = report(if findings.is_empty() { 0 } else { EXIT_ERROR }, 0);
-    r.components = compared;
-    Ok(r)
-}
-
-fn is_check_option(body: &str) -> bool {
-    matches!(body, "?" | "help" | "nologo" | "json") || body.starts_with("json:")
-}
-
-fn report(exit_code: u8, components: usize) -> Report {
-    Report {
-        warnings: Vec::new(),
-        files: 0,
-        directories: 0,
-        components,
-        exit_code,
     }
 }

@@ -3,15 +3,18 @@
 //! number of parts that never moves a component from one part to another as files come and go
 //! ([`SplitGroupMutator`]).
 
+use std::borrow::Cow;
+
+use super::attr_text;
 use std::collections::{HashMap, HashSet};
 
-use crate::model::FastHash;
+use crate::wix::FastHash;
 
 use super::inventory::Inventory;
 use crate::error::{codes, Result};
-use crate::extension::{Context, Mutator};
-use crate::guid;
-use crate::model::{Document, NodeId};
+use crate::pipeline::{Context, Mutator};
+use crate::wix::guid;
+use crate::wix::{Document, NodeId};
 
 /// The most components Windows Installer takes in one feature: ICE47 ("Features should have
 /// 1600 or fewer components", Windows Installer SDK, Internal Consistency Evaluators).
@@ -58,10 +61,10 @@ impl Mutator for SplitGroupMutator {
         SPLIT_SEQUENCE
     }
 
-    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+    fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         let Some(group) = doc
             .elements_named("ComponentGroup")
-            .find(|g| doc.attr(*g, "Id") == Some(self.group.as_str()))
+            .find(|g| attr_text(doc, *g, "Id").as_deref() == Some(self.group.as_str()))
         else {
             return Ok(());
         };
@@ -113,7 +116,9 @@ impl Mutator for SplitGroupMutator {
         for child in doc.take_children(group) {
             let place = match doc.name(child) {
                 "Component" => by_node.get(&child).copied(),
-                "ComponentRef" => doc.attr(child, "Id").and_then(|id| by_id.get(id).copied()),
+                "ComponentRef" => {
+                    attr_text(doc, child, "Id").and_then(|id| by_id.get(id.as_ref()).copied())
+                }
                 _ => None,
             };
             let part = place.map_or(0, |p| part_of(p, parts) as usize);
@@ -122,7 +127,7 @@ impl Mutator for SplitGroupMutator {
 
         let refs: Vec<NodeId> = doc
             .elements_named("ComponentGroupRef")
-            .filter(|r| doc.attr(*r, "Id") == Some(self.group.as_str()))
+            .filter(|r| attr_text(doc, *r, "Id").as_deref() == Some(self.group.as_str()))
             .collect();
         for r in refs {
             let parent = doc.parent(r).expect("found in the tree");
@@ -156,7 +161,7 @@ impl Mutator for GroupLimitMutator {
         LIMIT_SEQUENCE
     }
 
-    fn mutate(&self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+    fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
         for (element, id, count) in oversized(doc) {
             cx.messages.warn(
                 codes::GROUP_TOO_LARGE,
@@ -179,10 +184,10 @@ pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
         .descendants(doc.root())
         .filter(|&n| matches!(doc.name(n), "ComponentGroup" | "Feature"))
         .collect();
-    let mut groups: HashMap<&str, NodeId> = HashMap::new();
+    let mut groups: HashMap<Cow<'_, str>, NodeId> = HashMap::new();
     for &g in &holders {
         if doc.name(g) == "ComponentGroup" {
-            if let Some(id) = doc.attr(g, "Id") {
+            if let Some(id) = attr_text(doc, g, "Id") {
                 groups.entry(id).or_insert(g);
             }
         }
@@ -197,7 +202,7 @@ pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
         if count > MAX_COMPONENTS_PER_FEATURE {
             out.push((
                 element.to_owned(),
-                doc.attr(n, "Id").unwrap_or_default().to_owned(),
+                attr_text(doc, n, "Id").unwrap_or_default().into_owned(),
                 count,
             ));
         }
@@ -209,7 +214,7 @@ pub fn oversized(doc: &Document) -> Vec<(String, String, usize)> {
 #[derive(Default)]
 struct Found<'a> {
     components: Vec<NodeId>,
-    references: Vec<Option<&'a str>>,
+    references: Vec<Option<Cow<'a, str>>>,
 }
 
 impl Found<'_> {
@@ -223,7 +228,7 @@ impl Found<'_> {
         let mut ids = HashSet::with_hasher(FastHash);
         let mut anonymous = 0;
         for &c in &self.components {
-            match doc.attr(c, "Id") {
+            match attr_text(doc, c, "Id") {
                 Some(id) => {
                     ids.insert(id);
                 }
@@ -233,7 +238,7 @@ impl Found<'_> {
         for r in &self.references {
             match r {
                 Some(id) => {
-                    ids.insert(id);
+                    ids.insert(id.clone());
                 }
                 None => anonymous += 1,
             }
@@ -245,7 +250,7 @@ impl Found<'_> {
 fn collect<'a>(
     doc: &'a Document,
     holder: NodeId,
-    groups: &HashMap<&str, NodeId>,
+    groups: &HashMap<Cow<'_, str>, NodeId>,
     found: &mut Found<'a>,
     visited: &mut HashSet<NodeId, FastHash>,
 ) {
@@ -255,9 +260,9 @@ fn collect<'a>(
     for &c in doc.children(holder) {
         match doc.name(c) {
             "Component" => found.components.push(c),
-            "ComponentRef" => found.references.push(doc.attr(c, "Id")),
+            "ComponentRef" => found.references.push(attr_text(doc, c, "Id")),
             "ComponentGroupRef" => {
-                if let Some(&g) = doc.attr(c, "Id").and_then(|id| groups.get(id)) {
+                if let Some(&g) = attr_text(doc, c, "Id").and_then(|id| groups.get(id.as_ref())) {
                     collect(doc, g, groups, found, visited);
                 }
             }

@@ -23,10 +23,13 @@
 //!
 //! Locations compare without regard to case, as Windows compares paths.
 
+use std::borrow::Cow;
+
+use super::attr_text;
 use std::collections::{HashMap, HashSet};
 
-use crate::harvest::{is_directory_reference, is_standard_directory};
-use crate::model::{Document, NodeId};
+use crate::wix::{is_directory_reference, is_standard_directory};
+use crate::wix::{Document, NodeId};
 
 /// What a component's key path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +119,6 @@ pub struct ComponentEntry {
     pub guid: Option<String>,
     /// The install location of the component's folder, when known.
     pub directory: Option<String>,
-    /// The id of the component's folder (a `Directory` id or a root reference), when known.
-    pub directory_id: Option<String>,
     /// Its files, in order.
     pub files: Vec<FileEntry>,
     /// Its key path.
@@ -140,13 +141,6 @@ impl ComponentEntry {
             KeyPath::File(i) => self.files.get(i),
             _ => None,
         }
-    }
-
-    /// Whether the component is in the `ComponentGroup` `id`.
-    pub fn in_component_group(&self, id: &str) -> bool {
-        self.groups
-            .iter()
-            .any(|g| g.kind == GroupKind::ComponentGroup && g.id == id)
     }
 }
 
@@ -213,7 +207,7 @@ struct Place {
 struct Resolver<'a> {
     doc: &'a Document,
     /// Directory elements by id (first definition wins).
-    by_id: HashMap<&'a str, NodeId>,
+    by_id: HashMap<Cow<'a, str>, NodeId>,
     memo: HashMap<NodeId, usize>,
     places: Vec<Place>,
     visiting: HashSet<NodeId>,
@@ -226,17 +220,17 @@ impl<'a> Resolver<'a> {
             return i;
         }
         let doc = self.doc;
-        let id = doc.attr(d, "Id");
-        let segment = doc.attr(d, "Name").filter(|n| !n.is_empty() && *n != ".");
+        let id = attr_text(doc, d, "Id");
+        let segment = attr_text(doc, d, "Name").filter(|n| !n.is_empty() && *n != ".");
         if !self.visiting.insert(d) {
             // A loop of references: a root here, not remembered.
             self.places.push(Place {
-                location: id.unwrap_or("?").to_owned(),
+                location: id.as_deref().unwrap_or("?").to_owned(),
                 parent: None,
             });
             return self.places.len() - 1;
         }
-        let place = if let Some(id) = id.filter(|id| is_standard_directory(id)) {
+        let place = if let Some(id) = id.as_deref().filter(|id| is_standard_directory(id)) {
             Place {
                 location: id.to_owned(),
                 parent: None,
@@ -248,13 +242,13 @@ impl<'a> Resolver<'a> {
                     let i = self.directory(p);
                     Some(self.places[i].location.clone())
                 }
-                Some((p, name)) if is_directory_reference(name) => Some(
-                    self.reference(doc.attr(p, "Id").unwrap_or_default())
-                        .into_owned(),
-                ),
+                Some((p, name)) if is_directory_reference(name) => {
+                    let id = attr_text(doc, p, "Id").unwrap_or_default();
+                    Some(self.reference(&id).into_owned())
+                }
                 _ => None,
             };
-            match (parent_location, segment) {
+            match (parent_location, segment.clone()) {
                 (Some(pl), Some(seg)) => Place {
                     location: format!("{pl}\\{seg}"),
                     parent: Some(pl),
@@ -265,7 +259,7 @@ impl<'a> Resolver<'a> {
                 },
                 // A Directory in no other: a root of its own, by id.
                 (None, _) => Place {
-                    location: id.or(segment).unwrap_or("?").to_owned(),
+                    location: id.or(segment).as_deref().unwrap_or("?").to_owned(),
                     parent: None,
                 },
             }
@@ -279,13 +273,13 @@ impl<'a> Resolver<'a> {
 
     /// The location of directory `id`: the `Directory` of that id in this document, or the id
     /// itself (a root such as `INSTALLFOLDER`).
-    fn reference<'s>(&'s mut self, id: &'s str) -> std::borrow::Cow<'s, str> {
+    fn reference<'s>(&'s mut self, id: &'s str) -> Cow<'s, str> {
         match self.by_id.get(id).copied() {
             Some(d) => {
                 let i = self.directory(d);
-                std::borrow::Cow::Borrowed(self.places[i].location.as_str())
+                Cow::Borrowed(self.places[i].location.as_str())
             }
-            None => std::borrow::Cow::Borrowed(id),
+            None => Cow::Borrowed(id),
         }
     }
 
@@ -301,12 +295,12 @@ impl Inventory {
         let mut directories_found = Vec::new();
         let mut components_found = Vec::new();
         let mut refs_found = Vec::new();
-        let mut by_id: HashMap<&str, NodeId> = HashMap::new();
+        let mut by_id: HashMap<Cow<'_, str>, NodeId> = HashMap::new();
         let mut roots: Vec<(String, NodeId)> = Vec::new();
         for n in doc.descendants(doc.root()) {
             match doc.name(n) {
                 "Directory" => {
-                    if let Some(id) = doc.attr(n, "Id") {
+                    if let Some(id) = attr_text(doc, n, "Id") {
                         by_id.entry(id).or_insert(n);
                     }
                     directories_found.push(n);
@@ -314,8 +308,8 @@ impl Inventory {
                 "Component" => components_found.push(n),
                 "ComponentRef" => refs_found.push(n),
                 name if is_directory_reference(name) => {
-                    let id = doc.attr(n, "Id").unwrap_or_default();
-                    let key = location_key(id);
+                    let id = attr_text(doc, n, "Id").unwrap_or_default();
+                    let key = location_key(&id);
                     if !roots.iter().any(|(k, _)| *k == key) {
                         roots.push((key, n));
                     }
@@ -324,7 +318,9 @@ impl Inventory {
             }
         }
         // References to a Directory of this document are not roots.
-        roots.retain(|(_, n)| !by_id.contains_key(doc.attr(*n, "Id").unwrap_or_default()));
+        roots.retain(|(_, n)| {
+            !by_id.contains_key(attr_text(doc, *n, "Id").unwrap_or_default().as_ref())
+        });
 
         let mut r = Resolver {
             doc,
@@ -340,7 +336,7 @@ impl Inventory {
         for d in directories_found {
             let i = r.directory(d);
             let Place { location, parent } = r.places[i].clone();
-            let id = doc.attr(d, "Id").map(str::to_owned);
+            let id = attr_text(doc, d, "Id").map(Cow::into_owned);
             if let Some(id) = &id {
                 inv.dirs_by_id
                     .entry(id.clone())
@@ -349,7 +345,7 @@ impl Inventory {
             inv.directories.push(DirectoryEntry {
                 node: d,
                 id,
-                name: doc.attr(d, "Name").map(str::to_owned),
+                name: attr_text(doc, d, "Name").map(Cow::into_owned),
                 key: location_key(&location),
                 location,
                 parent,
@@ -361,25 +357,29 @@ impl Inventory {
             inv.components.push(entry);
         }
         // Components by id, for references: only when there are any.
-        let mut index_by_id: HashMap<&str, usize> = HashMap::new();
+        let mut index_by_id: HashMap<Cow<'_, str>, usize> = HashMap::new();
         if !refs_found.is_empty() {
             for (i, &c) in components_found.iter().enumerate() {
-                if let Some(id) = doc.attr(c, "Id") {
+                if let Some(id) = attr_text(doc, c, "Id") {
                     index_by_id.entry(id).or_insert(i);
                 }
             }
         }
         for r in refs_found {
-            let (Some(id), Some(parent)) = (doc.attr(r, "Id"), doc.parent(r)) else {
+            let (Some(id), Some(parent)) = (attr_text(doc, r, "Id"), doc.parent(r)) else {
                 continue;
             };
-            let (Some(&i), Some(kind)) = (index_by_id.get(id), GroupKind::of(doc.name(parent)))
-            else {
+            let (Some(&i), Some(kind)) = (
+                index_by_id.get(id.as_ref()),
+                GroupKind::of(doc.name(parent)),
+            ) else {
                 continue;
             };
             let group = Group {
                 kind,
-                id: doc.attr(parent, "Id").unwrap_or_default().to_owned(),
+                id: attr_text(doc, parent, "Id")
+                    .unwrap_or_default()
+                    .into_owned(),
             };
             if !inv.components[i].groups.contains(&group) {
                 inv.components[i].groups.push(group);
@@ -427,29 +427,24 @@ impl Inventory {
 
 fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry {
     // The component's folder.
-    let mut directory_id = doc.attr(c, "Directory").map(str::to_owned);
-    let mut directory: Option<String> = directory_id
-        .as_deref()
-        .map(|id| r.reference(id).into_owned());
-    let mut subdirectory = doc.attr(c, "Subdirectory").map(str::to_owned);
+    let mut directory: Option<String> =
+        attr_text(doc, c, "Directory").map(|id| r.reference(&id).into_owned());
+    let mut subdirectory = attr_text(doc, c, "Subdirectory").map(Cow::into_owned);
     if directory.is_none() {
         for a in doc.ancestors(c) {
             match doc.name(a) {
                 "Directory" => {
                     directory = Some(r.location(a).to_owned());
-                    directory_id = doc.attr(a, "Id").map(str::to_owned);
                 }
                 name if is_directory_reference(name) => {
-                    let id = doc.attr(a, "Id").unwrap_or_default();
-                    directory = Some(r.reference(id).into_owned());
-                    directory_id = Some(id.to_owned());
+                    let id = attr_text(doc, a, "Id").unwrap_or_default();
+                    directory = Some(r.reference(&id).into_owned());
                 }
                 "ComponentGroup" => {
-                    if let Some(id) = doc.attr(a, "Directory") {
-                        directory = Some(r.reference(id).into_owned());
-                        directory_id = Some(id.to_owned());
+                    if let Some(id) = attr_text(doc, a, "Directory") {
+                        directory = Some(r.reference(&id).into_owned());
                         if subdirectory.is_none() {
-                            subdirectory = doc.attr(a, "Subdirectory").map(str::to_owned);
+                            subdirectory = attr_text(doc, a, "Subdirectory").map(Cow::into_owned);
                         }
                     }
                 }
@@ -473,8 +468,8 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
     let files: Vec<FileEntry> = doc
         .children_named(c, "File")
         .map(|f| {
-            let source = doc.attr(f, "Source").map(str::to_owned);
-            let name = doc.attr(f, "Name").map(str::to_owned).or_else(|| {
+            let source = attr_text(doc, f, "Source").map(Cow::into_owned);
+            let name = attr_text(doc, f, "Name").map(Cow::into_owned).or_else(|| {
                 source
                     .as_deref()
                     .and_then(|s| s.rsplit(['\\', '/']).next())
@@ -486,7 +481,7 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
             };
             FileEntry {
                 node: f,
-                id: doc.attr(f, "Id").map(str::to_owned),
+                id: attr_text(doc, f, "Id").map(Cow::into_owned),
                 key: location.as_deref().map(location_key),
                 location,
                 source,
@@ -497,7 +492,7 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
     // The key path, as WiX chooses it: a child marked KeyPath="yes", else the folder when the
     // component itself is marked, else the first child that can be one (only files are looked
     // at here: a component whose first candidate is something else has no install location).
-    let yes = |n: NodeId| doc.attr(n, "KeyPath") == Some("yes");
+    let yes = |n: NodeId| attr_text(doc, n, "KeyPath").as_deref() == Some("yes");
     let marked_file = files.iter().position(|f| yes(f.node));
     let marked_other = doc
         .children(c)
@@ -556,17 +551,16 @@ fn component(doc: &Document, c: NodeId, r: &mut Resolver<'_>) -> ComponentEntry 
         .and_then(|p| {
             GroupKind::of(doc.name(p)).map(|kind| Group {
                 kind,
-                id: doc.attr(p, "Id").unwrap_or_default().to_owned(),
+                id: attr_text(doc, p, "Id").unwrap_or_default().into_owned(),
             })
         })
         .into_iter()
         .collect();
     ComponentEntry {
         node: c,
-        id: doc.attr(c, "Id").map(str::to_owned),
-        guid: doc.attr(c, "Guid").map(str::to_owned),
+        id: attr_text(doc, c, "Id").map(Cow::into_owned),
+        guid: attr_text(doc, c, "Guid").map(Cow::into_owned),
         directory,
-        directory_id,
         files,
         key,
         location,
@@ -748,7 +742,7 @@ pub fn match_up(old: &Inventory, new: &Inventory) -> Matching {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::parse;
+    use crate::xml::read::parse;
 
     fn locations(text: &str) -> Vec<(String, String)> {
         let doc = parse(text.as_bytes()).unwrap();

@@ -17,24 +17,22 @@
 //! GUID, its key path and its groups, marked `Transitive="yes"` with a condition that is always
 //! false (`1=0`), so that Windows Installer removes the file when the patch is applied.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+
+use super::attr_text;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use super::inventory::{
     location_key, match_up, other_key, source_below_root, ComponentEntry, GroupKind, Inventory,
     KeyPath, Matching,
 };
 use crate::error::{codes, Error, Result};
-use crate::extension::{Context, Mutator};
-use crate::harvest::directory_reference;
-use crate::model::{Document, NodeId, Schema};
-use crate::read::read_file;
-use crate::tool::EXIT_FILES_REMOVED;
-use crate::walk::ntfs_cmp;
-use crate::write::write_atomically;
+use crate::harvest::walk::ntfs_cmp;
+use crate::pipeline::{Context, Mutator};
+use crate::wix::{directory_reference, Document, NodeId, Schema};
+use crate::xml::read::read_file;
 
 /// When [`UpdateIdsMutator`] runs: after the harvester's mutators, before heat's main one.
 pub const IDS_SEQUENCE: i32 = 900;
@@ -44,10 +42,6 @@ pub const GROUPS_SEQUENCE: i32 = 1500;
 
 /// The condition a leftover component gets: always false.
 pub const FALSE_CONDITION: &str = "1=0";
-
-/// How a v3 leftover's `<Condition>` is marked in the document, which holds no text, until
-/// [`UpdateGroupsMutator::mutate_text`] writes the text in.
-const V3_CONDITION_MARKER: &str = "<Condition HeatLeftover=\"yes\" />";
 
 /// A file of the previous harvest that the new one does not have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +70,12 @@ pub struct UpdateReport {
 }
 
 impl UpdateReport {
+    /// Whether files of the previous harvest are gone without a leftover to stand for them:
+    /// the harvest cannot then ship as a patch or minor upgrade.
+    pub fn files_removed(&self) -> bool {
+        self.removed.iter().any(|r| !r.leftover)
+    }
+
     /// The report as JSON: `previous`, the counts `kept`, `added`, `removed` and
     /// `leftovers`, and the lists `added_files` and `removed_files`.
     pub fn to_json(&self) -> serde_json::Value {
@@ -120,78 +120,76 @@ impl UpdateReport {
     }
 }
 
-/// `-update` and its options.
-#[derive(Debug, Clone)]
+/// `-update`'s options beside the previous harvest.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct UpdateOptions {
-    /// The previous harvest, as named (for messages).
-    pub previous_name: String,
     /// `-keepremoved`: keep removed files as leftovers.
     pub keep_removed: bool,
-    /// `-updatereport <file.json>`: where to write the report as JSON (`-`: standard output).
+    /// `-updatereport <file.json>`: where to write the report as JSON (`-`: standard output),
+    /// once the run has succeeded.
     pub report: Option<PathBuf>,
-    /// Print the report on standard error (the command line does).
-    pub print: bool,
 }
 
-struct Shared {
-    options: UpdateOptions,
-    previous: Inventory,
-    previous_doc: Document,
-    plan: RefCell<Option<Plan>>,
-}
-
+/// What [`UpdateIdsMutator`] hands to [`UpdateGroupsMutator`].
 #[derive(Debug, Default)]
 struct Plan {
-    /// Kept and left-over components: their id now, and their index in the previous harvest,
-    /// whose component groups they go back to.
-    groups: Vec<(String, usize)>,
+    /// Kept and left-over components: their id now, and the component groups of the previous
+    /// harvest they go back to.
+    groups: Vec<(String, Vec<String>)>,
     report: UpdateReport,
-    v3_leftovers: bool,
 }
 
-/// The two mutators of an update from the previous harvest `previous` (see
-/// [`read_previous`]).
-pub fn update_mutators_for(
+/// The two mutators of an update from the previous harvest at `previous` (see the
+/// [module](self)); a previous harvest that cannot be read is an error naming it.
+pub fn update_mutators(
+    previous: &str,
+    options: UpdateOptions,
+) -> Result<(UpdateIdsMutator, UpdateGroupsMutator)> {
+    let doc = read_previous(previous)?;
+    Ok(update_mutators_for(doc, previous, options))
+}
+
+/// [`update_mutators`] from a previous harvest already read, named `name` in messages.
+pub(crate) fn update_mutators_for(
     previous: Document,
+    name: &str,
     options: UpdateOptions,
 ) -> (UpdateIdsMutator, UpdateGroupsMutator) {
-    let shared = Rc::new(Shared {
-        options,
-        previous: Inventory::of(&previous),
-        previous_doc: previous,
-        plan: RefCell::new(None),
-    });
     (
         UpdateIdsMutator {
-            shared: Rc::clone(&shared),
+            name: name.to_owned(),
+            previous: Inventory::of(&previous),
+            previous_doc: previous,
+            keep_removed: options.keep_removed,
         },
-        UpdateGroupsMutator { shared },
+        UpdateGroupsMutator {
+            report: options.report,
+        },
     )
 }
 
-/// The first half of `-update`; see the [module](self).
+/// The first half of `-update`, before heat's main mutator: ids and GUIDs kept, leftovers put
+/// back. See the [module](self).
 pub struct UpdateIdsMutator {
-    shared: Rc<Shared>,
+    name: String,
+    previous: Inventory,
+    previous_doc: Document,
+    keep_removed: bool,
 }
 
-/// The second half of `-update`; see the [module](self).
+/// The second half of `-update`, after heat's main mutator: components back in their groups,
+/// and the report. See the [module](self).
+#[derive(Debug)]
 pub struct UpdateGroupsMutator {
-    shared: Rc<Shared>,
+    report: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for UpdateIdsMutator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateIdsMutator")
-            .field("previous", &self.shared.options.previous_name)
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for UpdateGroupsMutator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateGroupsMutator")
-            .field("previous", &self.shared.options.previous_name)
-            .finish()
+            .field("previous", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -204,9 +202,9 @@ impl Mutator for UpdateIdsMutator {
         IDS_SEQUENCE
     }
 
-    fn mutate(&self, cx: &mut Context, doc: &mut Document) -> Result<()> {
-        let plan = Keep::new(&self.shared, cx, doc).run();
-        *self.shared.plan.borrow_mut() = Some(plan);
+    fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let plan = Keep::new(self, cx, doc).run();
+        cx.hand_over(plan);
         Ok(())
     }
 }
@@ -220,61 +218,25 @@ impl Mutator for UpdateGroupsMutator {
         GROUPS_SEQUENCE
     }
 
-    fn mutate(&self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
-        let plan = self.shared.plan.borrow();
-        let Some(plan) = plan.as_ref() else {
+    fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let Some(plan) = cx.take::<Plan>() else {
             return Ok(());
         };
-        let previous = &self.shared.previous;
         let wanted: Vec<(&str, Vec<&str>)> = plan
             .groups
             .iter()
-            .map(|(id, j)| (id.as_str(), component_groups(&previous.components[*j])))
-            .filter(|(_, groups)| !groups.is_empty())
+            .map(|(id, groups)| (id.as_str(), groups.iter().map(String::as_str).collect()))
+            .filter(|(_, groups): &(&str, Vec<&str>)| !groups.is_empty())
             .collect();
         restore_groups(doc, &wanted);
-        let report = &plan.report;
-        if self.shared.options.print {
-            for line in report.to_text().lines() {
-                eprintln!("heat: {line}");
-            }
-        }
-        if let Some(path) = &self.shared.options.report {
-            let mut text = serde_json::to_string_pretty(&report.to_json())
+        if let Some(path) = &self.report {
+            let mut text = serde_json::to_string_pretty(&plan.report.to_json())
                 .expect("a JSON value always serializes");
             text.push('\n');
-            if path == Path::new("-") {
-                print!("{text}");
-            } else {
-                write_atomically(path, text.as_bytes())?;
-            }
+            cx.add_output(path.clone(), text.into_bytes());
         }
+        cx.hand_over(plan.report);
         Ok(())
-    }
-
-    /// Only a v3 leftover's `<Condition>` needs the text: the document model holds none.
-    fn edits_text(&self) -> bool {
-        self.shared
-            .plan
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| p.v3_leftovers)
-    }
-
-    fn mutate_text(&self, _cx: &mut Context, wxs: String) -> Result<String> {
-        let v3 = self
-            .shared
-            .plan
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| p.v3_leftovers);
-        if !v3 {
-            return Ok(wxs);
-        }
-        Ok(wxs.replace(
-            V3_CONDITION_MARKER,
-            &format!("<Condition>{FALSE_CONDITION}</Condition>"),
-        ))
     }
 }
 
@@ -285,7 +247,7 @@ fn is_real_guid(guid: &str) -> bool {
 
 /// One run of [`UpdateIdsMutator`].
 struct Keep<'a> {
-    shared: &'a Shared,
+    shared: &'a UpdateIdsMutator,
     cx: &'a mut Context,
     doc: &'a mut Document,
     new: Inventory,
@@ -304,15 +266,15 @@ struct Keep<'a> {
 }
 
 impl<'a> Keep<'a> {
-    fn new(shared: &'a Shared, cx: &'a mut Context, doc: &'a mut Document) -> Keep<'a> {
+    fn new(shared: &'a UpdateIdsMutator, cx: &'a mut Context, doc: &'a mut Document) -> Keep<'a> {
         let new = Inventory::of(doc);
         let m = match_up(&shared.previous, &new);
         let has_references = doc.descendants(doc.root()).any(|n| match doc.name(n) {
             "ComponentRef" | "FileRef" => true,
             "DirectoryRef" => doc
                 .attr(n, "Id")
-                .is_some_and(|id| new.directory_by_id(id).is_some()),
-            _ => doc.attr(n, "Directory").is_some(),
+                .is_some_and(|id| new.directory_by_id(&id.text()).is_some()),
+            _ => attr_text(doc, n, "Directory").is_some(),
         });
         Keep {
             shared,
@@ -331,12 +293,12 @@ impl<'a> Keep<'a> {
     /// Sets an element's id, remembering the one it had when references may need it.
     fn set_id(&mut self, node: NodeId, id: &str) {
         if self.has_references {
-            if let Some(before) = self.doc.attr(node, "Id").filter(|b| *b != id) {
+            if let Some(before) = attr_text(&*self.doc, node, "Id").filter(|b| *b != id) {
                 let kind = element_kind(self.doc.name(node));
                 self.renamed
                     .entry(kind)
                     .or_default()
-                    .insert(before.to_owned(), id.to_owned());
+                    .insert(before.into_owned(), id.to_owned());
             }
         }
         self.doc.set_attr(node, "Id", id);
@@ -352,7 +314,7 @@ impl<'a> Keep<'a> {
     fn run(mut self) -> Plan {
         let shared = self.shared;
         let old = &shared.previous;
-        let name = self.shared.options.previous_name.clone();
+        let name = self.shared.name.clone();
         for &(a, b) in &old.duplicates {
             let (a, b) = (&old.components[a], &old.components[b]);
             self.cx.messages.warn(
@@ -390,7 +352,7 @@ impl<'a> Keep<'a> {
         }
 
         self.keep_ids();
-        if self.shared.options.keep_removed {
+        if self.shared.keep_removed {
             self.put_back_leftovers();
         }
         self.resolve_collisions();
@@ -418,7 +380,6 @@ impl<'a> Keep<'a> {
                     }
                 ),
             );
-            self.cx.exit_code = self.cx.exit_code.max(EXIT_FILES_REMOVED);
         }
         self.plan
     }
@@ -454,13 +415,10 @@ impl<'a> Keep<'a> {
                     self.give_id(f, &id);
                 }
             }
-            if oc
-                .groups
-                .iter()
-                .any(|g| g.kind == GroupKind::ComponentGroup)
-            {
-                let id = self.doc.attr(node, "Id").unwrap_or_default().to_owned();
-                self.plan.groups.push((id, j));
+            let groups = component_groups(oc);
+            if !groups.is_empty() {
+                let id = attr_text(&*self.doc, node, "Id").map(Cow::into_owned);
+                self.plan.groups.push((id.unwrap_or_default(), groups));
             }
         }
     }
@@ -552,8 +510,7 @@ impl<'a> Keep<'a> {
             self.doc.set_attr(c, "Condition", FALSE_CONDITION);
         } else {
             let cond = self.doc.create_child(c, "Condition");
-            self.doc.set_attr(cond, "HeatLeftover", "yes");
-            self.plan.v3_leftovers = true;
+            self.doc.set_text(cond, FALSE_CONDITION);
         }
         if oc.key == KeyPath::Folder {
             self.doc.set_attr(c, "KeyPath", "yes");
@@ -565,7 +522,7 @@ impl<'a> Keep<'a> {
             if let Some(id) = &f.id {
                 self.give_id(el, id);
             }
-            if let Some(name) = old_doc.attr(f.node, "Name") {
+            if let Some(name) = attr_text(old_doc, f.node, "Name") {
                 self.doc.set_attr(el, "Name", name);
             }
             if oc.key == KeyPath::File(fi) {
@@ -580,7 +537,8 @@ impl<'a> Keep<'a> {
             }
         }
         let id = oc.id.clone().unwrap_or_default();
-        self.plan.groups.push((id, j));
+        let groups = component_groups(oc);
+        self.plan.groups.push((id, groups));
     }
 
     /// A fresh element whose id is one the update gave to another takes a numbered id.
@@ -625,11 +583,11 @@ impl<'a> Keep<'a> {
         for n in self.doc.descendants(self.doc.root()) {
             let kind = self.doc.name(n);
             if matches!(kind, "Component" | "File" | "Directory") {
-                if let Some(id) = self.doc.attr(n, "Id") {
+                if let Some(id) = attr_text(&*self.doc, n, "Id") {
                     taken
                         .entry(element_kind(kind))
                         .or_default()
-                        .insert(id.to_owned());
+                        .insert(id.into_owned());
                 }
             }
         }
@@ -664,7 +622,7 @@ impl<'a> Keep<'a> {
                 "FileRef" => ("Id", files),
                 _ => ("Directory", dirs),
             };
-            if let Some(to) = self.doc.attr(n, attr).and_then(|v| map.get(v)) {
+            if let Some(to) = attr_text(&*self.doc, n, attr).and_then(|v| map.get(v.as_ref())) {
                 let to = to.clone();
                 self.doc.set_attr(n, attr, to);
             }
@@ -694,7 +652,7 @@ impl<'a> Keep<'a> {
                 }
             }
         }
-        let keep = self.shared.options.keep_removed;
+        let keep = self.shared.keep_removed;
         for (j, c) in old.components.iter().enumerate() {
             let left_over = keep && self.m.components[j].is_none() && c.location.is_some();
             if c.key == KeyPath::Folder && self.m.components[j].is_none() {
@@ -731,13 +689,13 @@ impl<'a> Keep<'a> {
 /// the component's first file.
 fn sort_name(doc: &Document, node: NodeId) -> Option<String> {
     match doc.name(node) {
-        "Directory" => doc.attr(node, "Name").map(str::to_owned),
+        "Directory" => attr_text(doc, node, "Name").map(Cow::into_owned),
         "Component" => doc.children_named(node, "File").next().map(|f| {
-            let name = doc.attr(f, "Name").or_else(|| {
-                doc.attr(f, "Source")
-                    .and_then(|s| s.rsplit(['\\', '/']).next())
+            let name = attr_text(doc, f, "Name").or_else(|| {
+                attr_text(doc, f, "Source")
+                    .map(|s| Cow::Owned(s.rsplit(['\\', '/']).next().unwrap_or("").to_owned()))
             });
-            name.unwrap_or_default().to_owned()
+            name.unwrap_or_default().into_owned()
         }),
         _ => None,
     }
@@ -759,11 +717,11 @@ fn insert_in_order(doc: &mut Document, parent: NodeId, node: NodeId, name: &str)
 }
 
 /// The component groups (not features) a component is in.
-fn component_groups(c: &ComponentEntry) -> Vec<&str> {
+fn component_groups(c: &ComponentEntry) -> Vec<String> {
     c.groups
         .iter()
         .filter(|g| g.kind == GroupKind::ComponentGroup)
-        .map(|g| g.id.as_str())
+        .map(|g| g.id.clone())
         .collect()
 }
 
@@ -788,18 +746,18 @@ fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
     let mut new_refs: Vec<(String, String)> = Vec::new();
     {
         let d: &Document = doc;
-        let mut components: HashMap<&str, NodeId> = HashMap::new();
-        let mut refs: HashMap<&str, Vec<NodeId>> = HashMap::new();
+        let mut components: HashMap<Cow<'_, str>, NodeId> = HashMap::new();
+        let mut refs: HashMap<Cow<'_, str>, Vec<NodeId>> = HashMap::new();
         for n in d.descendants(d.root()) {
             match d.name(n) {
                 "Component" => {
-                    if let Some(id) = d.attr(n, "Id") {
+                    if let Some(id) = attr_text(d, n, "Id") {
                         components.entry(id).or_insert(n);
                     }
                 }
                 "ComponentRef" => {
                     if let (Some(id), true) = (
-                        d.attr(n, "Id"),
+                        attr_text(d, n, "Id"),
                         d.parent(n).is_some_and(|p| d.name(p) == "ComponentGroup"),
                     ) {
                         refs.entry(id).or_default().push(n);
@@ -811,24 +769,24 @@ fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
         let group_of = |n: NodeId| {
             d.parent(n)
                 .filter(|p| d.name(*p) == "ComponentGroup")
-                .map(|p| d.attr(p, "Id").unwrap_or_default())
+                .map(|p| attr_text(d, p, "Id").unwrap_or_default())
         };
         for (id, wanted) in plan {
-            let Some(&c) = components.get(id) else {
+            let Some(&c) = components.get(*id) else {
                 continue;
             };
             let holder = group_of(c);
-            let refs = refs.get(id).map(Vec::as_slice).unwrap_or_default();
+            let refs = refs.get(*id).map(Vec::as_slice).unwrap_or_default();
             // Where it should be, and nowhere else: nothing to do (the usual case).
-            if refs.is_empty() && wanted.len() == 1 && holder == Some(wanted[0]) {
+            if refs.is_empty() && wanted.len() == 1 && holder.as_deref() == Some(wanted[0]) {
                 continue;
             }
-            let held_by: Vec<(NodeId, &str)> = holder
+            let held_by: Vec<(NodeId, Cow<'_, str>)> = holder
                 .map(|g| (c, g))
                 .into_iter()
                 .chain(refs.iter().filter_map(|&r| group_of(r).map(|g| (r, g))))
                 .collect();
-            let mut now: Vec<&str> = held_by.iter().map(|(_, g)| *g).collect();
+            let mut now: Vec<&str> = held_by.iter().map(|(_, g)| g.as_ref()).collect();
             now.sort_unstable();
             now.dedup();
             let mut want = wanted.clone();
@@ -838,7 +796,8 @@ fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
                 continue;
             }
             let mut placed: HashSet<&str> = HashSet::new();
-            for &(el, g) in &held_by {
+            for (el, g) in &held_by {
+                let (el, g) = (*el, g.as_ref());
                 if wanted.contains(&g) && placed.insert(g) {
                     continue;
                 }
@@ -863,8 +822,8 @@ fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
 
     let mut groups: HashMap<String, NodeId> = HashMap::new();
     for g in doc.elements_named("ComponentGroup") {
-        if let Some(id) = doc.attr(g, "Id") {
-            groups.entry(id.to_owned()).or_insert(g);
+        if let Some(id) = attr_text(doc, g, "Id") {
+            groups.entry(id.into_owned()).or_insert(g);
         }
     }
     let mut arriving: Vec<(String, NodeId)> = Vec::new();
@@ -897,8 +856,7 @@ fn ensure_group(doc: &mut Document, groups: &mut HashMap<String, NodeId>, id: &s
     let holders: Vec<NodeId> = doc
         .elements_named("ComponentGroupRef")
         .filter(|r| {
-            doc.attr(*r, "Id")
-                .is_some_and(|target| groups.contains_key(target))
+            attr_text(doc, *r, "Id").is_some_and(|target| groups.contains_key(target.as_ref()))
         })
         .filter_map(|r| doc.parent(r))
         .collect();
@@ -939,8 +897,8 @@ pub fn read_previous(path: &str) -> Result<Document> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::parse;
-    use crate::write::{to_text, Format, LineEnding};
+    use crate::xml::read::parse;
+    use crate::xml::write::{to_text, Format, LineEnding};
 
     fn restored(text: &str, plan: &[(&str, &[&str])]) -> String {
         let mut doc = parse(text.as_bytes()).unwrap();
@@ -975,15 +933,7 @@ mod tests {
 </DirectoryRef><DirectoryRef Id="d1"><Component Id="x" Directory="d1" /></DirectoryRef><ComponentGroup Id="G"><ComponentRef Id="c1" /><ComponentRef Id="OldCmp" /></ComponentGroup></Fragment></Wix>"#,
         )
         .unwrap();
-        let (ids, _) = update_mutators_for(
-            previous,
-            UpdateOptions {
-                previous_name: "p.wxs".into(),
-                keep_removed: false,
-                report: None,
-                print: false,
-            },
-        );
+        let (mut ids, _) = update_mutators_for(previous, "p.wxs", UpdateOptions::default());
         let mut cx = Context::new(Schema::V4, false, crate::error::Messages::default());
         ids.mutate(&mut cx, &mut doc).unwrap();
         let text = to_text(

@@ -119,3 +119,16 @@ pub fn validate(file: &Path, xsd: &str, test: &str) -> bool {
     );
     true
 }
+
+/// Attributes of a document read from a file, which holds them all as text.
+pub trait TextAttr {
+    /// The text of attribute `name` of `node`, if set.
+    fn text_attr(&self, node: heat::NodeId, name: &str) -> Option<&str>;
+}
+
+impl TextAttr for heat::Document {
+    fn text_attr(&self, node: heat::NodeId, name: &str) -> Option<&str> {
+        self.attr(node, name)
+            .map(|v| v.as_text().expect("a document read from a file holds text"))
+    }
+}

@@ -10,8 +10,8 @@
 //! here too.
 //!
 //! It uses only heat's public API: the [`Extension`] declares the type and the option and sets
-//! up the [`MyDirHarvester`], which walks the folder with [`heat::walk`], makes heat's ids with
-//! [`Context::ids`] and builds the [`Document`].
+//! up the [`MyDirHarvester`], which walks the folder with [`heat::harvest::walk`] and builds
+//! heat's tree with [`HeatTree`], which gives every folder and file heat's own ids.
 //!
 //! ```
 //! use heat::Heat;
@@ -24,7 +24,8 @@
 //! # let out = tmp.path().join("app.wxs");
 //! # let (src, out) = (src.to_str().unwrap(), out.to_str().unwrap());
 //! let args = ["mydir", src, "-omit", "*.pdb", "-o", out].map(String::from);
-//! let report = Heat::new().with_extension(MyDirExtension).run(&args).unwrap();
+//! let outcome = Heat::new().with_extension(MyDirExtension).run(&args).unwrap();
+//! let heat::Outcome::Harvest(report) = outcome else { unreachable!() };
 //! assert_eq!(report.files, 1);
 //! ```
 
@@ -33,12 +34,19 @@
 use std::path::Path;
 
 use heat::error::{codes, Error};
-use heat::extension::{Context, Extension, HarvestType, Harvester, OptionSpec, Options, Setup};
-use heat::harvest::{place_root, root_directory_id};
-use heat::model::{Document, NodeId};
-use heat::standard::walk_options;
-use heat::walk::{walk, Folder, WalkOptions};
-use heat::Result;
+use heat::extension::{
+    Configure, Context, Extension, HarvestType, Harvester, HeatTree, OptionSpec, Parameter,
+};
+use heat::harvest::walk::{walk, Folder, WalkOptions};
+use heat::harvest::{FolderRef, TreeShape};
+use heat::{Document, Result};
+
+/// `-omit <pattern>`, repeatable.
+const OMIT: Parameter = Parameter::text(
+    "omit",
+    "<pattern>",
+    "mydir: leave out files and folders whose name matches (* and ?, any case; repeatable)",
+);
 
 /// The extension: the `mydir` harvest type and the `-omit` option.
 #[derive(Debug, Default, Clone, Copy)]
@@ -57,43 +65,36 @@ impl Extension for MyDirExtension {
     }
 
     fn options(&self) -> Vec<OptionSpec> {
-        vec![OptionSpec::value(
-            "omit",
-            "<pattern>",
-            "mydir: leave out files and folders whose name matches (* and ?, any case; repeatable)",
-        )]
+        vec![OMIT.into()]
     }
 
-    fn configure(
-        &self,
-        _cx: &mut Context,
-        harvest_type: &str,
-        options: &Options,
-        setup: &mut Setup,
-    ) -> Result<()> {
-        let omit = options
-            .values("omit")
+    fn configure(&self, run: &mut Configure<'_>) -> Result<()> {
+        let omit = run
+            .options()
+            .values(&OMIT)
             .map(Pattern::new)
             .collect::<Result<Vec<_>>>()?;
-        if harvest_type != "mydir" {
+        if run.harvest_type() != "mydir" {
             if omit.is_empty() {
                 return Ok(());
             }
             return Err(Error::new(
                 codes::COMMAND_LINE,
-                format!("-omit is an option of the harvest type 'mydir', not of '{harvest_type}'."),
+                format!(
+                    "-omit is an option of the harvest type 'mydir', not of '{}'.",
+                    run.harvest_type()
+                ),
             ));
         }
-        // heat's own options that shape a folder harvest; the standard extension reads them
-        // for `dir`, and every extension sees every option.
-        setup.set_harvester(Box::new(MyDirHarvester {
-            directory_ref: options.value("dr").unwrap_or("TARGETDIR").to_owned(),
-            suppress_root: options.flag("srd"),
-            keep_empty: options.flag("ke"),
-            unique_ids: !options.flag("suid"),
-            walk: walk_options(options)?,
+        // heat's own options that shape a folder harvest (-dr, -srd, -ke, -suid) and walk it
+        // (-followlinks, -skip, -include, -exclude), read once for every extension.
+        let standard = run.standard();
+        let harvester = MyDirHarvester {
+            shape: standard.shape.clone(),
+            walk: standard.walk.clone(),
             omit,
-        }));
+        };
+        run.set_harvester(harvester);
         Ok(())
     }
 }
@@ -162,33 +163,14 @@ fn fold(s: &str) -> Vec<char> {
 
 /// Harvests a folder as heat's `dir` does (same elements, same ids), leaving out the files and
 /// folders whose names match [`omit`](Self::omit).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MyDirHarvester {
-    /// `-dr`: the directory the harvest is rooted under.
-    pub directory_ref: String,
-    /// `-srd`: leave the harvested folder itself out; its id still seeds its children's.
-    pub suppress_root: bool,
-    /// `-ke`: keep folders left empty, each with a `CreateFolder` component.
-    pub keep_empty: bool,
-    /// Write ids (`-suid` turns this off; heat's main mutator then makes readable ones).
-    pub unique_ids: bool,
+    /// `-dr`, `-srd`, `-ke` and `-suid`.
+    pub shape: TreeShape,
+    /// How the folder is walked: heat's `-followlinks`, `-skip`, `-include` and `-exclude`.
+    pub walk: WalkOptions,
     /// `-omit`: names to leave out.
     pub omit: Vec<Pattern>,
-    /// How the folder is walked: heat's `-followlinks` and `-skip`.
-    pub walk: WalkOptions,
-}
-
-impl Default for MyDirHarvester {
-    fn default() -> Self {
-        MyDirHarvester {
-            directory_ref: "TARGETDIR".to_owned(),
-            suppress_root: false,
-            keep_empty: false,
-            unique_ids: true,
-            omit: Vec::new(),
-            walk: WalkOptions::default(),
-        }
-    }
 }
 
 impl Harvester for MyDirHarvester {
@@ -196,18 +178,14 @@ impl Harvester for MyDirHarvester {
         "mydir"
     }
 
-    fn harvest(&self, cx: &mut Context, source: &str) -> Result<Document> {
+    fn harvest(&mut self, cx: &mut Context, source: &str) -> Result<Document> {
         let root = Path::new(source);
-        let tree = walk(root, &self.walk, &mut cx.messages)?;
-        let dr = self.directory_ref.as_str();
-        let root_id = root_directory_id(cx.ids, dr, &tree.name, self.suppress_root);
-
-        let mut doc = Document::new(cx.schema);
-        let root_el = doc.create("Directory");
-        self.directory(&mut doc, root_el, &root_id, &tree);
-        let mut source_path = String::new();
-        let files = self.fill(cx, &mut doc, &tree, root_el, &root_id, &mut source_path);
-        if files == 0 && !self.keep_empty {
+        let walked = walk(root, &self.walk, cx)?;
+        let mut tree = HeatTree::new(cx, &self.shape);
+        let top = tree.root(&walked.name, Some(&walked.path));
+        self.fill(&mut tree, &walked, top);
+        let files = tree.finish_folder(top);
+        if files == 0 && !self.shape.keep_empty {
             return Err(Error::at(
                 codes::EMPTY_DIRECTORY,
                 root,
@@ -222,8 +200,7 @@ impl Harvester for MyDirHarvester {
                 ),
             ));
         }
-        place_root(&mut doc, root_el, dr, self.suppress_root);
-        Ok(doc)
+        Ok(tree.finish())
     }
 }
 
@@ -232,64 +209,17 @@ impl MyDirHarvester {
         self.omit.iter().any(|p| p.matches(name))
     }
 
-    /// Sets a `Directory` element's attributes as heat's harvester does. `FileSource` marks
-    /// the folder as harvested: heat's finalizing mutator removes it and moves the folder after
-    /// the components beside it.
-    fn directory(&self, doc: &mut Document, el: NodeId, id: &str, folder: &Folder) {
-        if self.unique_ids {
-            doc.set_attr(el, "Id", id);
-        }
-        doc.set_attr(el, "Name", &folder.name);
-        let path = std::path::absolute(&folder.path).unwrap_or_else(|_| folder.path.clone());
-        doc.set_attr(el, "FileSource", path.to_string_lossy());
-    }
-
-    /// Fills `el` with what `folder` holds; returns the number of files harvested below it.
-    fn fill(
-        &self,
-        cx: &Context,
-        doc: &mut Document,
-        folder: &Folder,
-        el: NodeId,
-        id: &str,
-        source_path: &mut String,
-    ) -> usize {
-        let mut files = 0;
-        for sub in folder.folders.iter().filter(|f| !self.omitted(&f.name)) {
-            let sub_id = cx.ids.generate("dir", &[id, &sub.name]);
-            let sub_el = doc.create("Directory");
-            self.directory(doc, sub_el, &sub_id, sub);
-            let len = source_path.len();
-            source_path.push_str(&sub.name);
-            source_path.push('\\');
-            let below = self.fill(cx, doc, sub, sub_el, &sub_id, source_path);
-            source_path.truncate(len);
-            if below > 0 || self.keep_empty {
-                doc.append(el, sub_el);
-            }
-            files += below;
-        }
+    /// Fills `el` with what `folder` holds, as heat does: its files first, then each
+    /// sub-folder, finished once it is filled.
+    fn fill(&self, tree: &mut HeatTree, folder: &Folder, el: FolderRef) {
         for name in folder.files.iter().filter(|n| !self.omitted(n)) {
-            let component = doc.create_child(el, "Component");
-            let file = doc.create_child(component, "File");
-            if self.unique_ids {
-                let file_id = cx.ids.generate("fil", &[id, name]);
-                doc.set_attr(component, "Id", cx.ids.generate("cmp", &[id, &file_id]));
-                doc.set_attr(file, "Id", file_id);
-            }
-            doc.set_attr(file, "KeyPath", "yes");
-            doc.set_attr(file, "Source", format!("SourceDir\\{source_path}{name}"));
-            files += 1;
+            tree.file(el, name);
         }
-        if files == 0 && self.keep_empty {
-            let component = doc.create_child(el, "Component");
-            if self.unique_ids {
-                doc.set_attr(component, "Id", cx.ids.generate("cmp", &[id]));
-            }
-            doc.set_attr(component, "KeyPath", "yes");
-            doc.create_child(component, "CreateFolder");
+        for sub in folder.folders.iter().filter(|f| !self.omitted(&f.name)) {
+            let sub_el = tree.folder(el, &sub.name, Some(&sub.path));
+            self.fill(tree, sub, sub_el);
+            tree.finish_folder(sub_el);
         }
-        files
     }
 }
 

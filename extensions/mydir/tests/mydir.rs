@@ -96,8 +96,8 @@ fn heats_walk_options_apply() {
     let (mydir, a) = run_report(&["mydir", tree, "-skip", "names", "-followlinks"], "m.wxs");
     let (dir, b) = run_report(&["dir", tree, "-skip", "names", "-followlinks"], "d.wxs");
     assert!(a == b, "{}", String::from_utf8_lossy(&a));
-    assert_eq!(mydir.warnings, dir.warnings);
-    assert!(!mydir.warnings.is_empty());
+    assert_eq!(mydir.warnings(), dir.warnings());
+    assert!(!mydir.warnings().is_empty());
     let text = String::from_utf8(a).unwrap();
     assert!(
         text.contains("common.dll") && !text.contains("bad:name"),
@@ -107,15 +107,15 @@ fn heats_walk_options_apply() {
 
 /// Every `File` of a `.wxs`: `Source` → (File id, Component id).
 fn files(wxs: &Path) -> BTreeMap<String, (String, String)> {
-    let doc = heat::read::read_file(wxs).unwrap();
+    let doc = heat::xml::read_file(wxs).unwrap();
     doc.elements_named("File")
         .map(|f| {
             let component = doc.parent(f).unwrap();
             (
-                doc.attr(f, "Source").unwrap().to_owned(),
+                doc.attr(f, "Source").unwrap().to_string(),
                 (
-                    doc.attr(f, "Id").unwrap().to_owned(),
-                    doc.attr(component, "Id").unwrap().to_owned(),
+                    doc.attr(f, "Id").unwrap().to_string(),
+                    doc.attr(component, "Id").unwrap().to_string(),
                 ),
             )
         })

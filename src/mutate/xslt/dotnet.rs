@@ -24,7 +24,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::write::{escape_attr, escape_text, Format, LineEnding};
+use crate::xml::write::{escape_attr, escape_text, Format, LineEnding};
 
 struct Writer {
     out: String,
@@ -162,14 +162,7 @@ fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
 /// the module's documentation), with `format`'s indentation and line ends. Fails on XML that
 /// is not well-formed, and on a result that is not a document (no root element, or text
 /// outside it), which heat's writer refuses too.
-///
-/// ```
-/// use heat::write::{Format, LineEnding};
-/// let lf = Format { indent: 4, line_ending: LineEnding::Lf };
-/// let out = heat::xslt::reserialize("<a><b/><c>t</c></a>", lf).unwrap();
-/// assert_eq!(out, "<a>\n    <b />\n    <c>t</c>\n</a>");
-/// ```
-pub fn reserialize(xml: &str, format: Format) -> Result<String, String> {
+pub(crate) fn reserialize(xml: &str, format: Format) -> Result<String, String> {
     let mut reader = Reader::from_str(xml);
     let mut w = Writer {
         out: String::with_capacity(xml.len() + xml.len() / 8),

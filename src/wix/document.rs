@@ -7,100 +7,40 @@
 //! in a table of its own beside the elements.
 //!
 //! Most attribute values are text. The values a large harvest holds one of for every file
-//! (hashed ids, GUIDs, `Source` paths) can also be held compactly, as a [`Value`]: a 20-byte
-//! hash, a 16-byte GUID, or a folder's path shared by its files plus the file's name. They
-//! read the same as text through [`Document::attr`]; the built-in mutators and the writer read
-//! them through [`Document::value`] and never spell them out in memory.
-
-mod attr_order;
-mod children;
+//! (hashed ids, GUIDs, `Source` paths) are held compactly: a 20-byte hash, a 16-byte GUID, or a
+//! folder's path shared by its files plus the file's name. [`Document::attr`] reads any value
+//! as a [`Value`], which compares with text and spells itself out on demand
+//! ([`Value::text`]); the writer writes the compact ones without spelling them out in memory.
+//!
+//! Children are kept in the order heat's serializer writes them (grouped by type, see
+//! [`Schema::child_rank`]), and no edit can make a loop: an element cannot be moved under
+//! itself.
+//!
+//! ```
+//! use heat::{Document, Schema};
+//!
+//! let mut doc = Document::new(Schema::V4);
+//! let fragment = doc.create_child(doc.root(), "Fragment");
+//! let dir = doc.create_child(fragment, "DirectoryRef");
+//! doc.set_attr(dir, "Id", "INSTALLFOLDER");
+//! let sub = doc.create_child(dir, "Directory");
+//! let component = doc.create_child(dir, "Component");
+//! doc.set_attr(component, "Guid", "*");
+//! doc.set_attr(component, "Id", "cmpA");
+//! // Attributes in schema order, components before folders, as heat writes them.
+//! assert_eq!(doc.attrs(component).map(|(n, _)| n).collect::<Vec<_>>(), ["Id", "Guid"]);
+//! assert_eq!(doc.children(dir), [component, sub]);
+//! assert!(doc.attr(dir, "Id").unwrap() == "INSTALLFOLDER");
+//! ```
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 
 use uuid::Uuid;
 
-use crate::ids::{IdHash, IdScheme};
-
-/// The WiX source schema a document is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Schema {
-    /// WiX v3: `http://schemas.microsoft.com/wix/2006/wi`.
-    V3,
-    /// WiX v4 and later: `http://wixtoolset.org/schemas/v4/wxs`.
-    V4,
-}
-
-impl Schema {
-    /// The schema's XML namespace.
-    pub fn namespace(self) -> &'static str {
-        match self {
-            Schema::V3 => "http://schemas.microsoft.com/wix/2006/wi",
-            Schema::V4 => "http://wixtoolset.org/schemas/v4/wxs",
-        }
-    }
-
-    /// The schema whose namespace is `ns`, if any.
-    pub fn from_namespace(ns: &str) -> Option<Schema> {
-        [Schema::V3, Schema::V4]
-            .into_iter()
-            .find(|s| s.namespace() == ns)
-    }
-
-    /// The position of `attr` among the attributes of `element` as the schema declares them
-    /// (`Id` first), which is the order heat writes them in; `None` for an attribute the
-    /// schema does not declare on that element.
-    pub fn attribute_rank(self, element: &str, attr: &str) -> Option<usize> {
-        if attr == "Id" {
-            return Some(0);
-        }
-        let table = match self {
-            Schema::V3 => attr_order::V3,
-            Schema::V4 => attr_order::V4,
-        };
-        let (_, attrs) = table.iter().find(|(e, _)| *e == element)?;
-        attrs.iter().position(|a| *a == attr).map(|p| p + 1)
-    }
-
-    /// Where a `child` element goes among the children of a `parent` element, as heat's
-    /// serializer writes them: children are grouped by type, the groups in the order the
-    /// parent's content model names the types (heat's `ElementCollection`), so that a
-    /// `Directory` writes its `Component`s before its `Directory`s. Children of equal rank keep
-    /// the order they were added in. A type the content model does not name goes where it
-    /// takes any element (`xs:any`), or last; every child of an element whose content model is
-    /// unknown has rank 0.
-    ///
-    /// heat v4-v6 serialize with the classes of WiX v3's schema, renamed (v3's `Product` is
-    /// v4's `Package`, v3's `Package` v4's `SummaryInformation`); a v4 `StandardDirectory`
-    /// takes the place of a `DirectoryRef`.
-    ///
-    /// ```
-    /// use heat::Schema;
-    /// assert!(Schema::V3.child_rank("Directory", "Component") < Schema::V3.child_rank("Directory", "Directory"));
-    /// assert!(Schema::V4.child_rank("Package", "Feature") < Schema::V4.child_rank("Package", "Media"));
-    /// ```
-    pub fn child_rank(self, parent: &str, child: &str) -> u16 {
-        fn v3_name(schema: Schema, name: &str) -> &str {
-            match (schema, name) {
-                (Schema::V4, "Package") => "Product",
-                (Schema::V4, "SummaryInformation") => "Package",
-                (Schema::V4, "StandardDirectory") => "DirectoryRef",
-                (Schema::V4, "ExePackagePayload" | "MsuPackagePayload") => "RemotePayload",
-                _ => name,
-            }
-        }
-        let (parent, child) = (v3_name(self, parent), v3_name(self, child));
-        let Ok(i) = children::V3.binary_search_by(|(e, _)| (*e).cmp(parent)) else {
-            return 0;
-        };
-        let types = children::V3[i].1;
-        let at = |t: &str| types.iter().position(|c| *c == t);
-        let rank = at(child).or_else(|| at("*")).unwrap_or(types.len());
-        u16::try_from(rank).unwrap_or(u16::MAX)
-    }
-}
+use super::ids::{IdHash, IdScheme};
+use super::schema::Schema;
 
 /// A handle to an element of a [`Document`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -165,14 +105,14 @@ mod kind {
 /// Text stored once in a [`Document`] and shared by the values that use it; see
 /// [`Document::store_text`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct TextRef {
+pub(crate) struct TextRef {
     start: u32,
     len: u32,
 }
 
 /// Ids hashed together and handed to a document in one piece; see [`Document::add_ids`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IdBlock {
+pub(crate) struct IdBlock {
     start: u32,
     len: u32,
     kind: u8,
@@ -180,12 +120,13 @@ pub struct IdBlock {
 
 impl IdBlock {
     /// The number of ids in the block.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len as usize
     }
 
     /// Whether the block holds no ids.
-    pub fn is_empty(&self) -> bool {
+    #[allow(dead_code)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 }
@@ -227,13 +168,38 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The value as text: borrowed when held as text, spelled out otherwise.
+    pub fn text(&self) -> Cow<'a, str> {
+        match *self {
+            Value::Text(t) => Cow::Borrowed(t),
+            _ => Cow::Owned(self.to_string()),
+        }
+    }
+
+    /// Whether the value reads as `text`, without spelling it out.
+    pub fn is(&self, text: &str) -> bool {
+        match *self {
+            Value::Text(t) => t == text,
+            Value::Path { folder, name } => {
+                text.len() == folder.len() + name.len()
+                    && text.starts_with(folder)
+                    && text.ends_with(name)
+            }
+            _ => {
+                let mut spelled = String::with_capacity(40);
+                self.write_to(&mut spelled);
+                spelled == text
+            }
+        }
+    }
+
     /// Appends the value as text to `out`.
     pub fn write_to(&self, out: &mut String) {
         match *self {
             Value::Text(t) => out.push_str(t),
             Value::Id { prefix, hash } => hash.write(prefix, out),
             Value::Guid { guid, braces } => {
-                out.push_str(crate::guid::format_into(guid, braces, &mut [0u8; 38]))
+                out.push_str(crate::wix::guid::format_into(guid, braces, &mut [0u8; 38]))
             }
             Value::Path { folder, name } => {
                 out.push_str(folder);
@@ -256,6 +222,24 @@ impl<'a> Value<'a> {
             ),
             _ => Cow::Owned(self.to_string()),
         }
+    }
+}
+
+impl PartialEq<str> for Value<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.is(other)
+    }
+}
+
+impl PartialEq<String> for Value<'_> {
+    fn eq(&self, other: &String) -> bool {
+        self.is(other)
+    }
+}
+
+impl PartialEq<&str> for Value<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.is(other)
     }
 }
 
@@ -282,17 +266,6 @@ fn id_kind(scheme: IdScheme) -> u8 {
         IdScheme::V3 => kind::ID_V3,
         IdScheme::V3Fips => kind::ID_V3_FIPS,
         IdScheme::V4 => kind::ID_V4,
-    }
-}
-
-/// Values held compactly and spelled out by [`Document::attr`], kept by attribute slot until
-/// the document next changes. Cloning a document does not clone them.
-#[derive(Debug, Default)]
-struct Spelled(Mutex<HashMap<u32, Box<str>, FastHash>>);
-
-impl Clone for Spelled {
-    fn clone(&self) -> Self {
-        Spelled::default()
     }
 }
 
@@ -325,7 +298,6 @@ pub struct Document {
     guids: Vec<[u8; 16]>,
     /// Paths held compactly: the folder's part and the name, each as a [`TextRef`].
     paths: Vec<[TextRef; 2]>,
-    spelled: Spelled,
 }
 
 /// Names every harvest uses, interned first in this order so that their symbols are known
@@ -439,7 +411,6 @@ impl Document {
             hashes: Vec::new(),
             guids: Vec::new(),
             paths: Vec::new(),
-            spelled: Spelled::default(),
         };
         for name in WELL_KNOWN {
             let sym = doc.names.len() as u16;
@@ -476,7 +447,7 @@ impl Document {
 
     /// Makes room for `elements` more elements, `attributes` more attributes and `text` more
     /// bytes of attribute values, so that a large harvest grows its tables once.
-    pub fn reserve(&mut self, elements: usize, attributes: usize, text: usize) {
+    pub(crate) fn reserve(&mut self, elements: usize, attributes: usize, text: usize) {
         self.nodes.reserve_exact(elements);
         // Child lists take whole powers of two and move when full: room for twice as many.
         self.children.reserve(2 * elements);
@@ -567,42 +538,6 @@ impl Document {
         }
     }
 
-    /// An attribute's value as text: text as held, other values spelled out once and kept
-    /// until the document next changes.
-    fn spell(&self, slot: usize, a: &Attr) -> &str {
-        if a.kind == kind::TEXT {
-            return self.text_of(a);
-        }
-        let mut spelled = self
-            .spelled
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let key = u32::try_from(slot).expect("fewer than 2^32 attributes");
-        let text: *const str = &**spelled
-            .entry(key)
-            .or_insert_with(|| self.value_of(a).to_string().into_boxed_str());
-        drop(spelled);
-        // SAFETY: the text is a boxed str owned by `spelled`, whose entries are only ever
-        // added while the document is shared: an entry is never replaced or removed, and a
-        // box's contents do not move when the map grows. Entries are removed only through
-        // `&mut self` (`changed`), which cannot happen while the returned borrow of `self`
-        // lives.
-        unsafe { &*text }
-    }
-
-    /// Forgets the spelled-out values: attribute slots are about to change.
-    fn changed(&mut self) {
-        let spelled = self
-            .spelled
-            .0
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        if !spelled.is_empty() {
-            spelled.clear();
-        }
-    }
-
     fn node_attrs(&self, node: NodeId) -> &[Attr] {
         let n = &self.nodes[node.0 as usize];
         &self.attrs[n.attr_start as usize..n.attr_start as usize + n.attr_count as usize]
@@ -665,7 +600,11 @@ impl Document {
     /// Moves `child` (detaching it from any parent) to the end of `parent`'s children of its
     /// type: children are kept in the order heat writes them, grouped by type as the schema
     /// names the types (see [`Schema::child_rank`]).
+    ///
+    /// # Panics
+    /// When `child` is `parent` or holds it: the edit would make a loop.
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
+        self.refuse_loop(parent, child);
         self.detach(child);
         self.nodes[child.0 as usize].parent = parent.0;
         self.insert_child(parent, None, child);
@@ -674,7 +613,11 @@ impl Document {
     /// Moves `child` (detaching it from any parent) to position `index` of `parent`'s children,
     /// or as near it as its type allows: children stay grouped by type (see
     /// [`append`](Self::append)).
+    ///
+    /// # Panics
+    /// When `child` is `parent` or holds it, or `index` is past the end of the children.
     pub fn insert(&mut self, parent: NodeId, index: usize, child: NodeId) {
+        self.refuse_loop(parent, child);
         self.detach(child);
         self.nodes[child.0 as usize].parent = parent.0;
         assert!(
@@ -682,6 +625,20 @@ impl Document {
             "insertion index {index} past the end of the children"
         );
         self.insert_child(parent, Some(index), child);
+    }
+
+    /// Panics when `child` is `parent` or one of its ancestors: moving it there would make a
+    /// loop. A new element or a leaf holds nothing, so that is checked at once.
+    fn refuse_loop(&self, parent: NodeId, child: NodeId) {
+        let holds = child == parent
+            || (self.nodes[child.0 as usize].child_count > 0
+                && self.ancestors(parent).any(|a| a == child));
+        assert!(
+            !holds,
+            "moving <{}> under <{}> would put an element inside itself",
+            self.name(child),
+            self.name(parent)
+        );
     }
 
     /// Takes `node` out of its parent's children; it and its own children stay intact and can
@@ -872,16 +829,9 @@ impl Document {
             .map(|i| first + i)
     }
 
-    /// The value of attribute `name` as text, if set. A value held compactly (see
-    /// [`Value`]) is spelled out on the first read and kept until the document next changes;
-    /// [`value`](Self::value) reads it without spelling it out.
-    pub fn attr(&self, node: NodeId, name: &str) -> Option<&str> {
-        let slot = self.find_attr(node, name)?;
-        Some(self.spell(slot, &self.attrs[slot]))
-    }
-
-    /// The value of attribute `name` as the document holds it, if set.
-    pub fn value(&self, node: NodeId, name: &str) -> Option<Value<'_>> {
+    /// The value of attribute `name`, if set: text, or an id, GUID or path held compactly,
+    /// which reads the same (see [`Value`]).
+    pub fn attr(&self, node: NodeId, name: &str) -> Option<Value<'_>> {
         let slot = self.find_attr(node, name)?;
         Some(self.value_of(&self.attrs[slot]))
     }
@@ -891,20 +841,8 @@ impl Document {
         self.find_attr(node, name).is_some()
     }
 
-    /// The element's attributes as text, in the order they are written (see
-    /// [`attr`](Self::attr)).
-    pub fn attrs(&self, node: NodeId) -> impl Iterator<Item = (&str, &str)> {
-        let first = self.nodes[node.0 as usize].attr_start as usize;
-        self.node_attrs(node).iter().enumerate().map(move |(i, a)| {
-            (
-                self.names[a.name as usize].as_ref(),
-                self.spell(first + i, a),
-            )
-        })
-    }
-
-    /// The element's attributes as the document holds them, in the order they are written.
-    pub fn values(&self, node: NodeId) -> impl Iterator<Item = (&str, Value<'_>)> {
+    /// The element's attributes and their values, in the order they are written.
+    pub fn attrs(&self, node: NodeId) -> impl Iterator<Item = (&str, Value<'_>)> {
         self.node_attrs(node)
             .iter()
             .map(move |a| (self.names[a.name as usize].as_ref(), self.value_of(a)))
@@ -936,7 +874,6 @@ impl Document {
     /// Writes `attr` at position `pos` of the node's attributes, moving them to the end of the
     /// arena unless they are there already.
     fn insert_attr(&mut self, node: NodeId, pos: usize, attr: Attr) {
-        self.changed();
         let (start, count, room) = {
             let n = &self.nodes[node.0 as usize];
             (n.attr_start as usize, n.attr_count as usize, n.attr_room)
@@ -966,7 +903,7 @@ impl Document {
     /// Makes room for `additional` more attributes on `node`, so that setting them later does
     /// not move its attributes: a harvest that knows which attributes mutators will add to its
     /// elements saves the room the moves leave behind.
-    pub fn reserve_attrs(&mut self, node: NodeId, additional: usize) {
+    pub(crate) fn reserve_attrs(&mut self, node: NodeId, additional: usize) {
         let (start, count, room) = {
             let n = &self.nodes[node.0 as usize];
             (
@@ -989,7 +926,6 @@ impl Document {
             self.attrs
                 .resize(self.attrs.len() + additional - room, blank);
         } else {
-            self.changed();
             let new_start = self.attrs.len();
             self.attrs.extend_from_within(start..start + count);
             self.attrs.resize(self.attrs.len() + additional, blank);
@@ -1039,7 +975,7 @@ impl Document {
     }
 
     /// Stores `text`, for values that share it (see [`set_attr_path`](Self::set_attr_path)).
-    pub fn store_text(&mut self, text: &str) -> TextRef {
+    pub(crate) fn store_text(&mut self, text: &str) -> TextRef {
         let start = u32::try_from(self.text.len()).expect("less than 4 GiB of attribute text");
         self.text.push_str(text);
         TextRef {
@@ -1050,19 +986,21 @@ impl Document {
 
     /// Sets attribute `name` (in schema order) to text stored with
     /// [`store_text`](Self::store_text), shared by every element that uses it.
-    pub fn set_attr_stored(&mut self, node: NodeId, name: impl Into<Name>, text: TextRef) {
+    pub(crate) fn set_attr_stored(&mut self, node: NodeId, name: impl Into<Name>, text: TextRef) {
         let sym = self.intern(name.into());
         self.put_value(node, sym, kind::TEXT, text.start, text.len);
     }
 
-    /// The text of a [`TextRef`] of this document.
-    pub fn stored_text(&self, text: TextRef) -> &str {
-        self.slice(text)
-    }
-
     /// Sets attribute `name` (in schema order, as [`set_attr`](Self::set_attr)) to a hashed
     /// id, held as its 20-byte hash and written as `prefix` then the hash.
-    pub fn set_attr_id(&mut self, node: NodeId, name: impl Into<Name>, prefix: &str, hash: IdHash) {
+    #[cfg(test)]
+    pub(crate) fn set_attr_id(
+        &mut self,
+        node: NodeId,
+        name: impl Into<Name>,
+        prefix: &str,
+        hash: IdHash,
+    ) {
         let sym = self.intern(name.into());
         let prefix = self.prefix_sym(prefix);
         let index = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
@@ -1074,7 +1012,7 @@ impl Document {
     /// Hands the document the hashes of ids made with `scheme`, for
     /// [`set_attr_id_from`](Self::set_attr_id_from): a harvest can hash all its ids at once, on
     /// every core, straight into the table the document keeps them in.
-    pub fn add_ids(&mut self, scheme: IdScheme, hashes: Vec<[u8; 20]>) -> IdBlock {
+    pub(crate) fn add_ids(&mut self, scheme: IdScheme, hashes: Vec<[u8; 20]>) -> IdBlock {
         let start = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
         let len = u32::try_from(hashes.len()).expect("fewer than 2^32 ids");
         if self.hashes.is_empty() {
@@ -1094,7 +1032,7 @@ impl Document {
     ///
     /// # Panics
     /// When `i` is not below the block's length.
-    pub fn set_attr_id_from(
+    pub(crate) fn set_attr_id_from(
         &mut self,
         node: NodeId,
         name: impl Into<Name>,
@@ -1137,7 +1075,13 @@ impl Document {
 
     /// Sets attribute `name` (in schema order) to a GUID, held in 16 bytes and written in
     /// upper case, in braces if `braces`.
-    pub fn set_attr_guid(&mut self, node: NodeId, name: impl Into<Name>, guid: Uuid, braces: bool) {
+    pub(crate) fn set_attr_guid(
+        &mut self,
+        node: NodeId,
+        name: impl Into<Name>,
+        guid: Uuid,
+        braces: bool,
+    ) {
         let sym = self.intern(name.into());
         let index = u32::try_from(self.guids.len()).expect("fewer than 2^32 GUIDs");
         self.guids.push(guid.into_bytes());
@@ -1151,7 +1095,7 @@ impl Document {
 
     /// Sets attribute `name` (in schema order) to a path: `folder`, stored once with
     /// [`store_text`](Self::store_text) and shared by the folder's files, then `file`.
-    pub fn set_attr_path(
+    pub(crate) fn set_attr_path(
         &mut self,
         node: NodeId,
         name: impl Into<Name>,
@@ -1165,14 +1109,14 @@ impl Document {
     }
 
     /// The folder's part and the name of path attribute `name`, if it is held as a path.
-    pub fn path_parts(&self, node: NodeId, name: &str) -> Option<[TextRef; 2]> {
+    pub(crate) fn path_parts(&self, node: NodeId, name: &str) -> Option<[TextRef; 2]> {
         let a = self.attrs[self.find_attr(node, name)?];
         (a.kind == kind::PATH).then(|| self.paths[a.a as usize])
     }
 
     /// Makes room for `ids` more ids, `guids` more GUIDs and `paths` more paths held
     /// compactly.
-    pub fn reserve_values(&mut self, ids: usize, guids: usize, paths: usize) {
+    pub(crate) fn reserve_values(&mut self, ids: usize, guids: usize, paths: usize) {
         self.hashes.reserve_exact(ids);
         self.guids.reserve_exact(guids);
         self.paths.reserve_exact(paths);
@@ -1202,7 +1146,6 @@ impl Document {
             .iter()
             .position(|a| a.name == sym)
         {
-            self.changed();
             self.attrs[first + i] = attr;
             return;
         }
@@ -1256,7 +1199,6 @@ impl Document {
             .iter()
             .position(|a| a.name == sym)?;
         let value = self.value_of(&self.attrs[first + i]).to_string();
-        self.changed();
         self.attrs[first + i..first + count].rotate_left(1);
         let n = &mut self.nodes[node.0 as usize];
         n.attr_count -= 1;
@@ -1316,15 +1258,6 @@ impl Iterator for Descendants<'_> {
     }
 }
 
-impl fmt::Display for Schema {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Schema::V3 => "WiX v3",
-            Schema::V4 => "WiX v4",
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1350,6 +1283,24 @@ mod tests {
         assert_eq!(names, ["Id", "Directory", "Guid", "Custom"]);
     }
 
+    /// An attribute as text.
+    fn text(doc: &Document, node: NodeId, name: &str) -> Option<String> {
+        doc.attr(node, name).map(|v| v.text().into_owned())
+    }
+
+    /// Every attribute as text.
+    fn texts(doc: &Document, node: NodeId) -> Vec<(String, String)> {
+        doc.attrs(node)
+            .map(|(k, v)| (k.to_owned(), v.text().into_owned()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     #[test]
     fn compact_values_read_as_text() {
         let mut doc = Document::new(Schema::V4);
@@ -1364,42 +1315,37 @@ mod tests {
         doc.set_attr_path(f, "Source", folder, name);
 
         let id = IdScheme::V4.generate("cmp", &["dirX", "a.txt"]);
-        assert_eq!(doc.attr(c, "Id"), Some(id.as_str()));
+        assert_eq!(text(&doc, c, "Id").as_deref(), Some(id.as_str()));
+        assert!(doc.attr(c, "Id").unwrap() == id.as_str());
         assert_eq!(
-            doc.value(c, "Id"),
+            doc.attr(c, "Id"),
             Some(Value::Id {
                 prefix: "cmp",
                 hash
             })
         );
         assert_eq!(
-            doc.attr(c, "Guid"),
+            text(&doc, c, "Guid").as_deref(),
             Some("{ABABABAB-ABAB-ABAB-ABAB-ABABABABABAB}")
         );
-        assert_eq!(doc.attr(f, "Source"), Some("SourceDir\\bin\\a.txt"));
-        assert_eq!(doc.value(f, "Source").unwrap().last_segment(), "a.txt");
+        assert!(doc.attr(f, "Source").unwrap() == "SourceDir\\bin\\a.txt");
+        assert!(doc.attr(f, "Source").unwrap() != "SourceDir\\bin\\b.txt");
+        assert_eq!(doc.attr(f, "Source").unwrap().last_segment(), "a.txt");
         assert_eq!(doc.path_parts(f, "Source"), Some([folder, name]));
-        let spelled: Vec<(String, String)> = doc
-            .attrs(c)
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        let held: Vec<(String, String)> = doc
-            .values(c)
-            .map(|(k, v)| (k.to_owned(), v.to_string()))
-            .collect();
-        assert_eq!(spelled, held);
-        assert_eq!(spelled[0], ("Id".to_owned(), id.clone()));
+        assert_eq!(texts(&doc, c)[0], ("Id".to_owned(), id.clone()));
 
-        // Changing the document forgets what was spelled out, and the slots read anew.
         doc.set_attr(c, "Directory", "dirX");
         doc.set_attr(c, "Guid", "*");
-        assert_eq!(doc.attr(c, "Guid"), Some("*"));
-        assert_eq!(doc.attr(c, "Id"), Some(id.as_str()));
+        assert_eq!(text(&doc, c, "Guid").as_deref(), Some("*"));
+        assert_eq!(text(&doc, c, "Id").as_deref(), Some(id.as_str()));
         let copy = doc.clone();
-        assert_eq!(copy.attr(f, "Source"), Some("SourceDir\\bin\\a.txt"));
+        assert_eq!(
+            text(&copy, f, "Source").as_deref(),
+            Some("SourceDir\\bin\\a.txt")
+        );
         assert_eq!(doc.remove_attr(c, "Id"), Some(id));
         assert_eq!(doc.attr(c, "Id"), None);
-        assert_eq!(doc.attr(c, "Directory"), Some("dirX"));
+        assert_eq!(text(&doc, c, "Directory").as_deref(), Some("dirX"));
     }
 
     #[test]
@@ -1414,30 +1360,47 @@ mod tests {
         doc.set_attr(c, "Guid", "*");
         doc.set_attr(c, "Directory", "dir1");
         assert_eq!(doc.attrs.len(), used, "the reserved room was used");
-        let names: Vec<_> = doc.attrs(c).collect();
         assert_eq!(
-            names,
-            [("Id", "cmp1"), ("Directory", "dir1"), ("Guid", "*")]
+            texts(&doc, c),
+            pairs(&[("Id", "cmp1"), ("Directory", "dir1"), ("Guid", "*")])
         );
-        assert_eq!(doc.attrs(f).collect::<Vec<_>>(), [("Id", "fil1")]);
+        assert_eq!(texts(&doc, f), pairs(&[("Id", "fil1")]));
         // Past the room, attributes move and stay in order.
         doc.set_attr(c, "KeyPath", "yes");
-        assert_eq!(doc.attr(c, "KeyPath"), Some("yes"));
+        assert_eq!(text(&doc, c, "KeyPath").as_deref(), Some("yes"));
         assert_eq!(doc.remove_attr(c, "Directory").as_deref(), Some("dir1"));
         doc.set_attr(c, "Directory", "dir2");
         let names: Vec<_> = doc.attrs(c).map(|(k, _)| k).collect();
         assert_eq!(names, ["Id", "Directory", "Guid", "KeyPath"]);
-        assert_eq!(doc.attrs(f).collect::<Vec<_>>(), [("Id", "fil1")]);
+        assert_eq!(texts(&doc, f), pairs(&[("Id", "fil1")]));
         // Room asked for after other elements' attributes moves the element's to the end.
         let g = doc.create_child(doc.root(), "Component");
         doc.set_attr(g, "Id", "cmp2");
         doc.set_attr(f, "KeyPath", "yes");
         doc.reserve_attrs(g, 2);
         doc.set_attr(g, "Guid", "*");
-        assert_eq!(
-            doc.attrs(g).collect::<Vec<_>>(),
-            [("Id", "cmp2"), ("Guid", "*")]
-        );
+        assert_eq!(texts(&doc, g), pairs(&[("Id", "cmp2"), ("Guid", "*")]));
+    }
+
+    #[test]
+    #[should_panic(expected = "inside itself")]
+    fn an_element_cannot_be_moved_under_itself() {
+        let mut doc = Document::new(Schema::V4);
+        let a = doc.create_child(doc.root(), "Directory");
+        let b = doc.create_child(a, "Directory");
+        let c = doc.create_child(b, "Directory");
+        doc.append(c, a);
+    }
+
+    #[test]
+    fn a_leaf_moves_without_a_search() {
+        let mut doc = Document::new(Schema::V4);
+        let a = doc.create_child(doc.root(), "Directory");
+        let b = doc.create_child(doc.root(), "Directory");
+        let c = doc.create_child(a, "Component");
+        doc.append(b, c);
+        assert_eq!(doc.children(b), [c]);
+        assert!(doc.descendants(doc.root()).count() == 4);
     }
 
     #[test]

@@ -20,6 +20,15 @@ pub enum IdScheme {
 }
 
 impl IdScheme {
+    /// heat's scheme for output in `schema`: v3's MD5 (or SHA1 with `-fips`), v4's SHA1.
+    pub fn for_schema(schema: crate::wix::Schema, fips: bool) -> IdScheme {
+        match (schema, fips) {
+            (crate::wix::Schema::V3, false) => IdScheme::V3,
+            (crate::wix::Schema::V3, true) => IdScheme::V3Fips,
+            (crate::wix::Schema::V4, _) => IdScheme::V4,
+        }
+    }
+
     /// Generates heat's identifier for `prefix` and `args`: the arguments are joined with `|`,
     /// hashed, and the hash is formatted after the prefix.
     ///
@@ -168,8 +177,8 @@ pub const MAX_MODULE_ID_LEN: usize = 35;
 /// in front when the name does not start with a letter or `_`.
 ///
 /// ```
-/// assert_eq!(heat::ids::identifier_from_name("my file..txt"), "my_file_txt");
-/// assert_eq!(heat::ids::identifier_from_name("1.dll"), "_1.dll");
+/// assert_eq!(heat::wix::ids::identifier_from_name("my file..txt"), "my_file_txt");
+/// assert_eq!(heat::wix::ids::identifier_from_name("1.dll"), "_1.dll");
 /// ```
 pub fn identifier_from_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 1);

@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use quick_xml::events::Event;
 
 use crate::error::{Error, Result};
-use crate::model::{Document, NodeId, Schema, Value};
+use crate::wix::{Document, NodeId, Schema, Value};
 
 /// Line ends of the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,17 +86,6 @@ pub(crate) fn write_text_counted(
     w.element(doc.root(), 0)?;
     w.out.write_all(&w.buf)?;
     Ok(w.counts)
-}
-
-/// The numbers of `File`, `Directory` and `Component` elements in the document's tree.
-pub(crate) fn count_elements(doc: &Document) -> [usize; 3] {
-    let mut counts = [0; 3];
-    for n in doc.descendants(doc.root()) {
-        if let Some(i) = counted(doc.name(n)) {
-            counts[i] += 1;
-        }
-    }
-    counts
 }
 
 /// The numbers of `File`, `Directory` and `Component` elements in WiX source `text`, counted as
@@ -179,7 +168,7 @@ impl ElementWriter<'_> {
             self.put(doc.schema().namespace().as_bytes());
             self.put(b"\"");
         }
-        for (k, v) in doc.values(node) {
+        for (k, v) in doc.attrs(node) {
             self.put(b" ");
             self.put(k.as_bytes());
             self.put(b"=\"");

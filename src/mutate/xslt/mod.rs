@@ -20,11 +20,11 @@ mod ffi;
 
 use std::path::{Path, PathBuf};
 
-pub use dotnet::reserialize;
+pub(crate) use dotnet::reserialize;
 
 use crate::error::{codes, Error, Messages, Result};
-use crate::extension::{sequence, Context, Mutator};
-use crate::write::Format;
+use crate::pipeline::{sequence, Context, TextMutator};
+use crate::xml::write::Format;
 
 /// Whether this build can run `-t` (the `xslt` feature, on by default).
 pub const AVAILABLE: bool = cfg!(feature = "xslt");
@@ -66,14 +66,9 @@ impl TransformMutator {
             index,
         })
     }
-
-    /// The stylesheet's path.
-    pub fn stylesheet(&self) -> &Path {
-        &self.stylesheet
-    }
 }
 
-impl Mutator for TransformMutator {
+impl TextMutator for TransformMutator {
     fn name(&self) -> &str {
         &self.name
     }
@@ -82,12 +77,8 @@ impl Mutator for TransformMutator {
         sequence::TRANSFORM + i32::try_from(self.index).unwrap_or(i32::MAX - sequence::TRANSFORM)
     }
 
-    fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
+    fn mutate_text(&mut self, cx: &mut Context, wxs: String) -> Result<String> {
         transform(&self.stylesheet, &wxs, cx.format, &mut cx.messages)
-    }
-
-    fn edits_text(&self) -> bool {
-        true
     }
 }
 

@@ -15,8 +15,8 @@ pub const WIX_COMPONENT_NAMESPACE: Uuid = Uuid::from_u128(0x3064E5C6_FB63_4FE9_A
 /// UUIDv5 of the UTF-16LE bytes of the lower-cased path.
 ///
 /// ```
-/// let a = heat::guid::for_location(r"INSTALLFOLDER\App\a.txt");
-/// let b = heat::guid::for_location(r"installfolder\app\A.TXT");
+/// let a = heat::wix::guid::for_location(r"INSTALLFOLDER\App\a.txt");
+/// let b = heat::wix::guid::for_location(r"installfolder\app\A.TXT");
 /// assert_eq!(a, b);
 /// ```
 pub fn for_location(path: &str) -> Uuid {

@@ -1,13 +1,14 @@
 //! The document's child lists and attributes, driven by random sequences of operations and
 //! compared with a plain model of lists: moving, inserting, detaching and reserving never lose,
-//! duplicate or reorder anything.
+//! duplicate or reorder anything, and children stay grouped by type in the schema's order (the
+//! model inserts where asked and then sorts by rank, keeping the order of equals).
 
-use heat::{Document, NodeId, Schema};
+use super::{Document, NodeId, Schema};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Create(usize),
+    Create(usize, usize),
     Append(usize, usize),
     Insert(usize, usize, usize),
     Detach(usize),
@@ -20,10 +21,19 @@ enum Op {
 
 const ATTRS: [&str; 5] = ["Id", "Name", "Guid", "Directory", "Custom"];
 
+/// Element names whose ranks differ among each other's children.
+const NAMES: [&str; 5] = [
+    "Component",
+    "Directory",
+    "DirectoryRef",
+    "Fragment",
+    "Merge",
+];
+
 fn op() -> impl Strategy<Value = Op> {
     let i = 0usize..64;
     prop_oneof![
-        3 => i.clone().prop_map(Op::Create),
+        3 => (i.clone(), 0usize..NAMES.len()).prop_map(|(p, k)| Op::Create(p, k)),
         3 => (i.clone(), i.clone()).prop_map(|(a, b)| Op::Append(a, b)),
         1 => (i.clone(), i.clone(), 0usize..8).prop_map(|(a, b, k)| Op::Insert(a, b, k)),
         1 => i.clone().prop_map(Op::Detach),
@@ -38,12 +48,20 @@ fn op() -> impl Strategy<Value = Op> {
 /// The plain model: each element's parent, children and attributes.
 #[derive(Default)]
 struct Plain {
+    names: Vec<&'static str>,
     parent: Vec<Option<usize>>,
     children: Vec<Vec<usize>>,
     attrs: Vec<Vec<(String, String)>>,
 }
 
 impl Plain {
+    /// Puts `p`'s children in rank order, keeping the order of equals.
+    fn regroup(&mut self, p: usize) {
+        let parent = self.names[p];
+        let names = self.names.clone();
+        self.children[p].sort_by_key(|&c| Schema::V4.child_rank(parent, names[c]));
+    }
+
     fn detach(&mut self, n: usize) {
         if let Some(p) = self.parent[n].take() {
             let pos = self.children[p].iter().rposition(|c| *c == n).unwrap();
@@ -71,19 +89,22 @@ proptest! {
         let mut doc = Document::new(Schema::V4);
         let mut plain = Plain::default();
         let mut ids: Vec<NodeId> = vec![doc.root()];
+        plain.names.push("Wix");
         plain.parent.push(None);
         plain.children.push(Vec::new());
         plain.attrs.push(Vec::new());
         for op in ops {
             let n = ids.len();
             match op {
-                Op::Create(p) => {
+                Op::Create(p, k) => {
                     let p = p % n;
-                    ids.push(doc.create_child(ids[p], "Component"));
+                    ids.push(doc.create_child(ids[p], NAMES[k]));
+                    plain.names.push(NAMES[k]);
                     plain.parent.push(Some(p));
                     plain.children.push(Vec::new());
                     plain.attrs.push(Vec::new());
                     plain.children[p].push(n);
+                    plain.regroup(p);
                 }
                 Op::Append(p, c) | Op::Insert(p, c, _) if plain.within(p % n, c % n) || c % n == 0 => {}
                 Op::Append(p, c) => {
@@ -92,6 +113,7 @@ proptest! {
                     plain.detach(c);
                     plain.parent[c] = Some(p);
                     plain.children[p].push(c);
+                    plain.regroup(p);
                 }
                 Op::Insert(p, c, k) => {
                     let (p, c) = (p % n, c % n);
@@ -100,6 +122,7 @@ proptest! {
                     doc.insert(ids[p], k, ids[c]);
                     plain.parent[c] = Some(p);
                     plain.children[p].insert(k, c);
+                    plain.regroup(p);
                 }
                 Op::Detach(c) => {
                     let c = c % n;
@@ -123,6 +146,7 @@ proptest! {
                         doc.append(ids[p], *c);
                     }
                     plain.children[p].reverse();
+                    plain.regroup(p);
                 }
                 Op::SetAttr(e, k, v) => {
                     let e = e % n;
@@ -154,7 +178,7 @@ proptest! {
                 });
                 let got: Vec<(String, String)> = doc
                     .attrs(id)
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .map(|(k, v)| (k.to_owned(), v.to_string()))
                     .collect();
                 prop_assert_eq!(got, want);
             }

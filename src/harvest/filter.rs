@@ -95,7 +95,7 @@ impl PathFilter {
     /// naming it.
     ///
     /// ```
-    /// let f = heat::filter::PathFilter::new(["**/*.dll"], ["**/obj/**"], false).unwrap();
+    /// let f = heat::harvest::filter::PathFilter::new(["**/*.dll"], ["**/obj/**"], false).unwrap();
     /// assert!(f.keeps_file("bin/Core.DLL"));
     /// assert!(!f.keeps_file("bin/core.pdb"));
     /// assert!(f.skips_folder("src/obj"));

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::{codes, Error, Messages, Result};
-use crate::filter::PathFilter;
+use crate::error::{codes, Error, Result};
+use crate::harvest::filter::PathFilter;
+use crate::pipeline::{Context, Progress};
 
 /// A folder found by the walk, with its sub-folders and files in NTFS order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,7 +32,7 @@ pub struct Folder {
 /// separate allocation each would cost more than the names themselves.
 ///
 /// ```
-/// let mut names = heat::walk::Names::default();
+/// let mut names = heat::harvest::walk::Names::default();
 /// names.push("a.txt");
 /// names.push("b.dll");
 /// assert_eq!(names.len(), 2);
@@ -324,7 +325,7 @@ fn name_problem(name: &str) -> Option<String> {
 
 /// Walks `root` into a [`Folder`] tree. Fails, naming the path, on anything that cannot be
 /// read or could not be installed on Windows.
-pub fn walk(root: &Path, options: &WalkOptions, messages: &mut Messages) -> Result<Folder> {
+pub fn walk(root: &Path, options: &WalkOptions, cx: &mut Context) -> Result<Folder> {
     let meta = fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::at(
             codes::DIRECTORY_NOT_FOUND,
@@ -344,9 +345,10 @@ pub fn walk(root: &Path, options: &WalkOptions, messages: &mut Messages) -> Resu
         ));
     }
     let name = folder_name(root)?;
-    let (folder, warnings, _) = walk_folder(root, name, options, &[], "")?;
+    let progress = cx.progress().clone();
+    let (folder, warnings, _) = walk_folder(root, name, options, &[], "", &progress)?;
     for (code, message) in warnings {
-        messages.warn(code, message);
+        cx.messages.warn(code, message);
     }
     Ok(folder)
 }
@@ -394,22 +396,6 @@ fn identity(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-/// Counts of what walks in this process have seen so far, for a progress display.
-pub mod progress {
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    pub(crate) static FILES: AtomicU64 = AtomicU64::new(0);
-    pub(crate) static FOLDERS: AtomicU64 = AtomicU64::new(0);
-
-    /// Files and folders seen so far by every walk in this process.
-    pub fn seen() -> (u64, u64) {
-        (
-            FILES.load(Ordering::Relaxed),
-            FOLDERS.load(Ordering::Relaxed),
-        )
-    }
-}
-
 /// Warnings found while walking, in tree order.
 type Warnings = Vec<(u32, String)>;
 
@@ -435,6 +421,7 @@ fn walk_folder(
     options: &WalkOptions,
     ancestors: &[(u64, u64)],
     rel: &str,
+    progress: &Progress,
 ) -> Result<(Folder, Warnings, bool)> {
     // Folder identities are only needed to stop loops of followed links.
     let mut ancestors = ancestors.to_vec();
@@ -581,11 +568,7 @@ fn walk_folder(
     }
 
     folder.files.shrink_to_fit();
-    progress::FOLDERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    progress::FILES.fetch_add(
-        folder.files.len() as u64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    progress.add_folder(folder.files.len() as u64);
 
     // Sub-folders are walked in parallel; their results come back in order.
     let results: Vec<Result<(Folder, Warnings, bool)>> = sub
@@ -595,7 +578,7 @@ fn walk_folder(
                 Some(_) => format!("{rel}{name}/"),
                 None => String::new(),
             };
-            walk_folder(&child, name, options, &ancestors, &rel)
+            walk_folder(&child, name, options, &ancestors, &rel, progress)
         })
         .collect();
     for r in results {

@@ -9,7 +9,7 @@ use crate::error::{codes, Error, Result};
 /// A warning found while reading the command line; it is reported with the run's other
 /// messages, once `-sw` and `-wx` are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseNote {
+pub(crate) struct ParseNote {
     /// The message number.
     pub code: u32,
     /// The message.
@@ -20,7 +20,7 @@ pub struct ParseNote {
 
 impl ParseNote {
     /// A warning that `-wx` makes an error.
-    pub fn warning(code: u32, message: impl Into<String>) -> ParseNote {
+    pub(crate) fn warning(code: u32, message: impl Into<String>) -> ParseNote {
         ParseNote {
             code,
             message: message.into(),
@@ -29,7 +29,7 @@ impl ParseNote {
     }
 
     /// A warning that `-wx` leaves a warning.
-    pub fn notice(code: u32, message: impl Into<String>) -> ParseNote {
+    pub(crate) fn notice(code: u32, message: impl Into<String>) -> ParseNote {
         ParseNote {
             code,
             message: message.into(),
@@ -41,7 +41,7 @@ impl ParseNote {
 /// The arguments without the words other spellings of the same command put in front of the
 /// harvest type: `wix heat dir …` (WiX v6's `wix.exe` form) and `heat heat dir …` (a script
 /// that names the tool twice) are `dir …`.
-pub fn strip_tool_words(args: &[String]) -> &[String] {
+pub(crate) fn strip_tool_words(args: &[String]) -> &[String] {
     let mut args = args;
     if args.len() > 1 && args[0].eq_ignore_ascii_case("wix") && is_heat(&args[1]) {
         args = &args[1..];
@@ -60,7 +60,7 @@ fn is_heat(word: &str) -> bool {
 /// folder separator. An input is read so only when it does not exist as written (a name may
 /// hold `\` on these systems); an output always is, so that no file is made with `\` in its
 /// name. `None` when the path is to be used as written. Windows reads `\` itself.
-pub fn windows_path(path: &str, output: bool) -> Option<String> {
+pub(crate) fn windows_path(path: &str, output: bool) -> Option<String> {
     if cfg!(windows) || !path.contains('\\') || (!output && Path::new(path).exists()) {
         return None;
     }
@@ -69,7 +69,12 @@ pub fn windows_path(path: &str, output: bool) -> Option<String> {
 
 /// [`windows_path`], with the notice that says so added to `notes`: `what` names the argument
 /// (`the source`, `-o`).
-pub fn host_path(path: &str, output: bool, what: &str, notes: &mut Vec<ParseNote>) -> String {
+pub(crate) fn host_path(
+    path: &str,
+    output: bool,
+    what: &str,
+    notes: &mut Vec<ParseNote>,
+) -> String {
     match windows_path(path, output) {
         Some(host) => {
             notes.push(ParseNote::notice(
@@ -87,7 +92,7 @@ pub fn host_path(path: &str, output: bool, what: &str, notes: &mut Vec<ParseNote
 
 /// Replaces every `@file` argument by the arguments read from that file, as heat reads them
 /// (see [`split_response_text`]); response files may name others, a few levels deep.
-pub fn expand_response_files(
+pub(crate) fn expand_response_files(
     args: &[String],
     depth: usize,
     notes: &mut Vec<ParseNote>,
@@ -150,7 +155,7 @@ fn decode_text(bytes: &[u8]) -> Option<String> {
 /// before a quote; other backslashes are kept (Windows paths). `%NAME%` is replaced by the
 /// environment variable `NAME` (`env`), and an unknown one as heat replaces it: by the value
 /// of the variable replaced before it in the same argument, or by nothing.
-pub fn split_response_text(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+pub(crate) fn split_response_text(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut args = Vec::new();
     let mut arg = String::new();
@@ -209,9 +214,55 @@ fn expand_variables(arg: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// Whether a switch's body (without its dash) is `-sw`/`-wx`, with or without a number.
+pub(crate) fn is_numbered(body: &str) -> bool {
+    ["sw", "wx"].iter().any(|p| {
+        body.strip_prefix(p)
+            .is_some_and(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// `-sw`, `-sw<N>`, `-wx`, `-wx<N>`, into `policy`; `false` for any other switch.
+pub(crate) fn numbered_switch(
+    body: &str,
+    policy: &mut crate::error::WarningPolicy,
+) -> Result<bool> {
+    for (prefix, suppress) in [("sw", true), ("wx", false)] {
+        let Some(rest) = body.strip_prefix(prefix) else {
+            continue;
+        };
+        if rest.is_empty() {
+            if suppress {
+                policy.suppress_all = true;
+            } else {
+                policy.error_all = true;
+            }
+            return Ok(true);
+        }
+        if rest.bytes().all(|b| b.is_ascii_digit()) {
+            let n: u32 = rest.parse().map_err(|_| {
+                Error::new(
+                    codes::COMMAND_LINE,
+                    format!("-{body}: not a message number."),
+                )
+            })?;
+            if suppress {
+                policy.suppress.push(n);
+            } else {
+                policy.error.push(n);
+            }
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// ` (did you mean 'x'?)` for the candidate closest to `word`, when one is close: a small edit
 /// away (case aside), or starting with it; empty otherwise.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
     let lower = word.to_lowercase();
     let allowed = (lower.chars().count() / 3).max(1);
     let mut best: Option<(usize, usize, &str)> = None;

@@ -26,14 +26,6 @@
 //! itself are not. Several `-ext` run in the order given, each on the output of the one before,
 //! after every other mutator ([`sequence::EXTERNAL`]). When one fails the run stops before
 //! anything is written.
-//!
-//! ```
-//! use heat::external::ExternalMutator;
-//!
-//! let m = ExternalMutator::new(r#"python3 "fix ids.py" --mode 'a b'"#).unwrap();
-//! assert_eq!(m.program(), "python3");
-//! assert_eq!(m.args(), ["fix ids.py", "--mode", "a b"]);
-//! ```
 
 use std::io::{self, Read, Write as _};
 use std::path::Path;
@@ -42,14 +34,11 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
-
 use crate::error::{codes, Error, Result};
-use crate::extension::{sequence, Context, Extension, Mutator, OptionSpec, Options, Setup};
-use crate::model::Schema;
-use crate::write::{file_bytes, LineEnding};
+use crate::pipeline::{sequence, Context, TextMutator};
+use crate::wix::Schema;
+use crate::xml::reader::WixReader;
+use crate::xml::write::{file_bytes, LineEnding};
 
 /// How long an `-ext` program may run unless `-exttimeout` says otherwise: 60 seconds, ample
 /// for a script over a harvest of hundreds of thousands of files, short enough that a program
@@ -57,7 +46,7 @@ use crate::write::{file_bytes, LineEnding};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The most a program may write on standard output (the largest `.wxs` heat reads back).
-const MAX_OUTPUT: u64 = crate::read::MAX_DOCUMENT_BYTES;
+const MAX_OUTPUT: u64 = crate::xml::read::MAX_DOCUMENT_BYTES;
 /// The most of a program's standard error kept (its end).
 const STDERR_KEPT: usize = 64 * 1024;
 /// The most of a program's standard error put in a message, in characters (its end is shown:
@@ -65,59 +54,6 @@ const STDERR_KEPT: usize = 64 * 1024;
 const STDERR_SHOWN: usize = 4000;
 /// How long to wait for the standard error of a program that was just stopped.
 const STOPPED_GRACE: Duration = Duration::from_millis(500);
-
-/// The `-ext` and `-exttimeout` options: one [`ExternalMutator`] for each `-ext`, in order.
-/// Part of the standard tool ([`Heat::new`](crate::Heat::new)).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct ExternalExtension;
-
-const OPTIONS: &[OptionSpec] = &[
-    OptionSpec::value(
-        "ext",
-        "<command line>",
-        "run a program as a mutator: the .wxs on its standard input, the changed .wxs on its \
-         standard output (repeatable, run in order; heat.exe's -ext loaded a .NET assembly)",
-    ),
-    OptionSpec::value(
-        "exttimeout",
-        "<seconds>",
-        "stop an -ext program still running after this long (default 60)",
-    ),
-];
-
-impl Extension for ExternalExtension {
-    fn name(&self) -> &str {
-        "external"
-    }
-
-    fn options(&self) -> Vec<OptionSpec> {
-        OPTIONS.to_vec()
-    }
-
-    fn configure(
-        &self,
-        cx: &mut Context,
-        _harvest_type: &str,
-        options: &Options,
-        setup: &mut Setup,
-    ) -> Result<()> {
-        let timeout = match options.value("exttimeout") {
-            None => DEFAULT_TIMEOUT,
-            Some(v) => parse_timeout(v)?,
-        };
-        for (n, line) in options.values("ext").enumerate() {
-            if heat_assembly(line, cx)?.is_some() {
-                continue;
-            }
-            let n = i32::try_from(n).unwrap_or(i32::MAX);
-            let m = ExternalMutator::new(line)?
-                .with_timeout(timeout)
-                .with_sequence(sequence::EXTERNAL.saturating_add(n));
-            setup.add_mutator(Box::new(m));
-        }
-        Ok(())
-    }
-}
 
 /// What WiX's own extension assemblies give heat, by the names `-ext` takes for them (WiX v3's
 /// assembly names and v4-v6's packages), for the notice that they are not needed here.
@@ -180,7 +116,7 @@ const WIX_EXTENSIONS: &[(&str, &str)] = &[
 /// tool needs none of, this says so (a notice) and returns the name, to skip the option; for
 /// any other assembly, and for a name that is neither a program nor a file, it fails with an
 /// error saying what to do instead. `None` for a program to run.
-fn heat_assembly(line: &str, cx: &mut Context) -> Result<Option<String>> {
+pub(crate) fn heat_assembly(line: &str, cx: &mut Context) -> Result<Option<String>> {
     let line = line.trim();
     let Some(first) = split_command_line(line)
         .ok()
@@ -281,7 +217,7 @@ fn program_exists(program: &str) -> bool {
     })
 }
 
-fn parse_timeout(v: &str) -> Result<Duration> {
+pub(crate) fn parse_timeout(v: &str) -> Result<Duration> {
     v.trim()
         .parse::<f64>()
         .ok()
@@ -300,7 +236,6 @@ fn parse_timeout(v: &str) -> Result<Duration> {
 #[derive(Debug, Clone)]
 pub struct ExternalMutator {
     name: String,
-    command_line: String,
     program: String,
     args: Vec<String>,
     timeout: Duration,
@@ -332,7 +267,6 @@ impl ExternalMutator {
         }
         Ok(ExternalMutator {
             name: format!("-ext \"{command_line}\""),
-            command_line: command_line.to_owned(),
             program,
             args: words.collect(),
             timeout: DEFAULT_TIMEOUT,
@@ -350,26 +284,6 @@ impl ExternalMutator {
     pub fn with_sequence(mut self, sequence: i32) -> ExternalMutator {
         self.sequence = sequence;
         self
-    }
-
-    /// The command line as given.
-    pub fn command_line(&self) -> &str {
-        &self.command_line
-    }
-
-    /// The program: the first word of the command line.
-    pub fn program(&self) -> &str {
-        &self.program
-    }
-
-    /// The arguments: the other words of the command line.
-    pub fn args(&self) -> &[String] {
-        &self.args
-    }
-
-    /// How long the program may run.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     /// An error about this program: its name, what went wrong, and its standard error.
@@ -519,7 +433,7 @@ impl ExternalMutator {
     }
 }
 
-impl Mutator for ExternalMutator {
+impl TextMutator for ExternalMutator {
     fn name(&self) -> &str {
         &self.name
     }
@@ -528,11 +442,7 @@ impl Mutator for ExternalMutator {
         self.sequence
     }
 
-    fn edits_text(&self) -> bool {
-        true
-    }
-
-    fn mutate_text(&self, cx: &mut Context, wxs: String) -> Result<String> {
+    fn mutate_text(&mut self, cx: &mut Context, wxs: String) -> Result<String> {
         let line_ending = cx.format.line_ending;
         let file = file_bytes(cx.schema, &wxs, line_ending);
         drop(wxs);
@@ -566,13 +476,13 @@ impl Mutator for ExternalMutator {
             );
         }
         if cx.verbose {
-            eprintln!(
-                "heat: {}: {} bytes in, {} bytes out, {:.1} ms",
+            cx.messages.verbose(format!(
+                "{}: {} bytes in, {} bytes out, {:.1} ms",
                 self.name,
                 input_len,
                 out.bytes.len(),
                 started.elapsed().as_secs_f64() * 1000.0
-            );
+            ));
         }
         Ok(text)
     }
@@ -738,17 +648,7 @@ fn describe(status: ExitStatus) -> String {
 /// spaces (`''` is an empty word); inside double quotes and outside quotes a backslash makes a
 /// following quote, backslash-quote or white-space character literal. Any other backslash is
 /// kept as it is, so Windows paths (`C:\tools\fix.exe`) need no doubling.
-///
-/// ```
-/// use heat::external::split_command_line;
-///
-/// assert_eq!(
-///     split_command_line(r#"fix.exe "my file.xsl" 'it''s' a\ b C:\x\y "" \"q\""#).unwrap(),
-///     ["fix.exe", "my file.xsl", "its", "a b", r"C:\x\y", "", "\"q\""]
-/// );
-/// assert!(split_command_line("python3 'fix.py").is_err());
-/// ```
-pub fn split_command_line(line: &str) -> std::result::Result<Vec<String>, String> {
+pub(crate) fn split_command_line(line: &str) -> std::result::Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -817,124 +717,20 @@ fn wix_text(bytes: &[u8], line_ending: LineEnding) -> std::result::Result<String
     })
 }
 
-/// Checks that `text` is well-formed XML whose root is `Wix` in the WiX v3 or v4 namespace,
-/// and returns that schema.
+/// Checks that `text` is well-formed XML whose root is `Wix` in the WiX v3 or v4 namespace
+/// (as the crate's [`WixReader`] reads it), and returns that schema.
 fn check_wix(text: &str) -> std::result::Result<Schema, String> {
-    let line_of = |pos: u64| crate::read::line_at(text, pos);
-    let mut reader = NsReader::from_str(text);
-    reader.config_mut().check_comments = true;
-    let mut depth = 0usize;
-    let mut schema = None;
+    let mut reader = WixReader::new(text.as_bytes()).map_err(|e| e.message().to_owned())?;
     loop {
-        let pos = reader.buffer_position();
-        let at = |what: &str| format!("{what} (line {})", line_of(pos));
-        let (resolved, event) = match reader.read_resolved_event() {
-            Ok((r, e)) => (owned(r), e),
-            Err(e) => {
-                return Err(format!(
-                    "not well-formed XML at line {}: {e}",
-                    line_of(reader.error_position())
-                ))
-            }
-        };
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                for a in e.attributes() {
-                    let a = a.map_err(|err| at(&format!("a bad attribute: {err}")))?;
-                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|err| at(&format!("a bad attribute value: {err}")))?;
-                }
-                let qname = e.name().as_ref().to_owned();
-                if depth == 0 {
-                    if schema.is_some() {
-                        return Err(at("more than one root element"));
-                    }
-                    let local = e.local_name();
-                    let found = match &resolved {
-                        Resolved::Bound(ns) if local.as_ref() == "Wix" => {
-                            Schema::from_namespace(ns)
-                        }
-                        _ => None,
-                    };
-                    let Some(found) = found else {
-                        let ns = match &resolved {
-                            Resolved::Bound(ns) => format!("namespace '{ns}'"),
-                            _ => "no namespace".to_owned(),
-                        };
-                        return Err(at(&format!(
-                            "the root element is '{qname}' in {ns}, not 'Wix' in WiX v3's '{}' or \
-                             v4's '{}'",
-                            Schema::V3.namespace(),
-                            Schema::V4.namespace()
-                        )));
-                    };
-                    schema = Some(found);
-                } else if let Resolved::Unknown(prefix) = &resolved {
-                    return Err(at(&format!(
-                        "the element '{qname}' uses the undeclared prefix '{prefix}'"
-                    )));
-                }
-                if matches!(event, Event::Start(_)) {
-                    depth += 1;
-                }
-            }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::DocType(_) => {
-                return Err(at("a document type declaration (DOCTYPE)"));
-            }
-            Event::Text(ref t) if depth == 0 && !t.bytes().all(|b| b.is_ascii_whitespace()) => {
-                return Err(at("text outside the root element"));
-            }
-            Event::CData(_) if depth == 0 => {
-                return Err(at("text outside the root element"));
-            }
-            Event::GeneralRef(ref r) => {
-                if depth == 0 {
-                    return Err(at("text outside the root element"));
-                }
-                let known = if r.is_char_ref() {
-                    r.resolve_char_ref().ok().flatten().is_some()
-                } else {
-                    matches!(r.as_ref(), "lt" | "gt" | "amp" | "apos" | "quot")
-                };
-                if !known {
-                    return Err(at(&format!("the unknown entity '&{};'", r.as_ref())));
-                }
-            }
-            Event::Decl(ref d) => {
-                if let Some(enc) = d.encoding() {
-                    let enc = enc.map_err(|err| at(&format!("a bad XML declaration: {err}")))?;
-                    let enc = enc.to_ascii_lowercase();
-                    if !matches!(enc.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
-                        return Err(at(&format!(
-                            "the XML declaration says encoding '{enc}'; write UTF-8"
-                        )));
-                    }
-                }
-            }
-            Event::Eof => break,
-            _ => {}
+        match reader.next() {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return Err(e.message().trim_end_matches('.').to_owned()),
         }
     }
-    if depth > 0 {
-        return Err("it ends inside an element (truncated?)".to_owned());
-    }
-    schema.ok_or_else(|| "it has no root element".to_owned())
-}
-
-/// A namespace resolution, owned.
-enum Resolved {
-    Bound(String),
-    Unbound,
-    Unknown(String),
-}
-
-fn owned(r: ResolveResult<'_>) -> Resolved {
-    match r {
-        ResolveResult::Bound(ns) => Resolved::Bound(ns.as_ref().to_owned()),
-        ResolveResult::Unbound => Resolved::Unbound,
-        ResolveResult::Unknown(p) => Resolved::Unknown(p),
-    }
+    Ok(reader
+        .schema()
+        .expect("a document read to its end has a root"))
 }
 
 #[cfg(test)]
