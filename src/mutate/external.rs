@@ -720,7 +720,7 @@ fn wix_text(bytes: &[u8], line_ending: LineEnding) -> std::result::Result<String
 /// Checks that `text` is well-formed XML whose root is `Wix` in the WiX v3 or v4 namespace
 /// (as the crate's [`WixReader`] reads it), and returns that schema.
 fn check_wix(text: &str) -> std::result::Result<Schema, String> {
-    let mut reader = WixReader::new(text.as_bytes()).map_err(|e| e.message().to_owned())?;
+    let mut reader = WixReader::new(text.as_bytes());
     loop {
         match reader.next() {
             Ok(Some(_)) => {}

@@ -14,12 +14,12 @@ pub const MAX_DOCUMENT_BYTES: u64 = 1 << 30;
 
 /// Reads the `.wxs` file at `path`. Errors name the file and, for bad XML, the line.
 pub fn read_file(path: &Path) -> Result<Document> {
-    let bytes = read_bytes(path)?;
-    parse(&bytes).map_err(|e| in_file(path, e))
+    check_size(path)?;
+    build(WixReader::open(path)?).map_err(|e| in_file(path, e))
 }
 
-/// The bytes of the `.wxs` file at `path`, refused when larger than [`MAX_DOCUMENT_BYTES`].
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+/// Refuses a file larger than [`MAX_DOCUMENT_BYTES`].
+pub(crate) fn check_size(path: &Path) -> Result<()> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
     if meta.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::at(
@@ -28,7 +28,7 @@ pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
             format!("'{}' is larger than 1 GiB; it is not read.", path.display()),
         ));
     }
-    std::fs::read(path).map_err(|e| Error::io(path, "read", e))
+    Ok(())
 }
 
 /// An error reading the document at `path`, naming it.
@@ -42,7 +42,10 @@ pub(crate) fn in_file(path: &Path, e: Error) -> Error {
 
 /// Parses `.wxs` bytes (UTF-8, with or without a byte-order mark).
 pub fn parse(bytes: &[u8]) -> Result<Document> {
-    let mut reader = WixReader::new(bytes)?;
+    build(WixReader::new(bytes))
+}
+
+fn build<R: std::io::Read>(mut reader: WixReader<R>) -> Result<Document> {
     let mut doc: Option<Document> = None;
     let mut stack: Vec<NodeId> = Vec::new();
     // The text of the element open last, kept while it has no child element.
@@ -50,15 +53,13 @@ pub fn parse(bytes: &[u8]) -> Result<Document> {
     while let Some(item) = reader.next()? {
         match item {
             Item::Start(e) => {
-                let d = doc.get_or_insert_with(|| {
-                    Document::new(reader.schema().expect("the root was read"))
-                });
+                let d = doc.get_or_insert_with(|| Document::new(e.schema));
                 let node = match stack.last() {
                     None => d.root(),
-                    Some(&parent) => d.create_child(parent, e.name.into_owned()),
+                    Some(&parent) => d.create_child(parent, e.name.to_owned()),
                 };
                 for (k, v) in e.attributes {
-                    d.push_attr(node, k.into_owned(), v);
+                    d.push_attr(node, k.to_owned(), v);
                 }
                 stack.push(node);
                 text.clear();
