@@ -1,6 +1,6 @@
 //! heat's own command lines, as build scripts and MSBuild write them, run unchanged.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Bad input: a numbered message naming the path, a non-zero exit, and no output file (an
 //! earlier output is left untouched).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! `-include`, `-exclude` and `-globcase` on real trees.
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

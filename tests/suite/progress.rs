@@ -1,7 +1,7 @@
 //! The progress line: on a terminal's standard error for a run longer than the delay, never
 //! when standard error is not a terminal, never with -nologo.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

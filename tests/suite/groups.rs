@@ -1,6 +1,6 @@
 //! Windows Installer's 1600 components per feature (ICE47): the warning, and `-cgsplit`.
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

@@ -2,7 +2,7 @@
 //! output validates against the WiX schema of its version (`xmllint --schema`), and a v3 harvest
 //! built into an MSI by `wixl` unpacks with `msiextract` into a tree identical to the source.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

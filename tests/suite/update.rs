@@ -2,7 +2,7 @@
 //! the previous file look as heat.exe or a person left it (random GUIDs, renamed ids), changes
 //! the tree, harvests again with `-update` and checks what was kept.
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

@@ -2,7 +2,7 @@
 //! second, deliberately plain implementation of heat's algorithms written here from SPEC
 //! section 2 and 4 (it shares no code with the library).
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

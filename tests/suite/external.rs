@@ -2,7 +2,7 @@
 //! changed `.wxs` on their standard output. The programs are the Python scripts in
 //! `testdata/ext/`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

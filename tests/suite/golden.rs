@@ -2,7 +2,7 @@
 //! byte for byte with testdata/golden. `SNAPSHOTS=overwrite cargo test --test golden` rewrites
 //! them (review the diff before committing).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -8,7 +8,7 @@
 //! The WiX compile is a stand-in target with WiX's hook (`CoreCompile` depending on
 //! `$(CoreCompileDependsOn)`), which writes `@(Compile)` to a file, so no WiX is needed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

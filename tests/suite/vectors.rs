@@ -1,6 +1,6 @@
 //! heat's real outputs and identifiers (testdata/vectors, copied from the shared vectors).
 
-mod common;
+use crate::common;
 
 use common::{heat_ok, testdata};
 use heat::IdScheme;

@@ -1,6 +1,6 @@
 //! `heat reg`: heat's real v4 outputs, the v3 shape, every value type and the refusals.
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

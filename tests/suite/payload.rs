@@ -2,7 +2,7 @@
 //! outputs (WiX's `DirectoryToPayloadGroupFixture`, compared there line by line with double
 //! quotes turned into single ones).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

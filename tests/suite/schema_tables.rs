@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use quick_xml::events::Event;
 
-mod common;
+use crate::common;
 
 const GENERATED: &str = "src/wix/schema/children.rs";
 

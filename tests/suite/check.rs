@@ -1,7 +1,7 @@
 //! `heat check <old.wxs> <new.wxs>`: every kind of change that breaks a patch is seeded once,
 //! alone and all together, and must be caught; changes that break nothing must pass.
 
-mod common;
+use crate::common;
 
 use common::heat;
 use heat::patch::{check, Rule};

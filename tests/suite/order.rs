@@ -1,6 +1,6 @@
 //! The same tree, created in different orders, gives the same bytes.
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

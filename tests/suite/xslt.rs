@@ -1,7 +1,7 @@
 //! `-t <file.xsl>`: the transforms heat users write, run as heat runs them.
 #![cfg(feature = "xslt")]
 
-mod common;
+use crate::common;
 
 use common::TextAttr;
 

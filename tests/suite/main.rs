@@ -1,0 +1,26 @@
+//! The integration tests of heat-rs, one binary: each module holds the tests of one subject.
+//! What the tests share is in `tests/kit` (the `heat-testkit` crate).
+
+mod common;
+
+mod check;
+mod dropin;
+mod errors;
+mod external;
+mod filters;
+mod golden;
+mod groups;
+mod hostile;
+mod independent_ids;
+mod interop;
+mod msbuild;
+mod order;
+mod payload;
+mod progress;
+mod properties;
+mod reg;
+mod report;
+mod schema_tables;
+mod update;
+mod vectors;
+mod xslt;
