@@ -7,7 +7,7 @@ use crate::common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{have_tool, heat, heat_ok, testdata};
+use common::{heat, heat_ok, testdata};
 
 /// `python3 "<testdata/ext/script>" args…` as an `-ext` value.
 fn script(name: &str, args: &str) -> String {
@@ -67,10 +67,17 @@ fn stderr(out: &std::process::Output) -> String {
 /// The check of the issue: `heat dir <tree> -wix3 -ext "<python script>"` with a script that
 /// edits every `File` element; the change reaches every file, and nothing else changes.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
+#[cfg_attr(
+    all(has_tool_python3, not(has_tool_xmllint)),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn python_script_edits_every_file() {
-    if !have_tool("python3", "python_script_edits_every_file") {
-        return;
-    }
+    kit::require_tool("python3");
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Product");
     let count = make_tree(&tree);
@@ -118,24 +125,18 @@ fn python_script_edits_every_file() {
             "{script_name}: one declaration"
         );
     }
-    if have_tool("xmllint", "python_script_edits_every_file") {
-        let schema = common::schema_path("wix3.xsd");
-        let out = std::process::Command::new("xmllint")
-            .args(["--noout", "--schema", schema.to_str().unwrap(), "etree.wxs"])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
+    kit::validate(&tmp.path().join("etree.wxs"), "wix3.xsd");
 }
 
 /// A program that changes nothing leaves heat's bytes exactly as they were, in every schema
 /// and layout.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn unchanged_output_is_byte_identical() {
-    if !have_tool("python3", "unchanged_output_is_byte_identical") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     make_tree(&tree);
@@ -164,10 +165,12 @@ fn unchanged_output_is_byte_identical() {
 /// Several `-ext` run in the order given, each on the output of the one before, with the
 /// arguments given.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn programs_run_in_order() {
-    if !have_tool("python3", "programs_run_in_order") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     std::fs::create_dir_all(tree.join("sub")).unwrap();
@@ -218,10 +221,12 @@ fn failing_run(ext: &str, extra: &[&str]) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn failing_program_stops_the_run() {
-    if !have_tool("python3", "failing_program_stops_the_run") {
-        return;
-    }
+    kit::require_tool("python3");
     let err = failing_run(&script("fail.py", ""), &[]);
     assert!(err.contains("error HEAT8012"), "{err}");
     assert!(err.contains("'python3' failed (exit code 3)"), "{err}");
@@ -232,10 +237,12 @@ fn failing_program_stops_the_run() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn slow_program_is_stopped() {
-    if !have_tool("python3", "slow_program_is_stopped") {
-        return;
-    }
+    kit::require_tool("python3");
     let err = failing_run(&script("sleep.py", ""), &["-exttimeout", "1"]);
     assert!(err.contains("error HEAT8300"), "{err}");
     assert!(err.contains("'python3' did not finish within 1 s"), "{err}");
@@ -243,10 +250,12 @@ fn slow_program_is_stopped() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn output_that_is_not_wix_stops_the_run() {
-    if !have_tool("python3", "output_that_is_not_wix_stops_the_run") {
-        return;
-    }
+    kit::require_tool("python3");
     let cases = [
         (script("say.py", "hello"), "text outside the root element"),
         (
@@ -317,10 +326,12 @@ fn wix_extension_assemblies_are_noticed_and_skipped() {
 /// What a successful program writes on standard error is a warning (HEAT8302), which `-sw`
 /// hides and `-wx` turns into an error.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn standard_error_of_a_success_is_a_warning() {
-    if !have_tool("python3", "standard_error_of_a_success_is_a_warning") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     std::fs::create_dir(&tree).unwrap();
@@ -347,10 +358,12 @@ fn standard_error_of_a_success_is_a_warning() {
 /// A program that fills its standard error before it reads its input, over a document larger
 /// than a pipe holds, finishes: heat feeds and drains every pipe at once.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn full_pipes_do_not_block() {
-    if !have_tool("python3", "full_pipes_do_not_block") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     make_tree(&tree);
@@ -412,11 +425,13 @@ fn bad_ext_command_lines_are_usage_errors() {
 /// a `.py` file, when it cannot be run itself (not executable here; never on Windows).
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn scripts_run_by_their_interpreter() {
     use std::os::unix::fs::PermissionsExt as _;
-    if !have_tool("python3", "scripts_run_by_their_interpreter") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     std::fs::create_dir(&tree).unwrap();

@@ -7,13 +7,15 @@ use crate::common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{have_tool, heat_ok, make_fixture, schema_path, testdata};
+use common::{heat_ok, make_fixture, testdata};
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn golden_outputs_validate_against_the_wix_schemas() {
-    if !have_tool("xmllint", "golden_outputs_validate_against_the_wix_schemas") {
-        return;
-    }
+    kit::require_tool("xmllint");
     let mut validated = 0;
     for case in common::cases::CASES {
         let path = testdata("golden").join(format!("{}.wxs", case.name));
@@ -22,19 +24,7 @@ fn golden_outputs_validate_against_the_wix_schemas() {
         } else {
             "wix4.xsd"
         };
-        let out = Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(schema_path(xsd))
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{} does not validate against {xsd}:\n{}",
-            case.name,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        kit::validate(&path, xsd);
         validated += 1;
     }
     assert_eq!(validated, common::cases::CASES.len());
@@ -78,10 +68,17 @@ fn files_below(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_wixl),
+    ignore = "needs wixl (Debian wixl; .ci/run installs it)"
+)]
+#[cfg_attr(
+    all(has_tool_wixl, not(has_tool_msiextract)),
+    ignore = "needs msiextract (Debian msitools; .ci/run installs it)"
+)]
 fn wixl_builds_an_msi_that_unpacks_to_the_source_tree() {
-    if !have_tool("wixl", "wixl_builds_an_msi") || !have_tool("msiextract", "wixl_builds_an_msi") {
-        return;
-    }
+    kit::require_tool("wixl");
+    kit::require_tool("msiextract");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     make_fixture("App", &tree);

@@ -5,7 +5,7 @@ use crate::common;
 
 use std::process::Command;
 
-use common::{have_tool, heat};
+use common::heat;
 
 fn tree() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -37,10 +37,12 @@ fn on_a_terminal(tmp: &std::path::Path, extra: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_script),
+    ignore = "needs script (Debian bsdutils; .ci/run installs it)"
+)]
 fn progress_shows_on_a_terminal() {
-    if !have_tool("script", "progress_shows_on_a_terminal") {
-        return;
-    }
+    kit::require_tool("script");
     let tmp = tree();
     let shown = on_a_terminal(tmp.path(), "");
     assert!(
@@ -54,10 +56,12 @@ fn progress_shows_on_a_terminal() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_script),
+    ignore = "needs script (Debian bsdutils; .ci/run installs it)"
+)]
 fn nologo_keeps_a_terminal_quiet() {
-    if !have_tool("script", "nologo_keeps_a_terminal_quiet") {
-        return;
-    }
+    kit::require_tool("script");
     let tmp = tree();
     let shown = on_a_terminal(tmp.path(), "-nologo");
     assert!(!shown.contains("files"), "{shown:?}");

@@ -80,25 +80,6 @@ fn heat_v3_shape() {
     assert!(text.contains("<MultiStringValue>--store-path</MultiStringValue>"));
 }
 
-fn validate(tmp: &Path, bytes: &[u8], schema: &str, test: &str) {
-    if !common::have_tool("xmllint", test) {
-        return;
-    }
-    let file = tmp.join("validate.wxs");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(common::schema_path(schema))
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A file with every kind of value regedit writes, in regedit's own UTF-16LE.
 const ALL_TYPES: &str = "Windows Registry Editor Version 5.00\r
 \r
@@ -133,7 +114,12 @@ fn utf16le_with_mark(text: &str) -> Vec<u8> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn every_value_type() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     let reg = tmp.path().join("all.reg");
     std::fs::write(&reg, utf16le_with_mark(ALL_TYPES)).unwrap();
@@ -144,7 +130,7 @@ fn every_value_type() {
     assert!(stderr.contains("warning HEAT8103") && stderr.contains("HKEY_CURRENT_CONFIG"));
 
     let bytes = std::fs::read(tmp.path().join("all.wxs")).unwrap();
-    validate(tmp.path(), &bytes, "wix4.xsd", "reg::every_value_type");
+    kit::validate(&tmp.path().join("all.wxs"), "wix4.xsd");
     let doc = heat::xml::parse(&bytes).unwrap();
     let values: Vec<(Option<&str>, Option<&str>, &str)> = doc
         .elements_named("RegistryValue")
@@ -210,7 +196,12 @@ fn every_value_type() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn regedit4_is_read_as_ansi_and_v3_validates() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     let text = "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\u{e9}]\r\n\"Name\"=\"Caf\u{e9}\"\r\n\"Exp\"=hex(2):25,50,41,54,48,25,00\r\n\"Multi\"=hex(7):61,00,e9,00,00\r\n";
     let ansi: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
@@ -221,7 +212,7 @@ fn regedit4_is_read_as_ansi_and_v3_validates() {
         &["reg", "old.reg", "-wix3", "-o", out.to_str().unwrap()],
     );
     let bytes = std::fs::read(&out).unwrap();
-    validate(tmp.path(), &bytes, "wix3.xsd", "reg::regedit4");
+    kit::validate(&out, "wix3.xsd");
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("Key=\"SOFTWARE\\Café\""), "{text}");
     assert!(text.contains("<RegistryValue Name=\"Name\" Value=\"Café\" Type=\"string\" />"));

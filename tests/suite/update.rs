@@ -9,7 +9,7 @@ use common::TextAttr;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{have_tool, heat, heat_ok, schema_path};
+use common::{heat, heat_ok};
 use heat::wix::Document;
 use heat::xml::read_file;
 
@@ -201,25 +201,6 @@ fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn validate(path: &Path, schema: &str, test: &str) {
-    if !have_tool("xmllint", test) {
-        return;
-    }
-    let out = std::process::Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema_path(schema))
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{} does not validate against {schema}: {}",
-        path.display(),
-        stderr(&out)
-    );
-}
-
 /// The scenario the issue names: a 300-file harvest made to look like heat.exe's (random
 /// GUIDs, some ids renamed by hand); the tree loses 3 files, gains 5 and 10 change; the update
 /// keeps every id and GUID of the 297 files still there and names the 3 removed; `heat check`
@@ -408,17 +389,27 @@ fn release_to_release(schema: &str) {
     } else {
         "wix4.xsd"
     };
-    validate(&s.path("new.wxs"), xsd, "release_to_release");
-    validate(&s.path("kept.wxs"), xsd, "release_to_release");
+    kit::validate(&s.path("new.wxs"), xsd);
+    kit::validate(&s.path("kept.wxs"), xsd);
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn release_to_release_v3() {
+    kit::require_tool("xmllint");
     release_to_release("-wix3");
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn release_to_release_v4() {
+    kit::require_tool("xmllint");
     release_to_release("-wix4");
 }
 
@@ -559,7 +550,12 @@ fn json_report() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn v3_to_v4_and_back() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     // A heat.exe (v3) harvest with random GUIDs, updated into v4, and a v4 one into v3.
@@ -609,7 +605,7 @@ fn v3_to_v4_and_back() {
         folders_by_path(&s.read("v3.wxs")),
         folders_by_path(&s.read("v4.wxs"))
     );
-    validate(&s.path("v4.wxs"), "wix4.xsd", "v3_to_v4_and_back");
+    kit::validate(&s.path("v4.wxs"), "wix4.xsd");
     let out = heat(&s.dir, &["check", "v3.wxs", "v4.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
@@ -634,11 +630,16 @@ fn v3_to_v4_and_back() {
         files_by_source(&s.read("v3.wxs")),
         files_by_source(&s.read("back.wxs"))
     );
-    validate(&s.path("back.wxs"), "wix3.xsd", "v3_to_v4_and_back");
+    kit::validate(&s.path("back.wxs"), "wix3.xsd");
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn kept_components_go_back_to_their_groups() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     heat_ok(
@@ -663,11 +664,7 @@ fn kept_components_go_back_to_their_groups() {
         }
         let out = heat(&s.dir, &["check", "old.wxs", &out_name]);
         assert_eq!(out.status.code(), Some(0), "{layout}: {}", stdout(&out));
-        validate(
-            &s.path(&out_name),
-            "wix4.xsd",
-            "kept_components_go_back_to_their_groups",
-        );
+        kit::validate(&s.path(&out_name), "wix4.xsd");
     }
 }
 
@@ -782,7 +779,12 @@ fn hand_written_previous_file() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn leftovers_recreate_removed_folders() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     for schema in ["-wix3", "-wix4"] {
@@ -825,19 +827,11 @@ fn leftovers_recreate_removed_folders() {
                 ),
                 "{text}"
             );
-            validate(
-                &s.path(&new),
-                "wix3.xsd",
-                "leftovers_recreate_removed_folders",
-            );
+            kit::validate(&s.path(&new), "wix3.xsd");
         } else {
             assert!(text.contains("Guid=\"{") && text.contains("Condition=\"1=0\""));
             assert!(text.contains(" Transitive=\"yes\">"));
-            validate(
-                &s.path(&new),
-                "wix4.xsd",
-                "leftovers_recreate_removed_folders",
-            );
+            kit::validate(&s.path(&new), "wix4.xsd");
         }
         // The leftover carries over to the next release too.
         let out = heat_ok(
@@ -940,7 +934,12 @@ fn empty_folders_under_ke_are_kept() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn product_template() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     heat_ok(
@@ -980,7 +979,7 @@ fn product_template() {
     let old = files_by_source(&s.read("old.wxs"));
     assert_eq!(old.len(), 4);
     assert_eq!(old, files_by_source(&s.read("new.wxs")));
-    validate(&s.path("new.wxs"), "wix3.xsd", "product_template");
+    kit::validate(&s.path("new.wxs"), "wix3.xsd");
 }
 
 #[test]
@@ -1015,7 +1014,12 @@ fn bad_previous_files_are_errors_and_write_nothing() {
 /// A hand-given id of the previous file that equals the id heat makes for a new file: the new
 /// file's id is numbered, and no id appears twice.
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn new_ids_never_collide_with_kept_ones() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     std::fs::write(s.path("App/extra.txt"), "e").unwrap();
@@ -1044,11 +1048,7 @@ fn new_ids_never_collide_with_kept_ones() {
     assert_eq!(new["license.txt"].file, extra.file);
     assert_eq!(new["extra.txt"].component, format!("{}_1", extra.component));
     assert_eq!(new["extra.txt"].file, format!("{}_1", extra.file));
-    validate(
-        &s.path("new.wxs"),
-        "wix4.xsd",
-        "new_ids_never_collide_with_kept_ones",
-    );
+    kit::validate(&s.path("new.wxs"), "wix4.xsd");
 }
 
 /// The outputs of one update, byte for byte: `testdata/update/README.md` says what they hold.

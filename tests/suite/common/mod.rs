@@ -52,21 +52,6 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// Whether `tool` is on the PATH. In CI a missing tool fails the test; elsewhere the test is
-/// skipped, and says so loudly.
-pub fn have_tool(tool: &str, test: &str) -> bool {
-    let found = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {tool}"))
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(!in_ci(), "{tool} is not installed, and CI must run {test}");
-        eprintln!("\n*** SKIPPED {test}: {tool} is not installed (.ci/run installs it) ***\n");
-    }
-    found
-}
-
 /// Copies the tree at `from` into `to` (files only; folders as they come).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -95,29 +80,6 @@ pub fn make_fixture(name: &str, to: &Path) {
             std::fs::create_dir_all(to.join(line)).unwrap();
         }
     }
-}
-
-/// Checks `file` against the WiX schema `xsd` (`wix3.xsd` or `wix4.xsd`) with `xmllint`, and
-/// panics with what it says when the file is not valid. Returns `false` (the test is skipped,
-/// loudly) when `xmllint` is missing outside CI.
-pub fn validate(file: &Path, xsd: &str, test: &str) -> bool {
-    if !have_tool("xmllint", test) {
-        return false;
-    }
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema_path(xsd))
-        .arg(file)
-        .output()
-        .expect("run xmllint");
-    assert!(
-        out.status.success(),
-        "{} does not validate against {xsd}:\n{}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    true
 }
 
 /// Attributes of a document read from a file, which holds them all as text.
