@@ -2,12 +2,12 @@
 //! changed `.wxs` on their standard output. The programs are the Python scripts in
 //! `testdata/ext/`.
 
-use crate::common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{heat, heat_ok, testdata};
+use kit::{stderr, testdata};
+
+use crate::heat;
 
 /// `python3 "<testdata/ext/script>" args…` as an `-ext` value.
 fn script(name: &str, args: &str) -> String {
@@ -60,10 +60,6 @@ fn files_of(wxs: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
         .collect()
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// The check of the issue: `heat dir <tree> -wix3 -ext "<python script>"` with a script that
 /// edits every `File` element; the change reaches every file, and nothing else changes.
 #[test]
@@ -82,13 +78,13 @@ fn python_script_edits_every_file() {
     let tree = tmp.path().join("Product");
     let count = make_tree(&tree);
     let tree = tree.to_str().unwrap();
-    heat_ok(tmp.path(), &["dir", tree, "-wix3", "-o", "plain.wxs"]);
+    heat().ok(tmp.path(), &["dir", tree, "-wix3", "-o", "plain.wxs"]);
     for (name, script_name) in [
         ("etree.wxs", "mark_files.py"),
         ("regex.wxs", "mark_files_re.py"),
     ] {
         let ext = script(script_name, "");
-        heat_ok(
+        heat().ok(
             tmp.path(),
             &["dir", tree, "-wix3", "-ext", &ext, "-o", name],
         );
@@ -152,10 +148,10 @@ fn unchanged_output_is_byte_identical() {
         args.extend_from_slice(opts);
         let mut plain = args.clone();
         plain.extend(["-o", "plain.wxs"]);
-        heat_ok(tmp.path(), &plain);
+        heat().ok(tmp.path(), &plain);
         let mut copied = args;
         copied.extend(["-ext", &ext, "-o", "copied.wxs"]);
-        heat_ok(tmp.path(), &copied);
+        heat().ok(tmp.path(), &copied);
         let a = std::fs::read(tmp.path().join("plain.wxs")).unwrap();
         let b = std::fs::read(tmp.path().join("copied.wxs")).unwrap();
         assert!(a == b, "{opts:?}: the output changed");
@@ -179,7 +175,7 @@ fn programs_run_in_order() {
     let tree = tree.to_str().unwrap();
     for (first, second, expected) in [("1", "2", "12"), ("2", "1", "21")] {
         let (x, y) = (script("tag.py", first), script("tag.py", second));
-        heat_ok(
+        heat().ok(
             tmp.path(),
             &["dir", tree, "-ext", &x, "-ext", &y, "-o", "out.wxs"],
         );
@@ -203,7 +199,7 @@ fn failing_run(ext: &str, extra: &[&str]) -> String {
     std::fs::write(&out_path, "earlier").unwrap();
     let mut args = vec!["dir", tree.to_str().unwrap(), "-ext", ext, "-o", "out.wxs"];
     args.extend_from_slice(extra);
-    let out = heat(tmp.path(), &args);
+    let out = heat().run(tmp.path(), &args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(
@@ -307,7 +303,7 @@ fn wix_extension_assemblies_are_noticed_and_skipped() {
         "C:\\Program Files (x86)\\WiX Toolset v3.11\\bin\\WixUtilExtension.dll",
         "WixToolset.Util.wixext",
     ] {
-        let out = heat_ok(
+        let out = heat().ok(
             tmp.path(),
             &["dir", ".", "-ext", name, "-wx", "-o", "out.wxs"],
         );
@@ -315,7 +311,7 @@ fn wix_extension_assemblies_are_noticed_and_skipped() {
         assert!(err.contains("warning HEAT8023"), "{name}: {err}");
         assert!(err.contains("cannot load here"), "{name}: {err}");
         assert!(tmp.path().join("out.wxs").is_file());
-        let out = heat_ok(
+        let out = heat().ok(
             tmp.path(),
             &["dir", ".", "-ext", name, "-sw8023", "-o", "out.wxs"],
         );
@@ -339,13 +335,13 @@ fn standard_error_of_a_success_is_a_warning() {
     let tree = tree.to_str().unwrap();
     let ext = script("note.py", "");
 
-    let out = heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "a.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "a.wxs"]);
     let err = stderr(&out);
     assert!(err.contains("warning HEAT8302"), "{err}");
     assert!(err.contains("note.py: nothing to change"), "{err}");
     assert!(tmp.path().join("a.wxs").exists());
 
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &["dir", tree, "-ext", &ext, "-sw8302", "-o", "b.wxs"],
     );
@@ -368,12 +364,12 @@ fn full_pipes_do_not_block() {
     let tree = tmp.path().join("App");
     make_tree(&tree);
     let tree = tree.to_str().unwrap();
-    heat_ok(tmp.path(), &["dir", tree, "-o", "plain.wxs"]);
+    heat().ok(tmp.path(), &["dir", tree, "-o", "plain.wxs"]);
     let plain = std::fs::read(tmp.path().join("plain.wxs")).unwrap();
     // More than a pipe holds (64 KiB on Linux).
     assert!(plain.len() > 64 * 1024, "{} bytes", plain.len());
     let ext = script("flood.py", "");
-    let out = heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
     assert_eq!(std::fs::read(tmp.path().join("out.wxs")).unwrap(), plain);
     let err = stderr(&out);
     assert!(
@@ -413,7 +409,7 @@ fn bad_ext_command_lines_are_usage_errors() {
     ] {
         let mut all = vec!["dir", ".", "-o", "out.wxs"];
         all.extend(args);
-        let out = heat(tmp.path(), &all);
+        let out = heat().run(tmp.path(), &all);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{all:?}: {err}");
         assert!(err.contains(needle), "{all:?}: {err}");
@@ -450,7 +446,7 @@ fn scripts_run_by_their_interpreter() {
         std::fs::write(&script, format!("{first_line}{marker}")).unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(mode)).unwrap();
         let ext = format!("'{}' X", script.display());
-        heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
+        heat().ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
         let files = files_of(&tmp.path().join("out.wxs"));
         assert_eq!(files.len(), 1);
         assert_eq!(files.values().next().unwrap()["Order"], "X", "{name}");

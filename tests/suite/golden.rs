@@ -2,21 +2,18 @@
 //! byte for byte with testdata/golden. `SNAPSHOTS=overwrite cargo test --test golden` rewrites
 //! them (review the diff before committing).
 
-use crate::common;
-
 use std::path::Path;
 
-use common::cases::{Case, CASES};
-use common::{heat_ok, make_fixture, testdata};
+use kit::{make_fixture, testdata};
+
+use crate::cases::{Case, CASES};
+use crate::heat;
 
 /// Harvests a case in a fresh temporary folder and returns the output bytes.
 pub fn run_case(case: &Case) -> Vec<u8> {
     let tmp = tempfile::tempdir().unwrap();
     make_fixture(case.tree, &tmp.path().join(case.tree));
-    let mut args = case.args.to_vec();
-    args.extend(["-nologo", "-o", "out.wxs"]);
-    heat_ok(tmp.path(), &args);
-    std::fs::read(tmp.path().join("out.wxs")).unwrap()
+    heat().output_of(tmp.path(), &[case.args, &["-nologo"]].concat())
 }
 
 fn golden_path(name: &str) -> std::path::PathBuf {

@@ -2,12 +2,12 @@
 //! output validates against the WiX schema of its version (`xmllint --schema`), and a v3 harvest
 //! built into an MSI by `wixl` unpacks with `msiextract` into a tree identical to the source.
 
-use crate::common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{heat_ok, make_fixture, testdata};
+use kit::{make_fixture, testdata};
+
+use crate::heat;
 
 #[test]
 #[cfg_attr(
@@ -17,17 +17,12 @@ use common::{heat_ok, make_fixture, testdata};
 fn golden_outputs_validate_against_the_wix_schemas() {
     kit::require_tool("xmllint");
     let mut validated = 0;
-    for case in common::cases::CASES {
+    for case in crate::cases::CASES {
         let path = testdata("golden").join(format!("{}.wxs", case.name));
-        let xsd = if case.args.contains(&"-wix3") {
-            "wix3.xsd"
-        } else {
-            "wix4.xsd"
-        };
-        kit::validate(&path, xsd);
+        kit::validate(&path, kit::xsd_for(case.args));
         validated += 1;
     }
-    assert_eq!(validated, common::cases::CASES.len());
+    assert_eq!(validated, crate::cases::CASES.len());
 }
 
 /// A product that installs the harvested component group under INSTALLDIR.
@@ -87,7 +82,7 @@ fn wixl_builds_an_msi_that_unpacks_to_the_source_tree() {
     // not the harvest's, so this tree leaves them out.
     std::fs::remove_file(tree.join("naïve ☃.txt")).unwrap();
     std::fs::remove_file(tree.join("😀 smile.txt")).unwrap();
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &[
             "dir",

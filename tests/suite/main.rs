@@ -1,7 +1,9 @@
 //! The integration tests of heat-rs, one binary: each module holds the tests of one subject.
 //! What the tests share is in `tests/kit` (the `heat-testkit` crate).
 
-mod common;
+use kit::Tool;
+
+mod cases;
 
 mod check;
 mod dropin;
@@ -10,6 +12,7 @@ mod external;
 mod filters;
 mod golden;
 mod groups;
+#[cfg(unix)]
 mod hostile;
 mod independent_ids;
 mod interop;
@@ -23,4 +26,10 @@ mod report;
 mod schema_tables;
 mod update;
 mod vectors;
+#[cfg(feature = "xslt")]
 mod xslt;
+
+/// The `heat` binary under test.
+pub fn heat() -> Tool {
+    Tool::new(env!("CARGO_BIN_EXE_heat"))
+}

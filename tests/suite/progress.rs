@@ -1,11 +1,9 @@
 //! The progress line: on a terminal's standard error for a run longer than the delay, never
 //! when standard error is not a terminal, never with -nologo.
 
-use crate::common;
-
 use std::process::Command;
 
-use common::heat;
+use crate::heat;
 
 fn tree() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -21,7 +19,7 @@ fn tree() -> tempfile::TempDir {
 fn on_a_terminal(tmp: &std::path::Path, extra: &str) -> String {
     let cmd = format!(
         "HEAT_PROGRESS_AFTER_MS=100 '{}' dir App -o out.wxs {extra} -ext \"sh -c 'sleep 1; cat'\"",
-        env!("CARGO_BIN_EXE_heat")
+        heat().path().display()
     );
     let out = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
@@ -70,7 +68,7 @@ fn nologo_keeps_a_terminal_quiet() {
 #[test]
 fn no_progress_when_stderr_is_not_a_terminal() {
     let tmp = tree();
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &[
             "dir",

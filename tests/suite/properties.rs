@@ -93,7 +93,9 @@ proptest! {
     // default would look in `tests/proptest-regressions/`, beside the folder holding `main.rs`.
     #![proptest_config(ProptestConfig {
         cases: 48,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        failure_persistence: Some(Box::new(
+            FileFailurePersistence::WithSource("proptest-regressions")
+        )),
         ..ProptestConfig::default()
     })]
 

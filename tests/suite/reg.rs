@@ -1,38 +1,20 @@
 //! `heat reg`: heat's real v4 outputs, the v3 shape, every value type and the refusals.
 
-use crate::common;
+use std::path::PathBuf;
 
-use common::TextAttr;
+use kit::{testdata, wix_lines, TextAttr};
 
-use std::path::{Path, PathBuf};
-
-use common::{heat, heat_ok, testdata};
+use crate::heat;
 
 fn vector(name: &str) -> PathBuf {
     testdata("vectors/heat-v4/reg").join(name)
-}
-
-/// Lines as WiX's own heat tests compare them: read as text (mark and line ends dropped),
-/// double quotes replaced by single ones on both sides.
-fn wix_lines(bytes: &[u8]) -> Vec<String> {
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned();
-    text.lines().map(|l| l.replace('"', "'")).collect()
-}
-
-fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = dir.join("out.wxs");
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["-o", out.to_str().unwrap()]);
-    heat_ok(dir, &all);
-    std::fs::read(out).unwrap()
 }
 
 #[test]
 fn heat_v4_expected() {
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = run(tmp.path(), &["reg", input.to_str().unwrap()]);
+    let bytes = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap()]);
     let expected = std::fs::read(vector("Expected.wxs")).unwrap();
     assert_eq!(wix_lines(&bytes), wix_lines(&expected));
     // And in heat's bytes: mark, CRLF, no line end after </Wix>.
@@ -45,7 +27,7 @@ fn heat_v4_expected() {
 fn heat_v4_expected_with_component_group() {
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = run(tmp.path(), &["reg", input.to_str().unwrap(), "-cg", "CG1"]);
+    let bytes = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-cg", "CG1"]);
     let expected = std::fs::read(vector("ExpectedWithComponentGroup.wxs")).unwrap();
     assert_eq!(wix_lines(&bytes), wix_lines(&expected));
 }
@@ -56,9 +38,9 @@ fn heat_v3_shape() {
     // directory and its fragment and moves every component to a fragment of its own.
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = run(tmp.path(), &["reg", input.to_str().unwrap(), "-wix3"]);
+    let bytes = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-wix3"]);
     assert_eq!(bytes, std::fs::read(testdata("reg/v3.wxs")).unwrap());
-    let bytes = run(
+    let bytes = heat().output_of(
         tmp.path(),
         &["reg", input.to_str().unwrap(), "-wix3", "-cg", "CG1"],
     );
@@ -123,7 +105,7 @@ fn every_value_type() {
     let tmp = tempfile::tempdir().unwrap();
     let reg = tmp.path().join("all.reg");
     std::fs::write(&reg, utf16le_with_mark(ALL_TYPES)).unwrap();
-    let out = heat_ok(tmp.path(), &["reg", "all.reg", "-o", "all.wxs"]);
+    let out = heat().ok(tmp.path(), &["reg", "all.reg", "-o", "all.wxs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning HEAT5157"), "{stderr}");
     assert!(stderr.contains("'Big'") && stderr.contains("line 14") && stderr.contains("REG_QWORD"));
@@ -207,7 +189,7 @@ fn regedit4_is_read_as_ansi_and_v3_validates() {
     let ansi: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
     std::fs::write(tmp.path().join("old.reg"), ansi).unwrap();
     let out = tmp.path().join("old.wxs");
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &["reg", "old.reg", "-wix3", "-o", out.to_str().unwrap()],
     );
@@ -225,8 +207,8 @@ fn regedit4_is_read_as_ansi_and_v3_validates() {
 fn guids_follow_the_key() {
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let a = run(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
-    let b = run(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
+    let a = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
+    let b = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
     assert_eq!(a, b);
     let doc = heat::xml::parse(&a).unwrap();
     let mut guids: Vec<_> = doc
@@ -269,13 +251,13 @@ fn deletions_and_bad_lines_are_refused_with_the_line() {
             text.replace("REGEDIT4", "Windows Registry Editor Version 5.00"),
         )
         .unwrap();
-        let out = heat(tmp.path(), &["reg", "bad.reg", "-o", "bad.wxs"]);
+        let out = heat().run(tmp.path(), &["reg", "bad.reg", "-o", "bad.wxs"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains(code), "{err}");
         assert!(err.contains(&format!("bad.reg{line}")), "{err}");
         assert!(!tmp.path().join("bad.wxs").exists());
     }
-    let out = heat(tmp.path(), &["reg", "missing.reg", "-o", "x.wxs"]);
+    let out = heat().run(tmp.path(), &["reg", "missing.reg", "-o", "x.wxs"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("HEAT5059"));
 }

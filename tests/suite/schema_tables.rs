@@ -15,8 +15,6 @@ use std::fmt::Write as _;
 
 use quick_xml::events::Event;
 
-use crate::common;
-
 const GENERATED: &str = "src/wix/schema/children.rs";
 
 /// For each element with an inline content model: the child types in order, `*` for `xs:any`.
@@ -95,7 +93,7 @@ fn child_order(xsd: &str) -> Vec<(String, Vec<String>)> {
 }
 
 fn generate() -> String {
-    let xsd = std::fs::read_to_string(common::testdata("schemas/wix3.xsd")).unwrap();
+    let xsd = std::fs::read_to_string(kit::testdata("schemas/wix3.xsd")).unwrap();
     let table = child_order(&xsd);
     let mut s = String::new();
     s.push_str(
@@ -125,7 +123,7 @@ fn generate() -> String {
 #[test]
 fn child_order_table_is_generated_from_the_schema() {
     let want = generate();
-    let path = common::project_dir().join(GENERATED);
+    let path = kit::project_dir().join(GENERATED);
     if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
         std::fs::write(&path, &want).unwrap();
         return;
@@ -176,12 +174,12 @@ fn v3_name(v4: bool, name: &str) -> &str {
 /// names the types, as heat's serializer does.
 #[test]
 fn golden_outputs_keep_children_in_schema_order() {
-    let xsd = std::fs::read_to_string(common::testdata("schemas/wix3.xsd")).unwrap();
+    let xsd = std::fs::read_to_string(kit::testdata("schemas/wix3.xsd")).unwrap();
     let table: std::collections::HashMap<String, Vec<String>> =
         child_order(&xsd).into_iter().collect();
     let mut checked = 0;
     for dir in ["golden", "update", "reg"] {
-        for entry in std::fs::read_dir(common::testdata(dir)).unwrap() {
+        for entry in std::fs::read_dir(kit::testdata(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_none_or(|e| e != "wxs") {
                 continue;

@@ -2,16 +2,14 @@
 //! the previous file look as heat.exe or a person left it (random GUIDs, renamed ids), changes
 //! the tree, harvests again with `-update` and checks what was kept.
 
-use crate::common;
-
-use common::TextAttr;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{heat, heat_ok};
 use heat::wix::Document;
 use heat::xml::read_file;
+use kit::{stderr, stdout, TextAttr};
+
+use crate::heat;
 
 /// A small deterministic random number generator (xorshift64*), for "random" GUIDs that are
 /// the same on every run of the tests.
@@ -193,14 +191,6 @@ impl Scenario {
     }
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The scenario the issue names: a 300-file harvest made to look like heat.exe's (random
 /// GUIDs, some ids renamed by hand); the tree loses 3 files, gains 5 and 10 change; the update
 /// keeps every id and GUID of the 297 files still there and names the 3 removed; `heat check`
@@ -222,7 +212,7 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-o", "fresh1.wxs"]);
-    heat_ok(&s.dir, &args);
+    heat().ok(&s.dir, &args);
 
     // Rename, by hand, the ids of 5 components, 5 files and 2 folders.
     let fresh1 = s.read("fresh1.wxs");
@@ -274,7 +264,7 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-update", "old.wxs", "-o", "new.wxs"]);
-    let out = heat(&s.dir, &args);
+    let out = heat().run(&s.dir, &args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
@@ -319,7 +309,7 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-o", "fresh2.wxs"]);
-    heat_ok(&s.dir, &args);
+    heat().ok(&s.dir, &args);
     // They sit in the kept folders, under the folders' kept ids.
     let fresh2 = files_by_source(&s.read("fresh2.wxs"));
     let fresh2_folders = folders_by_path(&s.read("fresh2.wxs"));
@@ -348,14 +338,14 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-update", "old.wxs", "-o", "again.wxs"]);
-    assert_eq!(heat(&s.dir, &args).status.code(), Some(3));
+    assert_eq!(heat().run(&s.dir, &args).status.code(), Some(3));
     assert_eq!(
         std::fs::read(s.path("new.wxs")).unwrap(),
         std::fs::read(s.path("again.wxs")).unwrap()
     );
 
     // heat check: old → new fails on the three removed components and nothing else.
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let findings = stdout(&out);
     assert_eq!(findings.lines().count(), 3, "{findings}");
@@ -368,7 +358,7 @@ fn release_to_release(schema: &str) {
             "{component} not named: {findings}"
         );
     }
-    let out = heat(&s.dir, &["check", "new.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "new.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(stdout(&out), "");
 
@@ -376,19 +366,15 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-update", "old.wxs", "-keepremoved", "-o", "kept.wxs"]);
-    let out = heat(&s.dir, &args);
+    let out = heat().run(&s.dir, &args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let kept_doc = files_by_source(&s.read("kept.wxs"));
     for (source, was) in &old {
         assert_eq!(kept_doc.get(source), Some(was), "{source}");
     }
-    let out = heat(&s.dir, &["check", "old.wxs", "kept.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "kept.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let xsd = if schema == "-wix3" {
-        "wix3.xsd"
-    } else {
-        "wix4.xsd"
-    };
+    let xsd = kit::xsd_for(&[schema]);
     kit::validate(&s.path("new.wxs"), xsd);
     kit::validate(&s.path("kept.wxs"), xsd);
 }
@@ -415,17 +401,17 @@ fn release_to_release_v4() {
 
 /// A small tree: the sample's files.
 fn sample(s: &Scenario) {
-    common::copy_tree(&common::testdata("sample"), &s.path("App"));
+    kit::copy_tree(&kit::testdata("sample"), &s.path("App"));
 }
 
 #[test]
 fn case_changed_file_keeps_everything() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
     std::fs::rename(s.path("App/bin/core.dll"), s.path("App/bin/CORE.DLL")).unwrap();
     std::fs::rename(s.path("App/docs"), s.path("App/Docs")).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir", "App", "-cg", "A", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -439,7 +425,7 @@ fn case_changed_file_keeps_everything() {
     let old = files_by_source(&s.read("old.wxs"));
     let new = files_by_source(&s.read("new.wxs"));
     assert_eq!(old, new);
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
@@ -447,10 +433,10 @@ fn case_changed_file_keeps_everything() {
 fn renamed_and_moved_files_are_removed_and_added() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
     std::fs::rename(s.path("App/bin/core.dll"), s.path("App/bin/core2.dll")).unwrap();
     std::fs::rename(s.path("App/LICENSE.txt"), s.path("App/docs/LICENSE.txt")).unwrap();
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir", "App", "-cg", "A", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -468,7 +454,7 @@ fn renamed_and_moved_files_are_removed_and_added() {
     assert_eq!(files_by_source(&s.read("new.wxs")).len(), 4);
 
     // -sw8201 hides the warning, not the exit code; -wx8201 makes it an error, with no output.
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -485,7 +471,7 @@ fn renamed_and_moved_files_are_removed_and_added() {
     );
     assert_eq!(out.status.code(), Some(3));
     assert!(!stderr(&out).contains("HEAT8201"));
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -509,10 +495,10 @@ fn renamed_and_moved_files_are_removed_and_added() {
 fn json_report() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
     std::fs::remove_file(s.path("App/docs/README.md")).unwrap();
     std::fs::write(s.path("App/new.txt"), "n").unwrap();
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -559,7 +545,7 @@ fn v3_to_v4_and_back() {
     let s = Scenario::new();
     sample(&s);
     // A heat.exe (v3) harvest with random GUIDs, updated into v4, and a v4 one into v3.
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -576,7 +562,7 @@ fn v3_to_v4_and_back() {
     );
     let text = as_heat_exe_left_it(&s.text("v3.wxs"), &mut Rng(7), &[]);
     std::fs::write(s.path("v3.wxs"), text).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir",
@@ -606,10 +592,10 @@ fn v3_to_v4_and_back() {
         folders_by_path(&s.read("v4.wxs"))
     );
     kit::validate(&s.path("v4.wxs"), "wix4.xsd");
-    let out = heat(&s.dir, &["check", "v3.wxs", "v4.wxs"]);
+    let out = heat().run(&s.dir, &["check", "v3.wxs", "v4.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -642,7 +628,7 @@ fn kept_components_go_back_to_their_groups() {
     kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-cg", "Old", "-gg", "-o", "old.wxs"],
     );
@@ -652,7 +638,7 @@ fn kept_components_go_back_to_their_groups() {
         let mut args = vec!["dir", "App", "-cg", "New", "-gg", "-update", "old.wxs"];
         args.extend(extra);
         args.extend(["-o", &out_name]);
-        heat_ok(&s.dir, &args);
+        heat().ok(&s.dir, &args);
         let new = files_by_source(&s.read(&out_name));
         for (source, kept) in &new {
             let want = if source.contains("new.dll") {
@@ -662,7 +648,7 @@ fn kept_components_go_back_to_their_groups() {
             };
             assert_eq!(kept.groups, [want], "{layout}: {source}");
         }
-        let out = heat(&s.dir, &["check", "old.wxs", &out_name]);
+        let out = heat().run(&s.dir, &["check", "old.wxs", &out_name]);
         assert_eq!(out.status.code(), Some(0), "{layout}: {}", stdout(&out));
         kit::validate(&s.path(&out_name), "wix4.xsd");
     }
@@ -672,7 +658,7 @@ fn kept_components_go_back_to_their_groups() {
 fn previous_without_groups_and_without_fragments() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir", "App", "-sfrag", "-srd", "-wix3", "-gg", "-o", "old.wxs",
@@ -680,7 +666,7 @@ fn previous_without_groups_and_without_fragments() {
     );
     let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(99), &[]);
     std::fs::write(s.path("old.wxs"), text).unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir", "App", "-srd", "-cg", "G", "-wix3", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -732,7 +718,7 @@ fn hand_written_previous_file() {
   </Fragment>
 </Wix>"#;
     std::fs::write(s.path("old.wxs"), previous).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir",
@@ -790,12 +776,12 @@ fn leftovers_recreate_removed_folders() {
     for schema in ["-wix3", "-wix4"] {
         let old = format!("old{schema}.wxs");
         let new = format!("new{schema}.wxs");
-        heat_ok(
+        heat().ok(
             &s.dir,
             &["dir", "App", "-cg", "A", "-gg", schema, "-o", &old],
         );
         let _ = std::fs::rename(s.path("App/docs"), s.path("docs-away"));
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir",
@@ -834,7 +820,7 @@ fn leftovers_recreate_removed_folders() {
             kit::validate(&s.path(&new), "wix4.xsd");
         }
         // The leftover carries over to the next release too.
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir",
@@ -857,7 +843,7 @@ fn leftovers_recreate_removed_folders() {
         );
         // The file comes back: its old component again, without the leftover marks.
         std::fs::rename(s.path("docs-away"), s.path("App/docs")).unwrap();
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir", "App", "-cg", "A", "-gg", schema, "-update", &new, "-o", "back.wxs",
@@ -879,14 +865,14 @@ fn readable_ids_avoid_kept_ones() {
     std::fs::create_dir_all(s.path("App/a")).unwrap();
     std::fs::create_dir_all(s.path("App/b")).unwrap();
     std::fs::write(s.path("App/a/x.txt"), "x").unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-suid", "-cg", "G", "-o", "old.wxs"],
     );
     assert!(s.text("old.wxs").contains("<File Id=\"x.txt\""));
     std::fs::remove_file(s.path("App/a/x.txt")).unwrap();
     std::fs::write(s.path("App/b/x.txt"), "x").unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -912,13 +898,13 @@ fn empty_folders_under_ke_are_kept() {
     let s = Scenario::new();
     sample(&s);
     std::fs::create_dir_all(s.path("App/empty")).unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-ke", "-gg", "-cg", "G", "-o", "old.wxs"],
     );
     let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(3), &[]);
     std::fs::write(s.path("old.wxs"), &text).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir", "App", "-ke", "-gg", "-cg", "G", "-update", "old.wxs", "-o", "new.wxs",
@@ -929,7 +915,7 @@ fn empty_folders_under_ke_are_kept() {
         "{}",
         stderr(&out)
     );
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
@@ -942,7 +928,7 @@ fn product_template() {
     kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -959,7 +945,7 @@ fn product_template() {
     );
     let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(11), &[]);
     std::fs::write(s.path("old.wxs"), &text).unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -992,7 +978,7 @@ fn bad_previous_files_are_errors_and_write_nothing() {
     )
     .unwrap();
     for (previous, code) in [("missing.wxs", "HEAT5059"), ("broken.wxs", "HEAT8013")] {
-        let out = heat(
+        let out = heat().run(
             &s.dir,
             &["dir", "App", "-update", previous, "-o", "out.wxs"],
         );
@@ -1005,7 +991,7 @@ fn bad_previous_files_are_errors_and_write_nothing() {
         &["dir", "App", "-keepremoved", "-o", "out.wxs"][..],
         &["dir", "App", "-updatereport", "r.json", "-o", "out.wxs"][..],
     ] {
-        let out = heat(&s.dir, args);
+        let out = heat().run(&s.dir, args);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(stderr(&out).contains("goes with -update"));
     }
@@ -1023,11 +1009,11 @@ fn new_ids_never_collide_with_kept_ones() {
     let s = Scenario::new();
     sample(&s);
     std::fs::write(s.path("App/extra.txt"), "e").unwrap();
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "both.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "both.wxs"]);
     let both = files_by_source(&s.read("both.wxs"));
     let extra = both["extra.txt"].clone();
     std::fs::remove_file(s.path("App/extra.txt")).unwrap();
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "old.wxs"]);
     let license = files_by_source(&s.read("old.wxs"))["license.txt"].clone();
     // By hand, LICENSE.txt took the ids extra.txt would get.
     let text = s
@@ -1037,7 +1023,7 @@ fn new_ids_never_collide_with_kept_ones() {
     std::fs::write(s.path("old.wxs"), text).unwrap();
 
     std::fs::write(s.path("App/extra.txt"), "e").unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir", "App", "-cg", "A", "-update", "old.wxs", "-o", "new.wxs",
@@ -1061,14 +1047,14 @@ fn golden_update_with_leftovers() {
     std::fs::remove_dir(s.path("App/docs")).unwrap();
     std::fs::write(s.path("App/bin/new.dll"), "new").unwrap();
     std::fs::copy(
-        common::testdata("update/previous-v3.wxs"),
+        kit::testdata("update/previous-v3.wxs"),
         s.path("previous-v3.wxs"),
     )
     .unwrap();
     for schema in ["v3", "v4"] {
         let out_name = format!("keepremoved-{schema}.wxs");
         let flag = format!("-wix{}", &schema[1..]);
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir",
@@ -1094,7 +1080,7 @@ fn golden_update_with_leftovers() {
              heat:   removed (kept as a leftover): INSTALLFOLDER\\App\\docs\\README.md \
              (component cmpA766742C83EF08CF8286E1A3E66B8B7B)\n"
         );
-        let golden = common::testdata(&format!("update/{out_name}"));
+        let golden = kit::testdata(&format!("update/{out_name}"));
         if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
             std::fs::copy(s.path(&out_name), &golden).unwrap();
         }
@@ -1111,11 +1097,11 @@ fn golden_update_with_leftovers() {
 fn another_directory_reference_keeps_nothing_and_says_why() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-dr", "INSTALLFOLDER", "-o", "old.wxs"],
     );
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -1139,12 +1125,12 @@ fn another_directory_reference_keeps_nothing_and_says_why() {
 #[test]
 fn registry_harvest_keeps_guids_by_id() {
     let s = Scenario::new();
-    let reg = common::testdata("vectors/heat-v4/reg/input.reg");
+    let reg = kit::testdata("vectors/heat-v4/reg/input.reg");
     let reg = reg.to_str().unwrap();
-    heat_ok(&s.dir, &["reg", reg, "-cg", "R", "-gg", "-o", "fresh.wxs"]);
+    heat().ok(&s.dir, &["reg", reg, "-cg", "R", "-gg", "-o", "fresh.wxs"]);
     let text = as_heat_exe_left_it(&s.text("fresh.wxs"), &mut Rng(21), &[]);
     std::fs::write(s.path("old.wxs"), &text).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "reg", reg, "-cg", "R", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -1160,6 +1146,6 @@ fn registry_harvest_keeps_guids_by_id() {
     assert_eq!(guids("old.wxs").len(), 7);
     assert_eq!(guids("old.wxs"), guids("new.wxs"));
     assert_ne!(guids("fresh.wxs"), guids("new.wxs"));
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
