@@ -24,6 +24,7 @@ mod properties;
 mod reg;
 mod report;
 mod schema_tables;
+mod snapshots;
 mod update;
 mod vectors;
 #[cfg(feature = "xslt")]

@@ -32,19 +32,30 @@ fn heat_v4_expected_with_component_group() {
     assert_eq!(wix_lines(&bytes), wix_lines(&expected));
 }
 
+/// `heat_v3_shape`'s expected files in `testdata/reg`, and the options each adds to
+/// `heat reg input.reg -wix3`.
+const V3_SHAPES: [(&str, &[&str]); 2] = [("v3.wxs", &[]), ("v3-cg.wxs", &["-cg", "CG1"])];
+
+/// The expected files of this module, for the suite's check that every expected file is used.
+pub fn expected_files() -> Vec<PathBuf> {
+    V3_SHAPES
+        .map(|(name, _)| testdata("reg").join(name))
+        .to_vec()
+}
+
 #[test]
 fn heat_v3_shape() {
     // heat v3 puts the components in a Directory TARGETDIR; its main mutator then drops that
     // directory and its fragment and moves every component to a fragment of its own.
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-wix3"]);
-    assert_eq!(bytes, std::fs::read(testdata("reg/v3.wxs")).unwrap());
-    let bytes = heat().output_of(
-        tmp.path(),
-        &["reg", input.to_str().unwrap(), "-wix3", "-cg", "CG1"],
-    );
-    assert_eq!(bytes, std::fs::read(testdata("reg/v3-cg.wxs")).unwrap());
+    let mut bytes = Vec::new();
+    for (name, extra) in V3_SHAPES {
+        let mut args = vec!["reg", input.to_str().unwrap(), "-wix3"];
+        args.extend_from_slice(extra);
+        bytes = heat().output_of(tmp.path(), &args);
+        kit::snapshot(&testdata("reg").join(name), &bytes);
+    }
 
     // The golden files' ids are heat v3's: "cmp" and the MD5 of the key path in UTF-16LE.
     use md5::{Digest, Md5};

@@ -9,7 +9,7 @@
 //! takes any element), and they write the lists one after the other. So a `Directory` writes
 //! its `Component`s before its `Directory`s, whatever order they were added in.
 //!
-//! `SNAPSHOTS=overwrite cargo test --test schema_tables` rewrites the file.
+//! `SNAPSHOTS=overwrite cargo test --test suite schema_tables` rewrites the file.
 
 use std::fmt::Write as _;
 
@@ -122,17 +122,7 @@ fn generate() -> String {
 
 #[test]
 fn child_order_table_is_generated_from_the_schema() {
-    let want = generate();
-    let path = kit::project_dir().join(GENERATED);
-    if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
-        std::fs::write(&path, &want).unwrap();
-        return;
-    }
-    let have = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        have == want,
-        "{GENERATED} is not what the schema gives: run SNAPSHOTS=overwrite cargo test --test schema_tables"
-    );
+    kit::snapshot(&kit::project_dir().join(GENERATED), generate().as_bytes());
 }
 
 #[test]

@@ -1037,6 +1037,19 @@ fn new_ids_never_collide_with_kept_ones() {
     kit::validate(&s.path("new.wxs"), "wix4.xsd");
 }
 
+/// The schemas `golden_update_with_leftovers` writes, each compared with
+/// `testdata/update/keepremoved-<schema>.wxs`.
+const GOLDEN_UPDATE_SCHEMAS: [&str; 2] = ["v3", "v4"];
+
+fn golden_update_path(schema: &str) -> PathBuf {
+    kit::testdata(&format!("update/keepremoved-{schema}.wxs"))
+}
+
+/// The expected files of this module, for the suite's check that every expected file is used.
+pub fn expected_files() -> Vec<PathBuf> {
+    GOLDEN_UPDATE_SCHEMAS.map(golden_update_path).to_vec()
+}
+
 /// The outputs of one update, byte for byte: `testdata/update/README.md` says what they hold.
 /// `SNAPSHOTS=overwrite` rewrites them.
 #[test]
@@ -1051,7 +1064,7 @@ fn golden_update_with_leftovers() {
         s.path("previous-v3.wxs"),
     )
     .unwrap();
-    for schema in ["v3", "v4"] {
+    for schema in GOLDEN_UPDATE_SCHEMAS {
         let out_name = format!("keepremoved-{schema}.wxs");
         let flag = format!("-wix{}", &schema[1..]);
         let out = heat().ok(
@@ -1080,14 +1093,9 @@ fn golden_update_with_leftovers() {
              heat:   removed (kept as a leftover): INSTALLFOLDER\\App\\docs\\README.md \
              (component cmpA766742C83EF08CF8286E1A3E66B8B7B)\n"
         );
-        let golden = kit::testdata(&format!("update/{out_name}"));
-        if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
-            std::fs::copy(s.path(&out_name), &golden).unwrap();
-        }
-        assert!(
-            std::fs::read(s.path(&out_name)).unwrap() == std::fs::read(&golden).unwrap(),
-            "{out_name} differs from testdata/update/{out_name}:\n{}",
-            s.text(&out_name)
+        kit::snapshot(
+            &golden_update_path(schema),
+            &std::fs::read(s.path(&out_name)).unwrap(),
         );
     }
 }

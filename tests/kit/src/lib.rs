@@ -73,6 +73,7 @@ pub fn in_ci() -> bool {
 /// Panics, saying what to do, unless `tool` is on the PATH. A test that needs a tool calls this
 /// first; it is ignored (`has_tool_<name>` unset) when the build found no such tool, so this
 /// fails only in CI, under `--ignored`, or when the PATH lost the tool since the build.
+#[track_caller]
 pub fn require_tool(tool: &str) {
     if find_tool(tool).is_some() {
         return;

@@ -41,6 +41,7 @@ pub fn check_snapshot(path: &Path, got: &[u8]) -> Result<(), String> {
 }
 
 /// [`check_snapshot`], panicking when the output differs.
+#[track_caller]
 pub fn snapshot(path: &Path, got: &[u8]) {
     if let Err(e) = check_snapshot(path, got) {
         panic!("{e}");

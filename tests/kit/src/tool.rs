@@ -29,14 +29,16 @@ impl Tool {
     }
 
     /// Runs the program with `args` in `cwd`.
+    #[track_caller]
     pub fn run<S: AsRef<OsStr>>(&self, cwd: &Path, args: &[S]) -> Output {
-        self.command(cwd)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("run {}: {e}", self.path.display()))
+        match self.command(cwd).args(args).output() {
+            Ok(out) => out,
+            Err(e) => panic!("run {}: {e}", self.path.display()),
+        }
     }
 
     /// Runs the program and panics with its standard error unless it succeeds.
+    #[track_caller]
     pub fn ok<S: AsRef<OsStr> + std::fmt::Debug>(&self, cwd: &Path, args: &[S]) -> Output {
         let out = self.run(cwd, args);
         assert!(
@@ -50,6 +52,7 @@ impl Tool {
 
     /// Runs the program with `args` and `-o out.wxs` in `cwd`, panics unless it succeeds, and
     /// returns what it wrote to `out.wxs`.
+    #[track_caller]
     pub fn output_of(&self, cwd: &Path, args: &[&str]) -> Vec<u8> {
         let mut all = args.to_vec();
         all.extend(["-o", "out.wxs"]);

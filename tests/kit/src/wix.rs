@@ -8,6 +8,7 @@ use crate::{require_tool, schema_path, stderr};
 /// Checks `file` against the WiX schema `xsd` (`wix3.xsd` or `wix4.xsd`, see
 /// [`schema_path`](crate::schema_path)) with `xmllint`, and panics with what it says when the
 /// file is not valid. A test that calls this needs `xmllint` (see the crate's documentation).
+#[track_caller]
 pub fn validate(file: &Path, xsd: &str) {
     require_tool("xmllint");
     let out = Command::new("xmllint")
