@@ -4,12 +4,50 @@
 //! libxslt is found with pkg-config (Linux, the BSDs, Homebrew, MSYS2), then with vcpkg on
 //! Windows with MSVC; macOS also has both libraries in its SDK. Without the feature
 //! (`--no-default-features`) nothing is linked and `-t` explains that it is not available.
+//!
+//! It also looks for the external tools some tests need and sets `has_tool_<name>` for each one
+//! on the PATH; a test that needs a missing tool is then ignored, with the reason (see
+//! `tests/kit`). In CI (`CI` is `true` or `1`) every one is set, so that a missing tool fails
+//! its tests instead.
+
+#[path = "tests/kit/src/find_tool.rs"]
+mod find_tool;
+
+/// The tools the tests use, as `has_tool_<name>`.
+const TEST_TOOLS: &[&str] = &[
+    "xmllint",
+    "wixl",
+    "msiextract",
+    "msiinfo",
+    "python3",
+    "script",
+    "xbuild",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=src/mutate/xslt/shim.c");
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "xslt")]
     build_xslt();
+    detect_test_tools();
+}
+
+fn detect_test_tools() {
+    println!("cargo::rerun-if-changed=tests/kit/src/find_tool.rs");
+    println!("cargo::rerun-if-env-changed=PATH");
+    println!("cargo::rerun-if-env-changed=CI");
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    for tool in TEST_TOOLS {
+        println!("cargo::rustc-check-cfg=cfg(has_tool_{tool})");
+        if ci || find_tool::find_tool(tool).is_some() {
+            println!("cargo::rustc-cfg=has_tool_{tool}");
+        }
+    }
+    // `/dev/full`, for the test of a full output device.
+    println!("cargo::rustc-check-cfg=cfg(has_dev_full)");
+    if ci || std::path::Path::new("/dev/full").exists() {
+        println!("cargo::rustc-cfg=has_dev_full");
+    }
 }
 
 #[cfg(feature = "xslt")]

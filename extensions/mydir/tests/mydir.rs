@@ -1,33 +1,31 @@
 //! The `mydir` harvest type, through the library and through the `heat-mydir` binary.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
-
 use heat::Heat;
 use heat_mydir::MyDirExtension;
+use kit::Tool;
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// A tree with sub-folders, build leftovers to omit, an empty folder, and names whose NTFS
 /// order differs from byte order.
 fn make_tree(root: &Path) {
-    for (path, text) in [
-        ("app.exe", "a"),
-        ("App.pdb", "p"),
-        ("b.dll", "b"),
-        ("B.PDB", "p"),
-        ("_first.txt", "f"),
-        ("docs/Read me.txt", "r"),
-        ("docs/zeta.md", "z"),
-        ("obj/x.o", "o"),
-        ("obj/deep/y.o", "o"),
-        ("plugins/Über/plugin.dll", "u"),
-        ("plugins/Über/plugin.pdb", "p"),
-        ("plugins/only.pdb", "p"),
-    ] {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
+    kit::write_tree(
+        root,
+        &[
+            ("app.exe", "a"),
+            ("App.pdb", "p"),
+            ("b.dll", "b"),
+            ("B.PDB", "p"),
+            ("_first.txt", "f"),
+            ("docs/Read me.txt", "r"),
+            ("docs/zeta.md", "z"),
+            ("obj/x.o", "o"),
+            ("obj/deep/y.o", "o"),
+            ("plugins/Über/plugin.dll", "u"),
+            ("plugins/Über/plugin.pdb", "p"),
+            ("plugins/only.pdb", "p"),
+        ],
+    );
     std::fs::create_dir_all(root.join("empty")).unwrap();
 }
 
@@ -225,36 +223,29 @@ fn omitting_everything_is_an_error() {
 /// The `heat-mydir` binary: heat's command line with `mydir` and `-omit` added.
 #[test]
 fn the_binary() {
-    let bin = env!("CARGO_BIN_EXE_heat-mydir");
-    let help = Command::new(bin).arg("-?").output().unwrap();
+    let bin = Tool::new(env!("CARGO_BIN_EXE_heat-mydir"));
+    let tmp = tempfile::tempdir().unwrap();
+    let help = bin.run(tmp.path(), &["-?"]);
     let help = String::from_utf8(help.stdout).unwrap();
     assert!(help.contains("   dir "), "{help}");
     assert!(help.contains("   mydir "), "{help}");
     assert!(help.contains("   -omit <pattern> "), "{help}");
 
-    let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Product");
     make_tree(&tree);
-    let out = Command::new(bin)
-        .args([
+    bin.ok(
+        tmp.path(),
+        &[
             "mydir", "Product", "-omit", "*.pdb", "-wix3", "-o", "out.wxs",
-        ])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     assert_eq!(files(&tmp.path().join("out.wxs")).len(), 8);
 
-    let out = Command::new(bin)
-        .args(["dir", "Product", "-omit", "*.pdb", "-o", "bad.wxs"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
+    let out = bin.run(
+        tmp.path(),
+        &["dir", "Product", "-omit", "*.pdb", "-o", "bad.wxs"],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("error HEAT8001"));
+    assert!(kit::stderr(&out).contains("error HEAT8001"));
     assert!(!tmp.path().join("bad.wxs").exists());
 }

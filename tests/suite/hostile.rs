@@ -1,14 +1,10 @@
 //! Hostile trees: every case fails with a numbered message naming the path, a non-zero exit,
 //! and the earlier output untouched; `-skip` turns chosen cases into warnings.
 
-#![cfg(unix)]
-
-mod common;
-
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use common::{heat, heat_ok};
+use crate::heat;
 
 const OLD: &[u8] = b"earlier output";
 
@@ -26,7 +22,7 @@ fn tree() -> tempfile::TempDir {
 fn fails(tmp: &Path, extra: &[&str], code: &str, names: &str) -> String {
     let mut args = vec!["dir", "App", "-o", "out.wxs"];
     args.extend(extra);
-    let out = heat(tmp, &args);
+    let out = heat().run(tmp, &args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains(code), "expected {code}: {stderr}");
@@ -42,7 +38,7 @@ fn fails(tmp: &Path, extra: &[&str], code: &str, names: &str) -> String {
 /// The same tree with `-skip <kind>` harvests, warns with the same number, and leaves the
 /// entry out.
 fn skipped(tmp: &Path, kind: &str, code: &str, left_out: &str) {
-    let out = heat_ok(tmp, &["dir", "App", "-skip", kind, "-o", "out.wxs"]);
+    let out = heat().ok(tmp, &["dir", "App", "-skip", kind, "-o", "out.wxs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("warning {code}")), "{stderr}");
     let text = std::fs::read_to_string(tmp.join("out.wxs")).unwrap();
@@ -128,7 +124,7 @@ fn loop_of_links_is_an_error_not_a_hang() {
 fn link_to_a_file_is_harvested_as_the_file() {
     let tmp = tree();
     std::os::unix::fs::symlink("good.txt", tmp.path().join("App/alias.txt")).unwrap();
-    heat_ok(tmp.path(), &["dir", "App", "-o", "out.wxs"]);
+    heat().ok(tmp.path(), &["dir", "App", "-o", "out.wxs"]);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     assert!(text.contains("SourceDir\\alias.txt"), "{text}");
 }
@@ -138,14 +134,14 @@ fn folder_link_loops_finish() {
     let tmp = tree();
     std::os::unix::fs::symlink("..", tmp.path().join("App/sub/up")).unwrap();
     // Not followed by default: a warning, and the harvest finishes.
-    let out = heat_ok(tmp.path(), &["dir", "App", "-o", "out.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "App", "-o", "out.wxs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("HEAT8010") && stderr.contains("App/sub/up"),
         "{stderr}"
     );
     // Followed, the loop is found and left out: the harvest still finishes.
-    let out = heat_ok(tmp.path(), &["dir", "App", "-followlinks", "-o", "out.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "App", "-followlinks", "-o", "out.wxs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("HEAT8011") && stderr.contains("App/sub/up"),
@@ -161,7 +157,7 @@ fn followed_folder_link_is_harvested() {
     std::fs::create_dir_all(tmp.path().join("elsewhere")).unwrap();
     std::fs::write(tmp.path().join("elsewhere/linked.txt"), "x").unwrap();
     std::os::unix::fs::symlink("../elsewhere", tmp.path().join("App/lib")).unwrap();
-    heat_ok(tmp.path(), &["dir", "App", "-followlinks", "-o", "out.wxs"]);
+    heat().ok(tmp.path(), &["dir", "App", "-followlinks", "-o", "out.wxs"]);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     assert!(text.contains("SourceDir\\lib\\linked.txt"), "{text}");
 }
@@ -190,7 +186,7 @@ fn socket_is_an_error() {
 #[test]
 fn missing_source() {
     let tmp = tree();
-    let out = heat(tmp.path(), &["dir", "Missing", "-o", "out.wxs"]);
+    let out = heat().run(tmp.path(), &["dir", "Missing", "-o", "out.wxs"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("HEAT5052"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("Missing"));
@@ -198,14 +194,14 @@ fn missing_source() {
 }
 
 #[test]
+#[cfg_attr(not(has_dev_full), ignore = "needs /dev/full")]
 fn full_output_device() {
-    if !Path::new("/dev/full").exists() {
-        assert!(!common::in_ci(), "/dev/full is missing");
-        eprintln!("*** SKIPPED full_output_device: no /dev/full ***");
-        return;
-    }
+    assert!(
+        Path::new("/dev/full").exists(),
+        "/dev/full is missing, and this test needs it"
+    );
     let tmp = tree();
-    let out = heat(tmp.path(), &["dir", "App", "-o", "/dev/full"]);
+    let out = heat().run(tmp.path(), &["dir", "App", "-o", "/dev/full"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -234,15 +230,11 @@ fn unreadable_folder() {
     let mut cmd = if as_root {
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
         let mut c = std::process::Command::new("setpriv");
-        c.args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            env!("CARGO_BIN_EXE_heat"),
-        ]);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(heat().path());
         c
     } else {
-        std::process::Command::new(env!("CARGO_BIN_EXE_heat"))
+        std::process::Command::new(heat().path())
     };
     let out = cmd
         .args(["dir", "App", "-o", "out.wxs"])

@@ -1,12 +1,10 @@
 //! The same tree, created in different orders, gives the same bytes.
 
-mod common;
-
-use common::TextAttr;
-
 use std::path::Path;
 
-use common::heat_ok;
+use kit::TextAttr;
+
+use crate::heat;
 
 /// Names chosen to sort differently by byte, by case and by NTFS's upper-cased order.
 const NAMES: &[&str] = &[
@@ -80,8 +78,8 @@ fn creation_order_does_not_change_the_output() {
     ] {
         let mut all = vec!["dir", "App", "-o", "out.wxs"];
         all.extend(args);
-        heat_ok(one.path(), &all);
-        heat_ok(two.path(), &all);
+        heat().ok(one.path(), &all);
+        heat().ok(two.path(), &all);
         let a = std::fs::read(one.path().join("out.wxs")).unwrap();
         let b = std::fs::read(two.path().join("out.wxs")).unwrap();
         assert!(a == b, "{args:?}: outputs differ between creation orders");
@@ -92,7 +90,7 @@ fn creation_order_does_not_change_the_output() {
 fn entries_are_in_ntfs_order() {
     let tmp = tempfile::tempdir().unwrap();
     build(&tmp.path().join("App"), true);
-    heat_ok(tmp.path(), &["dir", "App", "-sfrag", "-o", "out.wxs"]);
+    heat().ok(tmp.path(), &["dir", "App", "-sfrag", "-o", "out.wxs"]);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     let doc = heat::xml::parse(text.as_bytes()).unwrap();
     let root = doc.elements_named("Directory").next().unwrap();
@@ -195,7 +193,7 @@ fn component_groups_list_a_folders_own_components_first() {
             if sfrag {
                 args.push("-sfrag");
             }
-            heat_ok(tmp.path(), &args);
+            heat().ok(tmp.path(), &args);
             let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
             let doc = heat::xml::parse(text.as_bytes()).unwrap();
             let source_of = |c| {

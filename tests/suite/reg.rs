@@ -1,38 +1,20 @@
 //! `heat reg`: heat's real v4 outputs, the v3 shape, every value type and the refusals.
 
-mod common;
+use std::path::PathBuf;
 
-use common::TextAttr;
+use kit::{testdata, wix_lines, TextAttr};
 
-use std::path::{Path, PathBuf};
-
-use common::{heat, heat_ok, testdata};
+use crate::heat;
 
 fn vector(name: &str) -> PathBuf {
     testdata("vectors/heat-v4/reg").join(name)
-}
-
-/// Lines as WiX's own heat tests compare them: read as text (mark and line ends dropped),
-/// double quotes replaced by single ones on both sides.
-fn wix_lines(bytes: &[u8]) -> Vec<String> {
-    let text = String::from_utf8(bytes.to_vec()).unwrap();
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned();
-    text.lines().map(|l| l.replace('"', "'")).collect()
-}
-
-fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = dir.join("out.wxs");
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["-o", out.to_str().unwrap()]);
-    heat_ok(dir, &all);
-    std::fs::read(out).unwrap()
 }
 
 #[test]
 fn heat_v4_expected() {
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = run(tmp.path(), &["reg", input.to_str().unwrap()]);
+    let bytes = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap()]);
     let expected = std::fs::read(vector("Expected.wxs")).unwrap();
     assert_eq!(wix_lines(&bytes), wix_lines(&expected));
     // And in heat's bytes: mark, CRLF, no line end after </Wix>.
@@ -45,9 +27,20 @@ fn heat_v4_expected() {
 fn heat_v4_expected_with_component_group() {
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = run(tmp.path(), &["reg", input.to_str().unwrap(), "-cg", "CG1"]);
+    let bytes = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-cg", "CG1"]);
     let expected = std::fs::read(vector("ExpectedWithComponentGroup.wxs")).unwrap();
     assert_eq!(wix_lines(&bytes), wix_lines(&expected));
+}
+
+/// `heat_v3_shape`'s expected files in `testdata/reg`, and the options each adds to
+/// `heat reg input.reg -wix3`.
+const V3_SHAPES: [(&str, &[&str]); 2] = [("v3.wxs", &[]), ("v3-cg.wxs", &["-cg", "CG1"])];
+
+/// The expected files of this module, for the suite's check that every expected file is used.
+pub fn expected_files() -> Vec<PathBuf> {
+    V3_SHAPES
+        .map(|(name, _)| testdata("reg").join(name))
+        .to_vec()
 }
 
 #[test]
@@ -56,13 +49,13 @@ fn heat_v3_shape() {
     // directory and its fragment and moves every component to a fragment of its own.
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let bytes = run(tmp.path(), &["reg", input.to_str().unwrap(), "-wix3"]);
-    assert_eq!(bytes, std::fs::read(testdata("reg/v3.wxs")).unwrap());
-    let bytes = run(
-        tmp.path(),
-        &["reg", input.to_str().unwrap(), "-wix3", "-cg", "CG1"],
-    );
-    assert_eq!(bytes, std::fs::read(testdata("reg/v3-cg.wxs")).unwrap());
+    let mut bytes = Vec::new();
+    for (name, extra) in V3_SHAPES {
+        let mut args = vec!["reg", input.to_str().unwrap(), "-wix3"];
+        args.extend_from_slice(extra);
+        bytes = heat().output_of(tmp.path(), &args);
+        kit::snapshot(&testdata("reg").join(name), &bytes);
+    }
 
     // The golden files' ids are heat v3's: "cmp" and the MD5 of the key path in UTF-16LE.
     use md5::{Digest, Md5};
@@ -78,25 +71,6 @@ fn heat_v3_shape() {
     )));
     // v3 writes a multi-string's parts as text.
     assert!(text.contains("<MultiStringValue>--store-path</MultiStringValue>"));
-}
-
-fn validate(tmp: &Path, bytes: &[u8], schema: &str, test: &str) {
-    if !common::have_tool("xmllint", test) {
-        return;
-    }
-    let file = tmp.join("validate.wxs");
-    std::fs::write(&file, bytes).unwrap();
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(common::schema_path(schema))
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A file with every kind of value regedit writes, in regedit's own UTF-16LE.
@@ -133,18 +107,23 @@ fn utf16le_with_mark(text: &str) -> Vec<u8> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn every_value_type() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     let reg = tmp.path().join("all.reg");
     std::fs::write(&reg, utf16le_with_mark(ALL_TYPES)).unwrap();
-    let out = heat_ok(tmp.path(), &["reg", "all.reg", "-o", "all.wxs"]);
+    let out = heat().ok(tmp.path(), &["reg", "all.reg", "-o", "all.wxs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning HEAT5157"), "{stderr}");
     assert!(stderr.contains("'Big'") && stderr.contains("line 14") && stderr.contains("REG_QWORD"));
     assert!(stderr.contains("warning HEAT8103") && stderr.contains("HKEY_CURRENT_CONFIG"));
 
     let bytes = std::fs::read(tmp.path().join("all.wxs")).unwrap();
-    validate(tmp.path(), &bytes, "wix4.xsd", "reg::every_value_type");
+    kit::validate(&tmp.path().join("all.wxs"), "wix4.xsd");
     let doc = heat::xml::parse(&bytes).unwrap();
     let values: Vec<(Option<&str>, Option<&str>, &str)> = doc
         .elements_named("RegistryValue")
@@ -210,18 +189,23 @@ fn every_value_type() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn regedit4_is_read_as_ansi_and_v3_validates() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     let text = "REGEDIT4\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Caf\u{e9}]\r\n\"Name\"=\"Caf\u{e9}\"\r\n\"Exp\"=hex(2):25,50,41,54,48,25,00\r\n\"Multi\"=hex(7):61,00,e9,00,00\r\n";
     let ansi: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
     std::fs::write(tmp.path().join("old.reg"), ansi).unwrap();
     let out = tmp.path().join("old.wxs");
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &["reg", "old.reg", "-wix3", "-o", out.to_str().unwrap()],
     );
     let bytes = std::fs::read(&out).unwrap();
-    validate(tmp.path(), &bytes, "wix3.xsd", "reg::regedit4");
+    kit::validate(&out, "wix3.xsd");
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains("Key=\"SOFTWARE\\Café\""), "{text}");
     assert!(text.contains("<RegistryValue Name=\"Name\" Value=\"Café\" Type=\"string\" />"));
@@ -234,8 +218,8 @@ fn regedit4_is_read_as_ansi_and_v3_validates() {
 fn guids_follow_the_key() {
     let tmp = tempfile::tempdir().unwrap();
     let input = vector("input.reg");
-    let a = run(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
-    let b = run(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
+    let a = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
+    let b = heat().output_of(tmp.path(), &["reg", input.to_str().unwrap(), "-gg"]);
     assert_eq!(a, b);
     let doc = heat::xml::parse(&a).unwrap();
     let mut guids: Vec<_> = doc
@@ -278,13 +262,13 @@ fn deletions_and_bad_lines_are_refused_with_the_line() {
             text.replace("REGEDIT4", "Windows Registry Editor Version 5.00"),
         )
         .unwrap();
-        let out = heat(tmp.path(), &["reg", "bad.reg", "-o", "bad.wxs"]);
+        let out = heat().run(tmp.path(), &["reg", "bad.reg", "-o", "bad.wxs"]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains(code), "{err}");
         assert!(err.contains(&format!("bad.reg{line}")), "{err}");
         assert!(!tmp.path().join("bad.wxs").exists());
     }
-    let out = heat(tmp.path(), &["reg", "missing.reg", "-o", "x.wxs"]);
+    let out = heat().run(tmp.path(), &["reg", "missing.reg", "-o", "x.wxs"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("HEAT5059"));
 }

@@ -1,11 +1,10 @@
 //! `heat check <old.wxs> <new.wxs>`: every kind of change that breaks a patch is seeded once,
 //! alone and all together, and must be caught; changes that break nothing must pass.
 
-mod common;
-
-use common::heat;
 use heat::patch::{check, Rule};
 use heat::xml::parse;
+
+use crate::heat;
 
 /// A harvest as heat writes it with `-cg` and fragments, one component a line so that the
 /// seeds below can edit it line by line.
@@ -137,7 +136,7 @@ fn every_rule_is_caught_together_on_the_command_line() {
     std::fs::write(tmp.path().join("old.wxs"), BASE).unwrap();
     std::fs::write(tmp.path().join("new.wxs"), &new).unwrap();
 
-    let out = heat(tmp.path(), &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(tmp.path(), &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
@@ -158,7 +157,7 @@ fn every_rule_is_caught_together_on_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("8 change(s)"));
 
     // The same as JSON, on standard output; the lines then go to standard error.
-    let out = heat(tmp.path(), &["check", "old.wxs", "new.wxs", "-json", "-"]);
+    let out = heat().run(tmp.path(), &["check", "old.wxs", "new.wxs", "-json", "-"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["breaks"], 8);
@@ -197,7 +196,7 @@ fn every_rule_is_caught_together_on_the_command_line() {
     );
 
     // And as a file.
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &["check", "old.wxs", "new.wxs", "-json", "report.json"],
     );
@@ -295,13 +294,13 @@ fn command_line_errors() {
         (&["check", "a.wxs", "a.wxs", "-json"][..], 2, "HEAT5058"),
         (&["check", "a.wxs", "missing.wxs"][..], 1, "missing.wxs"),
     ] {
-        let out = heat(tmp.path(), args);
+        let out = heat().run(tmp.path(), args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
         assert!(out.stdout.is_empty());
     }
-    let out = heat(tmp.path(), &["check", "-?"]);
+    let out = heat().run(tmp.path(), &["check", "-?"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("usage: heat check"));
 }

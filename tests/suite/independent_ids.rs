@@ -2,16 +2,14 @@
 //! second, deliberately plain implementation of heat's algorithms written here from SPEC
 //! section 2 and 4 (it shares no code with the library).
 
-mod common;
-
-use common::TextAttr;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{heat_ok, make_fixture};
+use kit::{make_fixture, TextAttr};
 use md5::{Digest, Md5};
 use sha1::Sha1;
+
+use crate::heat;
 
 #[derive(Clone, Copy, Debug)]
 enum Scheme {
@@ -181,7 +179,7 @@ fn check(scheme: Scheme, extra: &[&str], dr: &str, srd: bool) {
     make_fixture("App", &tree);
     let mut args = vec!["dir", "App", "-gg", "-o", "out.wxs"];
     args.extend(extra);
-    heat_ok(tmp.path(), &args);
+    heat().ok(tmp.path(), &args);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     let (dirs, files) = actual(&text);
     let want = expected_for_dir(scheme, &tree, dr, srd);
@@ -273,7 +271,7 @@ fn file_harvest_ids() {
             if srd {
                 args.push("-srd");
             }
-            heat_ok(tmp.path(), &args);
+            heat().ok(tmp.path(), &args);
             let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
             let (dirs, files) = actual(&text);
             let (seed, location) = if srd {

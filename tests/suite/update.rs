@@ -2,16 +2,14 @@
 //! the previous file look as heat.exe or a person left it (random GUIDs, renamed ids), changes
 //! the tree, harvests again with `-update` and checks what was kept.
 
-mod common;
-
-use common::TextAttr;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{have_tool, heat, heat_ok, schema_path};
 use heat::wix::Document;
 use heat::xml::read_file;
+use kit::{stderr, stdout, TextAttr};
+
+use crate::heat;
 
 /// A small deterministic random number generator (xorshift64*), for "random" GUIDs that are
 /// the same on every run of the tests.
@@ -193,33 +191,6 @@ impl Scenario {
     }
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn validate(path: &Path, schema: &str, test: &str) {
-    if !have_tool("xmllint", test) {
-        return;
-    }
-    let out = std::process::Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema_path(schema))
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{} does not validate against {schema}: {}",
-        path.display(),
-        stderr(&out)
-    );
-}
-
 /// The scenario the issue names: a 300-file harvest made to look like heat.exe's (random
 /// GUIDs, some ids renamed by hand); the tree loses 3 files, gains 5 and 10 change; the update
 /// keeps every id and GUID of the 297 files still there and names the 3 removed; `heat check`
@@ -241,7 +212,7 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-o", "fresh1.wxs"]);
-    heat_ok(&s.dir, &args);
+    heat().ok(&s.dir, &args);
 
     // Rename, by hand, the ids of 5 components, 5 files and 2 folders.
     let fresh1 = s.read("fresh1.wxs");
@@ -293,7 +264,7 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-update", "old.wxs", "-o", "new.wxs"]);
-    let out = heat(&s.dir, &args);
+    let out = heat().run(&s.dir, &args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(
@@ -338,7 +309,7 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-o", "fresh2.wxs"]);
-    heat_ok(&s.dir, &args);
+    heat().ok(&s.dir, &args);
     // They sit in the kept folders, under the folders' kept ids.
     let fresh2 = files_by_source(&s.read("fresh2.wxs"));
     let fresh2_folders = folders_by_path(&s.read("fresh2.wxs"));
@@ -367,14 +338,14 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-update", "old.wxs", "-o", "again.wxs"]);
-    assert_eq!(heat(&s.dir, &args).status.code(), Some(3));
+    assert_eq!(heat().run(&s.dir, &args).status.code(), Some(3));
     assert_eq!(
         std::fs::read(s.path("new.wxs")).unwrap(),
         std::fs::read(s.path("again.wxs")).unwrap()
     );
 
     // heat check: old → new fails on the three removed components and nothing else.
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let findings = stdout(&out);
     assert_eq!(findings.lines().count(), 3, "{findings}");
@@ -387,7 +358,7 @@ fn release_to_release(schema: &str) {
             "{component} not named: {findings}"
         );
     }
-    let out = heat(&s.dir, &["check", "new.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "new.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(stdout(&out), "");
 
@@ -395,46 +366,52 @@ fn release_to_release(schema: &str) {
     let mut args = vec!["dir", "App"];
     args.extend(opts);
     args.extend(["-update", "old.wxs", "-keepremoved", "-o", "kept.wxs"]);
-    let out = heat(&s.dir, &args);
+    let out = heat().run(&s.dir, &args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let kept_doc = files_by_source(&s.read("kept.wxs"));
     for (source, was) in &old {
         assert_eq!(kept_doc.get(source), Some(was), "{source}");
     }
-    let out = heat(&s.dir, &["check", "old.wxs", "kept.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "kept.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let xsd = if schema == "-wix3" {
-        "wix3.xsd"
-    } else {
-        "wix4.xsd"
-    };
-    validate(&s.path("new.wxs"), xsd, "release_to_release");
-    validate(&s.path("kept.wxs"), xsd, "release_to_release");
+    let xsd = kit::xsd_for(&[schema]);
+    kit::validate(&s.path("new.wxs"), xsd);
+    kit::validate(&s.path("kept.wxs"), xsd);
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn release_to_release_v3() {
+    kit::require_tool("xmllint");
     release_to_release("-wix3");
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn release_to_release_v4() {
+    kit::require_tool("xmllint");
     release_to_release("-wix4");
 }
 
 /// A small tree: the sample's files.
 fn sample(s: &Scenario) {
-    common::copy_tree(&common::testdata("sample"), &s.path("App"));
+    kit::copy_tree(&kit::testdata("sample"), &s.path("App"));
 }
 
 #[test]
 fn case_changed_file_keeps_everything() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
     std::fs::rename(s.path("App/bin/core.dll"), s.path("App/bin/CORE.DLL")).unwrap();
     std::fs::rename(s.path("App/docs"), s.path("App/Docs")).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir", "App", "-cg", "A", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -448,7 +425,7 @@ fn case_changed_file_keeps_everything() {
     let old = files_by_source(&s.read("old.wxs"));
     let new = files_by_source(&s.read("new.wxs"));
     assert_eq!(old, new);
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
@@ -456,10 +433,10 @@ fn case_changed_file_keeps_everything() {
 fn renamed_and_moved_files_are_removed_and_added() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "old.wxs"]);
     std::fs::rename(s.path("App/bin/core.dll"), s.path("App/bin/core2.dll")).unwrap();
     std::fs::rename(s.path("App/LICENSE.txt"), s.path("App/docs/LICENSE.txt")).unwrap();
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir", "App", "-cg", "A", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -477,7 +454,7 @@ fn renamed_and_moved_files_are_removed_and_added() {
     assert_eq!(files_by_source(&s.read("new.wxs")).len(), 4);
 
     // -sw8201 hides the warning, not the exit code; -wx8201 makes it an error, with no output.
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -494,7 +471,7 @@ fn renamed_and_moved_files_are_removed_and_added() {
     );
     assert_eq!(out.status.code(), Some(3));
     assert!(!stderr(&out).contains("HEAT8201"));
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -518,10 +495,10 @@ fn renamed_and_moved_files_are_removed_and_added() {
 fn json_report() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
     std::fs::remove_file(s.path("App/docs/README.md")).unwrap();
     std::fs::write(s.path("App/new.txt"), "n").unwrap();
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -559,11 +536,16 @@ fn json_report() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn v3_to_v4_and_back() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     // A heat.exe (v3) harvest with random GUIDs, updated into v4, and a v4 one into v3.
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -580,7 +562,7 @@ fn v3_to_v4_and_back() {
     );
     let text = as_heat_exe_left_it(&s.text("v3.wxs"), &mut Rng(7), &[]);
     std::fs::write(s.path("v3.wxs"), text).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir",
@@ -609,11 +591,11 @@ fn v3_to_v4_and_back() {
         folders_by_path(&s.read("v3.wxs")),
         folders_by_path(&s.read("v4.wxs"))
     );
-    validate(&s.path("v4.wxs"), "wix4.xsd", "v3_to_v4_and_back");
-    let out = heat(&s.dir, &["check", "v3.wxs", "v4.wxs"]);
+    kit::validate(&s.path("v4.wxs"), "wix4.xsd");
+    let out = heat().run(&s.dir, &["check", "v3.wxs", "v4.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -634,14 +616,19 @@ fn v3_to_v4_and_back() {
         files_by_source(&s.read("v3.wxs")),
         files_by_source(&s.read("back.wxs"))
     );
-    validate(&s.path("back.wxs"), "wix3.xsd", "v3_to_v4_and_back");
+    kit::validate(&s.path("back.wxs"), "wix3.xsd");
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn kept_components_go_back_to_their_groups() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-cg", "Old", "-gg", "-o", "old.wxs"],
     );
@@ -651,7 +638,7 @@ fn kept_components_go_back_to_their_groups() {
         let mut args = vec!["dir", "App", "-cg", "New", "-gg", "-update", "old.wxs"];
         args.extend(extra);
         args.extend(["-o", &out_name]);
-        heat_ok(&s.dir, &args);
+        heat().ok(&s.dir, &args);
         let new = files_by_source(&s.read(&out_name));
         for (source, kept) in &new {
             let want = if source.contains("new.dll") {
@@ -661,13 +648,9 @@ fn kept_components_go_back_to_their_groups() {
             };
             assert_eq!(kept.groups, [want], "{layout}: {source}");
         }
-        let out = heat(&s.dir, &["check", "old.wxs", &out_name]);
+        let out = heat().run(&s.dir, &["check", "old.wxs", &out_name]);
         assert_eq!(out.status.code(), Some(0), "{layout}: {}", stdout(&out));
-        validate(
-            &s.path(&out_name),
-            "wix4.xsd",
-            "kept_components_go_back_to_their_groups",
-        );
+        kit::validate(&s.path(&out_name), "wix4.xsd");
     }
 }
 
@@ -675,7 +658,7 @@ fn kept_components_go_back_to_their_groups() {
 fn previous_without_groups_and_without_fragments() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir", "App", "-sfrag", "-srd", "-wix3", "-gg", "-o", "old.wxs",
@@ -683,7 +666,7 @@ fn previous_without_groups_and_without_fragments() {
     );
     let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(99), &[]);
     std::fs::write(s.path("old.wxs"), text).unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir", "App", "-srd", "-cg", "G", "-wix3", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -735,7 +718,7 @@ fn hand_written_previous_file() {
   </Fragment>
 </Wix>"#;
     std::fs::write(s.path("old.wxs"), previous).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir",
@@ -782,18 +765,23 @@ fn hand_written_previous_file() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn leftovers_recreate_removed_folders() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     for schema in ["-wix3", "-wix4"] {
         let old = format!("old{schema}.wxs");
         let new = format!("new{schema}.wxs");
-        heat_ok(
+        heat().ok(
             &s.dir,
             &["dir", "App", "-cg", "A", "-gg", schema, "-o", &old],
         );
         let _ = std::fs::rename(s.path("App/docs"), s.path("docs-away"));
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir",
@@ -825,22 +813,14 @@ fn leftovers_recreate_removed_folders() {
                 ),
                 "{text}"
             );
-            validate(
-                &s.path(&new),
-                "wix3.xsd",
-                "leftovers_recreate_removed_folders",
-            );
+            kit::validate(&s.path(&new), "wix3.xsd");
         } else {
             assert!(text.contains("Guid=\"{") && text.contains("Condition=\"1=0\""));
             assert!(text.contains(" Transitive=\"yes\">"));
-            validate(
-                &s.path(&new),
-                "wix4.xsd",
-                "leftovers_recreate_removed_folders",
-            );
+            kit::validate(&s.path(&new), "wix4.xsd");
         }
         // The leftover carries over to the next release too.
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir",
@@ -863,7 +843,7 @@ fn leftovers_recreate_removed_folders() {
         );
         // The file comes back: its old component again, without the leftover marks.
         std::fs::rename(s.path("docs-away"), s.path("App/docs")).unwrap();
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir", "App", "-cg", "A", "-gg", schema, "-update", &new, "-o", "back.wxs",
@@ -885,14 +865,14 @@ fn readable_ids_avoid_kept_ones() {
     std::fs::create_dir_all(s.path("App/a")).unwrap();
     std::fs::create_dir_all(s.path("App/b")).unwrap();
     std::fs::write(s.path("App/a/x.txt"), "x").unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-suid", "-cg", "G", "-o", "old.wxs"],
     );
     assert!(s.text("old.wxs").contains("<File Id=\"x.txt\""));
     std::fs::remove_file(s.path("App/a/x.txt")).unwrap();
     std::fs::write(s.path("App/b/x.txt"), "x").unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -918,13 +898,13 @@ fn empty_folders_under_ke_are_kept() {
     let s = Scenario::new();
     sample(&s);
     std::fs::create_dir_all(s.path("App/empty")).unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-ke", "-gg", "-cg", "G", "-o", "old.wxs"],
     );
     let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(3), &[]);
     std::fs::write(s.path("old.wxs"), &text).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "dir", "App", "-ke", "-gg", "-cg", "G", "-update", "old.wxs", "-o", "new.wxs",
@@ -935,15 +915,20 @@ fn empty_folders_under_ke_are_kept() {
         "{}",
         stderr(&out)
     );
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn product_template() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -960,7 +945,7 @@ fn product_template() {
     );
     let text = as_heat_exe_left_it(&s.text("old.wxs"), &mut Rng(11), &[]);
     std::fs::write(s.path("old.wxs"), &text).unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir",
@@ -980,7 +965,7 @@ fn product_template() {
     let old = files_by_source(&s.read("old.wxs"));
     assert_eq!(old.len(), 4);
     assert_eq!(old, files_by_source(&s.read("new.wxs")));
-    validate(&s.path("new.wxs"), "wix3.xsd", "product_template");
+    kit::validate(&s.path("new.wxs"), "wix3.xsd");
 }
 
 #[test]
@@ -993,7 +978,7 @@ fn bad_previous_files_are_errors_and_write_nothing() {
     )
     .unwrap();
     for (previous, code) in [("missing.wxs", "HEAT5059"), ("broken.wxs", "HEAT8013")] {
-        let out = heat(
+        let out = heat().run(
             &s.dir,
             &["dir", "App", "-update", previous, "-o", "out.wxs"],
         );
@@ -1006,7 +991,7 @@ fn bad_previous_files_are_errors_and_write_nothing() {
         &["dir", "App", "-keepremoved", "-o", "out.wxs"][..],
         &["dir", "App", "-updatereport", "r.json", "-o", "out.wxs"][..],
     ] {
-        let out = heat(&s.dir, args);
+        let out = heat().run(&s.dir, args);
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
         assert!(stderr(&out).contains("goes with -update"));
     }
@@ -1015,15 +1000,20 @@ fn bad_previous_files_are_errors_and_write_nothing() {
 /// A hand-given id of the previous file that equals the id heat makes for a new file: the new
 /// file's id is numbered, and no id appears twice.
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn new_ids_never_collide_with_kept_ones() {
+    kit::require_tool("xmllint");
     let s = Scenario::new();
     sample(&s);
     std::fs::write(s.path("App/extra.txt"), "e").unwrap();
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "both.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "both.wxs"]);
     let both = files_by_source(&s.read("both.wxs"));
     let extra = both["extra.txt"].clone();
     std::fs::remove_file(s.path("App/extra.txt")).unwrap();
-    heat_ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "old.wxs"]);
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-o", "old.wxs"]);
     let license = files_by_source(&s.read("old.wxs"))["license.txt"].clone();
     // By hand, LICENSE.txt took the ids extra.txt would get.
     let text = s
@@ -1033,7 +1023,7 @@ fn new_ids_never_collide_with_kept_ones() {
     std::fs::write(s.path("old.wxs"), text).unwrap();
 
     std::fs::write(s.path("App/extra.txt"), "e").unwrap();
-    heat_ok(
+    heat().ok(
         &s.dir,
         &[
             "dir", "App", "-cg", "A", "-update", "old.wxs", "-o", "new.wxs",
@@ -1044,11 +1034,20 @@ fn new_ids_never_collide_with_kept_ones() {
     assert_eq!(new["license.txt"].file, extra.file);
     assert_eq!(new["extra.txt"].component, format!("{}_1", extra.component));
     assert_eq!(new["extra.txt"].file, format!("{}_1", extra.file));
-    validate(
-        &s.path("new.wxs"),
-        "wix4.xsd",
-        "new_ids_never_collide_with_kept_ones",
-    );
+    kit::validate(&s.path("new.wxs"), "wix4.xsd");
+}
+
+/// The schemas `golden_update_with_leftovers` writes, each compared with
+/// `testdata/update/keepremoved-<schema>.wxs`.
+const GOLDEN_UPDATE_SCHEMAS: [&str; 2] = ["v3", "v4"];
+
+fn golden_update_path(schema: &str) -> PathBuf {
+    kit::testdata(&format!("update/keepremoved-{schema}.wxs"))
+}
+
+/// The expected files of this module, for the suite's check that every expected file is used.
+pub fn expected_files() -> Vec<PathBuf> {
+    GOLDEN_UPDATE_SCHEMAS.map(golden_update_path).to_vec()
 }
 
 /// The outputs of one update, byte for byte: `testdata/update/README.md` says what they hold.
@@ -1061,14 +1060,14 @@ fn golden_update_with_leftovers() {
     std::fs::remove_dir(s.path("App/docs")).unwrap();
     std::fs::write(s.path("App/bin/new.dll"), "new").unwrap();
     std::fs::copy(
-        common::testdata("update/previous-v3.wxs"),
+        kit::testdata("update/previous-v3.wxs"),
         s.path("previous-v3.wxs"),
     )
     .unwrap();
-    for schema in ["v3", "v4"] {
+    for schema in GOLDEN_UPDATE_SCHEMAS {
         let out_name = format!("keepremoved-{schema}.wxs");
         let flag = format!("-wix{}", &schema[1..]);
-        let out = heat_ok(
+        let out = heat().ok(
             &s.dir,
             &[
                 "dir",
@@ -1094,14 +1093,9 @@ fn golden_update_with_leftovers() {
              heat:   removed (kept as a leftover): INSTALLFOLDER\\App\\docs\\README.md \
              (component cmpA766742C83EF08CF8286E1A3E66B8B7B)\n"
         );
-        let golden = common::testdata(&format!("update/{out_name}"));
-        if std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite") {
-            std::fs::copy(s.path(&out_name), &golden).unwrap();
-        }
-        assert!(
-            std::fs::read(s.path(&out_name)).unwrap() == std::fs::read(&golden).unwrap(),
-            "{out_name} differs from testdata/update/{out_name}:\n{}",
-            s.text(&out_name)
+        kit::snapshot(
+            &golden_update_path(schema),
+            &std::fs::read(s.path(&out_name)).unwrap(),
         );
     }
 }
@@ -1111,11 +1105,11 @@ fn golden_update_with_leftovers() {
 fn another_directory_reference_keeps_nothing_and_says_why() {
     let s = Scenario::new();
     sample(&s);
-    heat_ok(
+    heat().ok(
         &s.dir,
         &["dir", "App", "-dr", "INSTALLFOLDER", "-o", "old.wxs"],
     );
-    let out = heat(
+    let out = heat().run(
         &s.dir,
         &[
             "dir",
@@ -1139,12 +1133,12 @@ fn another_directory_reference_keeps_nothing_and_says_why() {
 #[test]
 fn registry_harvest_keeps_guids_by_id() {
     let s = Scenario::new();
-    let reg = common::testdata("vectors/heat-v4/reg/input.reg");
+    let reg = kit::testdata("vectors/heat-v4/reg/input.reg");
     let reg = reg.to_str().unwrap();
-    heat_ok(&s.dir, &["reg", reg, "-cg", "R", "-gg", "-o", "fresh.wxs"]);
+    heat().ok(&s.dir, &["reg", reg, "-cg", "R", "-gg", "-o", "fresh.wxs"]);
     let text = as_heat_exe_left_it(&s.text("fresh.wxs"), &mut Rng(21), &[]);
     std::fs::write(s.path("old.wxs"), &text).unwrap();
-    let out = heat_ok(
+    let out = heat().ok(
         &s.dir,
         &[
             "reg", reg, "-cg", "R", "-gg", "-update", "old.wxs", "-o", "new.wxs",
@@ -1160,6 +1154,6 @@ fn registry_harvest_keeps_guids_by_id() {
     assert_eq!(guids("old.wxs").len(), 7);
     assert_eq!(guids("old.wxs"), guids("new.wxs"));
     assert_ne!(guids("fresh.wxs"), guids("new.wxs"));
-    let out = heat(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }

@@ -2,42 +2,27 @@
 //! output validates against the WiX schema of its version (`xmllint --schema`), and a v3 harvest
 //! built into an MSI by `wixl` unpacks with `msiextract` into a tree identical to the source.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{have_tool, heat_ok, make_fixture, schema_path, testdata};
+use kit::{make_fixture, testdata};
+
+use crate::heat;
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn golden_outputs_validate_against_the_wix_schemas() {
-    if !have_tool("xmllint", "golden_outputs_validate_against_the_wix_schemas") {
-        return;
-    }
+    kit::require_tool("xmllint");
     let mut validated = 0;
-    for case in common::cases::CASES {
+    for case in crate::cases::CASES {
         let path = testdata("golden").join(format!("{}.wxs", case.name));
-        let xsd = if case.args.contains(&"-wix3") {
-            "wix3.xsd"
-        } else {
-            "wix4.xsd"
-        };
-        let out = Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(schema_path(xsd))
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{} does not validate against {xsd}:\n{}",
-            case.name,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        kit::validate(&path, kit::xsd_for(case.args));
         validated += 1;
     }
-    assert_eq!(validated, common::cases::CASES.len());
+    assert_eq!(validated, crate::cases::CASES.len());
 }
 
 /// A product that installs the harvested component group under INSTALLDIR.
@@ -78,10 +63,17 @@ fn files_below(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_wixl),
+    ignore = "needs wixl (Debian wixl; .ci/run installs it)"
+)]
+#[cfg_attr(
+    all(has_tool_wixl, not(has_tool_msiextract)),
+    ignore = "needs msiextract (Debian msitools; .ci/run installs it)"
+)]
 fn wixl_builds_an_msi_that_unpacks_to_the_source_tree() {
-    if !have_tool("wixl", "wixl_builds_an_msi") || !have_tool("msiextract", "wixl_builds_an_msi") {
-        return;
-    }
+    kit::require_tool("wixl");
+    kit::require_tool("msiextract");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     make_fixture("App", &tree);
@@ -90,7 +82,7 @@ fn wixl_builds_an_msi_that_unpacks_to_the_source_tree() {
     // not the harvest's, so this tree leaves them out.
     std::fs::remove_file(tree.join("naïve ☃.txt")).unwrap();
     std::fs::remove_file(tree.join("😀 smile.txt")).unwrap();
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &[
             "dir",

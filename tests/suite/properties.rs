@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 /// A random tree: relative file paths (folders implied) and empty folders.
 #[derive(Debug, Clone)]
@@ -88,7 +89,15 @@ fn harvest(dir: &Path, extra: &[&str]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // The regressions file sits beside this file (`properties.proptest-regressions`); proptest's
+    // default would look in `tests/proptest-regressions/`, beside the folder holding `main.rs`.
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        failure_persistence: Some(Box::new(
+            FileFailurePersistence::WithSource("proptest-regressions")
+        )),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn creation_order_never_shows(tree in tree(), seed in any::<u64>()) {

@@ -1,11 +1,9 @@
 //! The progress line: on a terminal's standard error for a run longer than the delay, never
 //! when standard error is not a terminal, never with -nologo.
 
-mod common;
-
 use std::process::Command;
 
-use common::{have_tool, heat};
+use crate::heat;
 
 fn tree() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -21,7 +19,7 @@ fn tree() -> tempfile::TempDir {
 fn on_a_terminal(tmp: &std::path::Path, extra: &str) -> String {
     let cmd = format!(
         "HEAT_PROGRESS_AFTER_MS=100 '{}' dir App -o out.wxs {extra} -ext \"sh -c 'sleep 1; cat'\"",
-        env!("CARGO_BIN_EXE_heat")
+        heat().path().display()
     );
     let out = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
@@ -37,10 +35,12 @@ fn on_a_terminal(tmp: &std::path::Path, extra: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_script),
+    ignore = "needs script (Debian bsdutils; .ci/run installs it)"
+)]
 fn progress_shows_on_a_terminal() {
-    if !have_tool("script", "progress_shows_on_a_terminal") {
-        return;
-    }
+    kit::require_tool("script");
     let tmp = tree();
     let shown = on_a_terminal(tmp.path(), "");
     assert!(
@@ -54,10 +54,12 @@ fn progress_shows_on_a_terminal() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_script),
+    ignore = "needs script (Debian bsdutils; .ci/run installs it)"
+)]
 fn nologo_keeps_a_terminal_quiet() {
-    if !have_tool("script", "nologo_keeps_a_terminal_quiet") {
-        return;
-    }
+    kit::require_tool("script");
     let tmp = tree();
     let shown = on_a_terminal(tmp.path(), "-nologo");
     assert!(!shown.contains("files"), "{shown:?}");
@@ -66,7 +68,7 @@ fn nologo_keeps_a_terminal_quiet() {
 #[test]
 fn no_progress_when_stderr_is_not_a_terminal() {
     let tmp = tree();
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &[
             "dir",

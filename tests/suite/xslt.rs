@@ -1,14 +1,11 @@
 //! `-t <file.xsl>`: the transforms heat users write, run as heat runs them.
-#![cfg(feature = "xslt")]
-
-mod common;
-
-use common::TextAttr;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{heat, heat_ok, testdata};
+use kit::{testdata, TextAttr};
+
+use crate::heat;
 
 fn xsl(name: &str) -> String {
     testdata("xslt").join(name).to_str().unwrap().to_owned()
@@ -17,31 +14,22 @@ fn xsl(name: &str) -> String {
 /// A build output with debug symbols beside the binaries, at several depths and in both
 /// cases, and names that only look like symbols.
 fn build_tree(root: &Path) {
-    for f in [
-        "App.exe",
-        "App.pdb",
-        "Core.dll",
-        "Core.PDB",
-        "pdb.txt",
-        "notes.pdbx",
-        "plugins/Plugin.dll",
-        "plugins/Plugin.pdb",
-        "plugins/pdb/readme.txt",
-        "tools/x64/Tool.exe",
-        "tools/x64/Tool.Pdb",
-    ] {
-        let p = root.join(f);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, f).unwrap();
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = dir.join("out.wxs");
-    let mut all = args.to_vec();
-    all.extend(["-o", out.to_str().unwrap()]);
-    heat_ok(dir, &all);
-    std::fs::read(out).unwrap()
+    kit::write_files(
+        root,
+        &[
+            "App.exe",
+            "App.pdb",
+            "Core.dll",
+            "Core.PDB",
+            "pdb.txt",
+            "notes.pdbx",
+            "plugins/Plugin.dll",
+            "plugins/Plugin.pdb",
+            "plugins/pdb/readme.txt",
+            "tools/x64/Tool.exe",
+            "tools/x64/Tool.Pdb",
+        ],
+    );
 }
 
 struct Harvest {
@@ -86,18 +74,18 @@ fn the_pdb_stylesheet_drops_exactly_the_pdb_components_and_their_refs() {
         "-dr",
         "INSTALLFOLDER",
     ];
-    let plain = harvest(&run(tmp.path(), &base));
+    let plain = harvest(&heat().output_of(tmp.path(), &base));
     assert_eq!(plain.components.len(), 11);
     assert_eq!(plain.refs, plain.components);
 
     let stylesheet = xsl("drop-pdb.xsl");
     let mut args = base.to_vec();
     args.extend(["-t", &stylesheet]);
-    let bytes = run(tmp.path(), &args);
+    let bytes = heat().output_of(tmp.path(), &args);
     let after = harvest(&bytes);
 
     let pdb_components: BTreeSet<String> = {
-        let doc = heat::xml::parse(&run(tmp.path(), &base)).unwrap();
+        let doc = heat::xml::parse(&heat().output_of(tmp.path(), &base)).unwrap();
         doc.elements_named("File")
             .filter(|f| is_pdb(doc.text_attr(*f, "Source").unwrap()))
             .map(|f| {
@@ -138,13 +126,9 @@ fn the_pdb_stylesheet_drops_exactly_the_pdb_components_and_their_refs() {
 fn the_contains_form_on_a_plain_tree() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("Out");
-    for f in ["a.dll", "a.pdb", "sub/b.exe", "sub/b.pdb"] {
-        let p = root.join(f);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, f).unwrap();
-    }
+    kit::write_files(&root, &["a.dll", "a.pdb", "sub/b.exe", "sub/b.pdb"]);
     let stylesheet = xsl("drop-pdb-contains.xsl");
-    let bytes = run(
+    let bytes = heat().output_of(
         tmp.path(),
         &[
             "dir",
@@ -172,7 +156,7 @@ fn msxsl_node_set_from_stylesheets_written_for_dotnet() {
     build_tree(&tmp.path().join("Out"));
     std::fs::write(tmp.path().join("Out/App.XML"), "x").unwrap();
     let stylesheet = xsl("msxsl-node-set.xsl");
-    let h = harvest(&run(
+    let h = harvest(&heat().output_of(
         tmp.path(),
         &["dir", "Out", "-wix3", "-sfrag", "-t", &stylesheet],
     ));
@@ -200,13 +184,13 @@ fn identity_transforms_give_heats_bytes_back() {
     for extra in [&["-wix3"][..], &["-lf"], &["-cg", "App", "-gg"]] {
         let mut args = vec!["dir", "Out"];
         args.extend_from_slice(extra);
-        let plain = run(tmp.path(), &args);
+        let plain = heat().output_of(tmp.path(), &args);
         for stylesheet in ["identity.xsl", "identity-strip-space.xsl"] {
             let path = xsl(stylesheet);
             let mut t = args.clone();
             t.extend(["-t", &path]);
             assert_eq!(
-                String::from_utf8(run(tmp.path(), &t)).unwrap(),
+                String::from_utf8(heat().output_of(tmp.path(), &t)).unwrap(),
                 String::from_utf8(plain.clone()).unwrap(),
                 "{stylesheet} {extra:?}"
             );
@@ -224,7 +208,7 @@ fn a_removed_element_leaves_its_white_space_as_in_heat() {
     std::fs::write(root.join("a.pdb"), "x").unwrap();
     std::fs::write(root.join("b.dll"), "x").unwrap();
     let stylesheet = xsl("drop-pdb.xsl");
-    let text = String::from_utf8(run(
+    let text = String::from_utf8(heat().output_of(
         tmp.path(),
         &[
             "dir",
@@ -250,7 +234,7 @@ fn transforms_run_in_the_order_given() {
     build_tree(&tmp.path().join("Out"));
     let (one, two) = (xsl("stage1.xsl"), xsl("stage2.xsl"));
     let group = |first: &str, second: &str| {
-        let bytes = run(
+        let bytes = heat().output_of(
             tmp.path(),
             &[
                 "dir", "Out", "-wix3", "-cg", "App", "-t", first, "-t", second,
@@ -272,7 +256,7 @@ fn heats_own_example_on_heats_reg_output() {
     let dir = testdata("vectors/heat-v4/reg");
     let input = dir.join("input.reg");
     let stylesheet = dir.join("input.xslt");
-    let bytes = run(
+    let bytes = heat().output_of(
         tmp.path(),
         &[
             "reg",
@@ -296,7 +280,7 @@ fn stylesheet_error(stylesheet: &str) -> String {
     let out = tmp.path().join("out.wxs");
     std::fs::write(&out, "earlier output").unwrap();
     let path = xsl(stylesheet);
-    let result = heat(
+    let result = heat().run(
         tmp.path(),
         &[
             "dir",
@@ -333,14 +317,14 @@ fn messages_are_warnings() {
     let tmp = tempfile::tempdir().unwrap();
     build_tree(&tmp.path().join("Out"));
     let stylesheet = xsl("message.xsl");
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &["dir", "Out", "-wix3", "-t", &stylesheet, "-o", "out.wxs"],
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning HEAT8107"), "{err}");
     assert!(err.contains("files: 11"), "{err}");
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &[
             "dir",
@@ -360,7 +344,7 @@ fn messages_are_warnings() {
 fn a_missing_stylesheet_is_named_before_anything_is_harvested() {
     let tmp = tempfile::tempdir().unwrap();
     let missing: PathBuf = tmp.path().join("nope.xsl");
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &[
             "dir",

@@ -1,51 +1,40 @@
 //! Golden outputs: fixture trees from testdata/trees harvested with many option sets, compared
-//! byte for byte with testdata/golden. `SNAPSHOTS=overwrite cargo test --test golden` rewrites
-//! them (review the diff before committing).
+//! byte for byte with testdata/golden. `SNAPSHOTS=overwrite cargo test --test suite golden`
+//! rewrites them (review the diff before committing).
 
-mod common;
+use std::path::{Path, PathBuf};
 
-use std::path::Path;
+use kit::{make_fixture, testdata};
 
-use common::cases::{Case, CASES};
-use common::{heat_ok, make_fixture, testdata};
+use crate::cases::{Case, CASES};
+use crate::heat;
 
 /// Harvests a case in a fresh temporary folder and returns the output bytes.
 pub fn run_case(case: &Case) -> Vec<u8> {
     let tmp = tempfile::tempdir().unwrap();
     make_fixture(case.tree, &tmp.path().join(case.tree));
-    let mut args = case.args.to_vec();
-    args.extend(["-nologo", "-o", "out.wxs"]);
-    heat_ok(tmp.path(), &args);
-    std::fs::read(tmp.path().join("out.wxs")).unwrap()
+    heat().output_of(tmp.path(), &[case.args, &["-nologo"]].concat())
 }
 
-fn golden_path(name: &str) -> std::path::PathBuf {
+fn golden_path(name: &str) -> PathBuf {
     testdata("golden").join(format!("{name}.wxs"))
+}
+
+/// The expected files of this module, for the suite's check that every expected file is used.
+pub fn expected_files() -> Vec<PathBuf> {
+    CASES.iter().map(|c| golden_path(c.name)).collect()
 }
 
 #[test]
 fn golden_outputs() {
-    let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
-    let mut failures = Vec::new();
-    for case in CASES {
-        let got = run_case(case);
-        let path = golden_path(case.name);
-        if overwrite {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &got).unwrap();
-            continue;
-        }
-        let want = std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (SNAPSHOTS=overwrite creates it)", path.display()));
-        if got != want {
-            failures.push(format!(
-                "{}: output differs from {}\n--- got ---\n{}",
-                case.name,
-                path.display(),
-                String::from_utf8_lossy(&got)
-            ));
-        }
-    }
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|case| {
+            kit::check_snapshot(&golden_path(case.name), &run_case(case))
+                .err()
+                .map(|e| format!("{}: {e}", case.name))
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -32,17 +32,16 @@ fn harvest(tree: &Path, out: &Path, extra: &[String]) -> (heat::HarvestReport, S
 fn reported_numbers_are_those_written() {
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
-    for f in [
-        "app.exe",
-        "app.pdb",
-        "bin/lib.dll",
-        "bin/lib.pdb",
-        "bin/x/y.txt",
-    ] {
-        let path = tree.join(f);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, f).unwrap();
-    }
+    kit::write_files(
+        &tree,
+        &[
+            "app.exe",
+            "app.pdb",
+            "bin/lib.dll",
+            "bin/lib.pdb",
+            "bin/x/y.txt",
+        ],
+    );
     let out = tmp.path().join("out.wxs");
     let (report, text) = harvest(&tree, &out, &[]);
     assert_eq!(
@@ -54,7 +53,7 @@ fn reported_numbers_are_those_written() {
     assert_eq!(report.components, count(&text, "Component"));
 
     // A stylesheet that drops the .pdb files: the numbers are those of what was written.
-    let xsl = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/xslt/drop-pdb.xsl");
+    let xsl = kit::testdata("xslt/drop-pdb.xsl");
     let (after, text) = harvest(&tree, &out, &["-t".into(), xsl.to_string_lossy().into()]);
     assert_eq!((after.files, after.components), (3, 3), "{text}");
     assert_eq!(after.files, count(&text, "File"));

@@ -2,25 +2,9 @@
 //! outputs (WiX's `DirectoryToPayloadGroupFixture`, compared there line by line with double
 //! quotes turned into single ones).
 
-mod common;
-
 use std::path::Path;
 
-use common::{heat, heat_ok};
-
-fn lines(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_owned();
-    text.lines().map(|l| l.replace('"', "'")).collect()
-}
-
-fn tree(root: &Path, files: &[&str]) {
-    for f in files {
-        let p = root.join(f);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, f).unwrap();
-    }
-}
+use crate::heat;
 
 /// Both spellings give the same output.
 fn both(dir: &Path, source: &str, extra: &[&str]) -> Vec<String> {
@@ -33,8 +17,8 @@ fn both(dir: &Path, source: &str, extra: &[&str]) -> Vec<String> {
         let mut args = command.to_vec();
         args.extend_from_slice(extra);
         args.extend(["-o", out.to_str().unwrap()]);
-        heat_ok(dir, &args);
-        outputs.push(lines(&out));
+        heat().ok(dir, &args);
+        outputs.push(kit::wix_lines(&std::fs::read(&out).unwrap()));
     }
     assert_eq!(outputs[0], outputs[1]);
     outputs.pop().unwrap()
@@ -43,7 +27,7 @@ fn both(dir: &Path, source: &str, extra: &[&str]) -> Vec<String> {
 #[test]
 fn single_file() {
     let tmp = tempfile::tempdir().unwrap();
-    tree(&tmp.path().join("SingleFile"), &["a.txt"]);
+    kit::write_files(&tmp.path().join("SingleFile"), &["a.txt"]);
     assert_eq!(
         both(tmp.path(), "SingleFile", &[]),
         [
@@ -61,7 +45,7 @@ fn single_file() {
 #[test]
 fn source_dir_substitution() {
     let tmp = tempfile::tempdir().unwrap();
-    tree(&tmp.path().join("SingleFile"), &["a.txt"]);
+    kit::write_files(&tmp.path().join("SingleFile"), &["a.txt"]);
     assert_eq!(
         both(tmp.path(), "SingleFile", &["-var", "var.RootDir"]),
         [
@@ -79,7 +63,7 @@ fn source_dir_substitution() {
 #[test]
 fn nested_files() {
     let tmp = tempfile::tempdir().unwrap();
-    tree(&tmp.path().join("NestedFiles"), &["Nested/c.txt", "b.txt"]);
+    kit::write_files(&tmp.path().join("NestedFiles"), &["Nested/c.txt", "b.txt"]);
     assert_eq!(
         both(tmp.path(), "NestedFiles", &[]),
         [
@@ -96,9 +80,14 @@ fn nested_files() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn group_id_variables_separators_and_v3() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
-    tree(
+    kit::write_files(
         &tmp.path().join("Redist"),
         &["x64/vc_redist.exe", "x86/vc_redist.exe", "b$1.txt"],
     );
@@ -131,16 +120,7 @@ fn group_id_variables_separators_and_v3() {
             "</Wix>",
         ]
     );
-    if common::have_tool("xmllint", "payload::v3") {
-        let file = tmp.path().join("out.wxs");
-        let status = std::process::Command::new("xmllint")
-            .args(["--noout", "--schema"])
-            .arg(common::schema_path("wix3.xsd"))
-            .arg(&file)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+    kit::validate(&tmp.path().join("out.wxs"), "wix3.xsd");
 }
 
 #[test]
@@ -162,14 +142,14 @@ fn an_empty_folder_is_an_empty_group() {
 #[test]
 fn refusals() {
     let tmp = tempfile::tempdir().unwrap();
-    tree(tmp.path(), &["setup.exe"]);
-    let out = heat(tmp.path(), &["payload", "setup.exe", "-o", "p.wxs"]);
+    kit::write_files(tmp.path(), &["setup.exe"]);
+    let out = heat().run(tmp.path(), &["payload", "setup.exe", "-o", "p.wxs"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("HEAT8105") && err.contains("setup.exe"),
         "{err}"
     );
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &["dir", ".", "-generate", "container", "-o", "p.wxs"],
     );

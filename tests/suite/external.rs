@@ -2,12 +2,12 @@
 //! changed `.wxs` on their standard output. The programs are the Python scripts in
 //! `testdata/ext/`.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{have_tool, heat, heat_ok, testdata};
+use kit::{stderr, testdata};
+
+use crate::heat;
 
 /// `python3 "<testdata/ext/script>" args…` as an `-ext` value.
 fn script(name: &str, args: &str) -> String {
@@ -60,28 +60,31 @@ fn files_of(wxs: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
         .collect()
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// The check of the issue: `heat dir <tree> -wix3 -ext "<python script>"` with a script that
 /// edits every `File` element; the change reaches every file, and nothing else changes.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
+#[cfg_attr(
+    all(has_tool_python3, not(has_tool_xmllint)),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn python_script_edits_every_file() {
-    if !have_tool("python3", "python_script_edits_every_file") {
-        return;
-    }
+    kit::require_tool("python3");
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("Product");
     let count = make_tree(&tree);
     let tree = tree.to_str().unwrap();
-    heat_ok(tmp.path(), &["dir", tree, "-wix3", "-o", "plain.wxs"]);
+    heat().ok(tmp.path(), &["dir", tree, "-wix3", "-o", "plain.wxs"]);
     for (name, script_name) in [
         ("etree.wxs", "mark_files.py"),
         ("regex.wxs", "mark_files_re.py"),
     ] {
         let ext = script(script_name, "");
-        heat_ok(
+        heat().ok(
             tmp.path(),
             &["dir", tree, "-wix3", "-ext", &ext, "-o", name],
         );
@@ -118,24 +121,18 @@ fn python_script_edits_every_file() {
             "{script_name}: one declaration"
         );
     }
-    if have_tool("xmllint", "python_script_edits_every_file") {
-        let schema = common::schema_path("wix3.xsd");
-        let out = std::process::Command::new("xmllint")
-            .args(["--noout", "--schema", schema.to_str().unwrap(), "etree.wxs"])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
+    kit::validate(&tmp.path().join("etree.wxs"), "wix3.xsd");
 }
 
 /// A program that changes nothing leaves heat's bytes exactly as they were, in every schema
 /// and layout.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn unchanged_output_is_byte_identical() {
-    if !have_tool("python3", "unchanged_output_is_byte_identical") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     make_tree(&tree);
@@ -151,10 +148,10 @@ fn unchanged_output_is_byte_identical() {
         args.extend_from_slice(opts);
         let mut plain = args.clone();
         plain.extend(["-o", "plain.wxs"]);
-        heat_ok(tmp.path(), &plain);
+        heat().ok(tmp.path(), &plain);
         let mut copied = args;
         copied.extend(["-ext", &ext, "-o", "copied.wxs"]);
-        heat_ok(tmp.path(), &copied);
+        heat().ok(tmp.path(), &copied);
         let a = std::fs::read(tmp.path().join("plain.wxs")).unwrap();
         let b = std::fs::read(tmp.path().join("copied.wxs")).unwrap();
         assert!(a == b, "{opts:?}: the output changed");
@@ -164,10 +161,12 @@ fn unchanged_output_is_byte_identical() {
 /// Several `-ext` run in the order given, each on the output of the one before, with the
 /// arguments given.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn programs_run_in_order() {
-    if !have_tool("python3", "programs_run_in_order") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     std::fs::create_dir_all(tree.join("sub")).unwrap();
@@ -176,7 +175,7 @@ fn programs_run_in_order() {
     let tree = tree.to_str().unwrap();
     for (first, second, expected) in [("1", "2", "12"), ("2", "1", "21")] {
         let (x, y) = (script("tag.py", first), script("tag.py", second));
-        heat_ok(
+        heat().ok(
             tmp.path(),
             &["dir", tree, "-ext", &x, "-ext", &y, "-o", "out.wxs"],
         );
@@ -200,7 +199,7 @@ fn failing_run(ext: &str, extra: &[&str]) -> String {
     std::fs::write(&out_path, "earlier").unwrap();
     let mut args = vec!["dir", tree.to_str().unwrap(), "-ext", ext, "-o", "out.wxs"];
     args.extend_from_slice(extra);
-    let out = heat(tmp.path(), &args);
+    let out = heat().run(tmp.path(), &args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert_eq!(
@@ -218,10 +217,12 @@ fn failing_run(ext: &str, extra: &[&str]) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn failing_program_stops_the_run() {
-    if !have_tool("python3", "failing_program_stops_the_run") {
-        return;
-    }
+    kit::require_tool("python3");
     let err = failing_run(&script("fail.py", ""), &[]);
     assert!(err.contains("error HEAT8012"), "{err}");
     assert!(err.contains("'python3' failed (exit code 3)"), "{err}");
@@ -232,10 +233,12 @@ fn failing_program_stops_the_run() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn slow_program_is_stopped() {
-    if !have_tool("python3", "slow_program_is_stopped") {
-        return;
-    }
+    kit::require_tool("python3");
     let err = failing_run(&script("sleep.py", ""), &["-exttimeout", "1"]);
     assert!(err.contains("error HEAT8300"), "{err}");
     assert!(err.contains("'python3' did not finish within 1 s"), "{err}");
@@ -243,10 +246,12 @@ fn slow_program_is_stopped() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn output_that_is_not_wix_stops_the_run() {
-    if !have_tool("python3", "output_that_is_not_wix_stops_the_run") {
-        return;
-    }
+    kit::require_tool("python3");
     let cases = [
         (script("say.py", "hello"), "text outside the root element"),
         (
@@ -298,7 +303,7 @@ fn wix_extension_assemblies_are_noticed_and_skipped() {
         "C:\\Program Files (x86)\\WiX Toolset v3.11\\bin\\WixUtilExtension.dll",
         "WixToolset.Util.wixext",
     ] {
-        let out = heat_ok(
+        let out = heat().ok(
             tmp.path(),
             &["dir", ".", "-ext", name, "-wx", "-o", "out.wxs"],
         );
@@ -306,7 +311,7 @@ fn wix_extension_assemblies_are_noticed_and_skipped() {
         assert!(err.contains("warning HEAT8023"), "{name}: {err}");
         assert!(err.contains("cannot load here"), "{name}: {err}");
         assert!(tmp.path().join("out.wxs").is_file());
-        let out = heat_ok(
+        let out = heat().ok(
             tmp.path(),
             &["dir", ".", "-ext", name, "-sw8023", "-o", "out.wxs"],
         );
@@ -317,10 +322,12 @@ fn wix_extension_assemblies_are_noticed_and_skipped() {
 /// What a successful program writes on standard error is a warning (HEAT8302), which `-sw`
 /// hides and `-wx` turns into an error.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn standard_error_of_a_success_is_a_warning() {
-    if !have_tool("python3", "standard_error_of_a_success_is_a_warning") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     std::fs::create_dir(&tree).unwrap();
@@ -328,13 +335,13 @@ fn standard_error_of_a_success_is_a_warning() {
     let tree = tree.to_str().unwrap();
     let ext = script("note.py", "");
 
-    let out = heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "a.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "a.wxs"]);
     let err = stderr(&out);
     assert!(err.contains("warning HEAT8302"), "{err}");
     assert!(err.contains("note.py: nothing to change"), "{err}");
     assert!(tmp.path().join("a.wxs").exists());
 
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &["dir", tree, "-ext", &ext, "-sw8302", "-o", "b.wxs"],
     );
@@ -347,20 +354,22 @@ fn standard_error_of_a_success_is_a_warning() {
 /// A program that fills its standard error before it reads its input, over a document larger
 /// than a pipe holds, finishes: heat feeds and drains every pipe at once.
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn full_pipes_do_not_block() {
-    if !have_tool("python3", "full_pipes_do_not_block") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     make_tree(&tree);
     let tree = tree.to_str().unwrap();
-    heat_ok(tmp.path(), &["dir", tree, "-o", "plain.wxs"]);
+    heat().ok(tmp.path(), &["dir", tree, "-o", "plain.wxs"]);
     let plain = std::fs::read(tmp.path().join("plain.wxs")).unwrap();
     // More than a pipe holds (64 KiB on Linux).
     assert!(plain.len() > 64 * 1024, "{} bytes", plain.len());
     let ext = script("flood.py", "");
-    let out = heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
     assert_eq!(std::fs::read(tmp.path().join("out.wxs")).unwrap(), plain);
     let err = stderr(&out);
     assert!(
@@ -400,7 +409,7 @@ fn bad_ext_command_lines_are_usage_errors() {
     ] {
         let mut all = vec!["dir", ".", "-o", "out.wxs"];
         all.extend(args);
-        let out = heat(tmp.path(), &all);
+        let out = heat().run(tmp.path(), &all);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{all:?}: {err}");
         assert!(err.contains(needle), "{all:?}: {err}");
@@ -412,11 +421,13 @@ fn bad_ext_command_lines_are_usage_errors() {
 /// a `.py` file, when it cannot be run itself (not executable here; never on Windows).
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    not(has_tool_python3),
+    ignore = "needs python3 (Debian python3; .ci/run installs it)"
+)]
 fn scripts_run_by_their_interpreter() {
     use std::os::unix::fs::PermissionsExt as _;
-    if !have_tool("python3", "scripts_run_by_their_interpreter") {
-        return;
-    }
+    kit::require_tool("python3");
     let tmp = tempfile::tempdir().unwrap();
     let tree = tmp.path().join("App");
     std::fs::create_dir(&tree).unwrap();
@@ -435,7 +446,7 @@ fn scripts_run_by_their_interpreter() {
         std::fs::write(&script, format!("{first_line}{marker}")).unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(mode)).unwrap();
         let ext = format!("'{}' X", script.display());
-        heat_ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
+        heat().ok(tmp.path(), &["dir", tree, "-ext", &ext, "-o", "out.wxs"]);
         let files = files_of(&tmp.path().join("out.wxs"));
         assert_eq!(files.len(), 1);
         assert_eq!(files.values().next().unwrap()["Order"], "X", "{name}");

@@ -1,26 +1,21 @@
 //! heat's own command lines, as build scripts and MSBuild write them, run unchanged.
 
-mod common;
-
 use std::path::Path;
 
-use common::{heat, heat_ok};
+use kit::stderr;
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::heat;
 
 /// A tree like a build's output: spaces and non-ASCII names, a sub-folder, an empty folder.
 fn tree(root: &Path) {
-    for (path, text) in [
-        ("dist/app/My App.exe", "exe"),
-        ("dist/app/lib/naïve.dll", "dll"),
-        ("dist/app/lib/ünï/data.bin", "bin"),
-    ] {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
+    kit::write_tree(
+        root,
+        &[
+            ("dist/app/My App.exe", "exe"),
+            ("dist/app/lib/naïve.dll", "dll"),
+            ("dist/app/lib/ünï/data.bin", "bin"),
+        ],
+    );
     std::fs::create_dir_all(root.join("dist/app/empty")).unwrap();
 }
 
@@ -35,7 +30,7 @@ fn msbuild_heatdirectory_command_line() {
                -template fragment -var var.AppDir -nologo -wx -ag -nologo -sfrag -suid \
                -out \"obj/Release/App Files.wxs\"\r\n";
     std::fs::write(tmp.path().join("heat.rsp"), rsp).unwrap();
-    let out = heat_ok(tmp.path(), &["@heat.rsp"]);
+    let out = heat().ok(tmp.path(), &["@heat.rsp"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let text = std::fs::read_to_string(tmp.path().join("obj/Release/App Files.wxs")).unwrap();
     assert!(text.contains("<ComponentGroup Id=\"AppFiles\">"), "{text}");
@@ -50,7 +45,7 @@ fn msbuild_heatdirectory_command_line() {
         .chain(rsp[3..].encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
     std::fs::write(tmp.path().join("heat16.rsp"), utf16).unwrap();
-    let out = heat_ok(tmp.path(), &["@heat16.rsp"]);
+    let out = heat().ok(tmp.path(), &["@heat16.rsp"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
 
@@ -59,12 +54,12 @@ fn msbuild_heatdirectory_command_line() {
 fn tool_words_before_the_harvest_type() {
     let tmp = tempfile::tempdir().unwrap();
     tree(tmp.path());
-    heat_ok(tmp.path(), &["dir", "dist/app", "-o", "plain.wxs"]);
+    heat().ok(tmp.path(), &["dir", "dist/app", "-o", "plain.wxs"]);
     let plain = std::fs::read(tmp.path().join("plain.wxs")).unwrap();
     for words in [&["wix", "heat"][..], &["heat"], &["heat.exe"]] {
         let mut args = words.to_vec();
         args.extend(["dir", "dist/app", "-o", "again.wxs"]);
-        heat_ok(tmp.path(), &args);
+        heat().ok(tmp.path(), &args);
         assert!(
             std::fs::read(tmp.path().join("again.wxs")).unwrap() == plain,
             "{words:?}"
@@ -80,7 +75,7 @@ fn tool_words_before_the_harvest_type() {
 fn windows_paths_in_arguments() {
     let tmp = tempfile::tempdir().unwrap();
     tree(tmp.path());
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &["dir", "dist\\app", "-cg", "A", "-wx", "-o", "out\\app.wxs"],
     );
@@ -92,7 +87,7 @@ fn windows_paths_in_arguments() {
     );
     assert!(tmp.path().join("out/app.wxs").is_file());
     assert!(!tmp.path().join("out\\app.wxs").exists());
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &["dir", "dist/app", "-cg", "A", "-o", "plain.wxs"],
     );
@@ -101,7 +96,7 @@ fn windows_paths_in_arguments() {
             == std::fs::read(tmp.path().join("plain.wxs")).unwrap()
     );
     // Suppressed by number, it says nothing.
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &["dir", "dist\\app", "-sw8022", "-o", "out\\app.wxs"],
     );
@@ -109,7 +104,7 @@ fn windows_paths_in_arguments() {
     // A name that does hold a backslash here is harvested as it is.
     std::fs::create_dir_all(tmp.path().join("odd\\name")).unwrap();
     std::fs::write(tmp.path().join("odd\\name/a.txt"), "a").unwrap();
-    let out = heat_ok(tmp.path(), &["dir", "odd\\name", "-o", "odd.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "odd\\name", "-o", "odd.wxs"]);
     assert!(!stderr(&out).contains("HEAT8022"), "{}", stderr(&out));
 }
 
@@ -118,7 +113,7 @@ fn windows_paths_in_arguments() {
 fn deprecated_spellings_warn_as_heat_does() {
     let tmp = tempfile::tempdir().unwrap();
     tree(tmp.path());
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &["dir", "dist/app", "-template:product", "-o", "out.wxs"],
     );
@@ -130,7 +125,7 @@ fn deprecated_spellings_warn_as_heat_does() {
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     assert!(text.contains("<Package"), "{text}");
     // -wxall's own warning stays a warning, as in heat, which shows it before the switch acts.
-    let out = heat_ok(tmp.path(), &["dir", "dist/app", "-wxall", "-o", "out.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "dist/app", "-wxall", "-o", "out.wxs"]);
     assert!(
         stderr(&out).contains("warning HEAT1108"),
         "{}",
@@ -147,7 +142,7 @@ fn harvest_types_that_need_windows() {
         ("perf", "PerformanceCategory"),
         ("website", "IIS"),
     ] {
-        let out = heat(tmp.path(), &[kind, "x", "-o", "out.wxs"]);
+        let out = heat().run(tmp.path(), &[kind, "x", "-o", "out.wxs"]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{kind}: {err}");
         assert!(err.contains("error HEAT8025"), "{kind}: {err}");
@@ -163,8 +158,8 @@ fn harvest_types_that_need_windows() {
 fn switches_of_other_harvest_types_and_stray_arguments() {
     let tmp = tempfile::tempdir().unwrap();
     tree(tmp.path());
-    heat_ok(tmp.path(), &["dir", "dist/app", "-o", "plain.wxs"]);
-    let out = heat_ok(
+    heat().ok(tmp.path(), &["dir", "dist/app", "-o", "plain.wxs"]);
+    let out = heat().ok(
         tmp.path(),
         &[
             "dir",
@@ -187,7 +182,7 @@ fn switches_of_other_harvest_types_and_stray_arguments() {
         std::fs::read(tmp.path().join("out.wxs")).unwrap()
             == std::fs::read(tmp.path().join("plain.wxs")).unwrap()
     );
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &[
             "dir", "dist/app", "-srl", "x", "extra", "-dir", "-o", "out.wxs",
@@ -214,7 +209,12 @@ fn switches_of_other_harvest_types_and_stray_arguments() {
 /// heat ignores, over a tree with spaces, non-ASCII names and an empty folder: each succeeds
 /// and writes a document valid against the WiX schema of its version.
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn build_script_command_lines_run_and_validate() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     tree(tmp.path());
     let lines: &[&[&str]] = &[
@@ -368,19 +368,8 @@ fn build_script_command_lines_run_and_validate() {
         for schema in ["-wix3", "-wix4"] {
             let mut args = line.to_vec();
             args.extend([schema, "-o", "out.wxs"]);
-            heat_ok(tmp.path(), &args);
-            let xsd = if schema == "-wix3" {
-                "wix3.xsd"
-            } else {
-                "wix4.xsd"
-            };
-            if !common::validate(
-                &tmp.path().join("out.wxs"),
-                xsd,
-                "build_script_command_lines",
-            ) {
-                return;
-            }
+            heat().ok(tmp.path(), &args);
+            kit::validate(&tmp.path().join("out.wxs"), kit::xsd_for(&args));
         }
     }
 }

@@ -1,11 +1,9 @@
 //! Bad input: a numbered message naming the path, a non-zero exit, and no output file (an
 //! earlier output is left untouched).
 
-mod common;
-
 use std::path::Path;
 
-use common::{heat, heat_ok};
+use crate::heat;
 
 const OLD: &[u8] = b"previous output";
 
@@ -15,7 +13,7 @@ fn fails(cwd: &Path, args: &[&str], code: &str, needle: &str, exit: i32) {
     std::fs::write(&out_file, OLD).unwrap();
     let mut all = args.to_vec();
     all.extend(["-o", "out.wxs"]);
-    let out = heat(cwd, &all);
+    let out = heat().run(cwd, &all);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(exit), "{args:?}: {stderr}");
     assert!(
@@ -31,15 +29,20 @@ fn fails(cwd: &Path, args: &[&str], code: &str, needle: &str, exit: i32) {
         OLD,
         "{args:?}: the earlier output was changed"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(cwd)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".heat-"))
-        .collect();
+    let leftovers = heat_temporaries(cwd);
     assert!(
         leftovers.is_empty(),
         "{args:?}: temporary files left: {leftovers:?}"
     );
+}
+
+/// The temporary files heat left in `dir` (`.heat-*`).
+fn heat_temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".heat-"))
+        .collect()
 }
 
 fn setup() -> tempfile::TempDir {
@@ -96,7 +99,7 @@ fn file_given_a_folder() {
 fn nothing_to_harvest_without_ke() {
     let tmp = setup();
     fails(tmp.path(), &["dir", "Empty"], "HEAT5053", "Empty", 1);
-    heat_ok(tmp.path(), &["dir", "Empty", "-ke", "-o", "out.wxs"]);
+    heat().ok(tmp.path(), &["dir", "Empty", "-ke", "-o", "out.wxs"]);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     assert_eq!(text.matches("<CreateFolder />").count(), 2, "{text}");
 }
@@ -126,7 +129,7 @@ fn command_line_errors_exit_2() {
 #[test]
 fn unknown_switches_and_templates_are_warnings() {
     let tmp = setup();
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &[
             "dir",
@@ -179,7 +182,7 @@ fn suppressed_warnings_are_never_errors() {
     ] {
         let mut all = vec!["dir", "App", "-o", "out.wxs"];
         all.extend(args);
-        let out = heat_ok(tmp.path(), &all);
+        let out = heat().ok(tmp.path(), &all);
         assert!(
             out.stderr.is_empty(),
             "{args:?}: {}",
@@ -194,7 +197,7 @@ fn suppressed_warnings_are_never_errors() {
 #[test]
 fn com_options_say_nothing() {
     let tmp = setup();
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &[
             "dir", "App", "-scom", "-sreg", "-svb6", "-wx", "-o", "out.wxs",
@@ -215,7 +218,7 @@ fn response_file_and_heat_spellings() {
         "dir App\r\n-cg \"Group\" /srd -template:fragment\n",
     )
     .unwrap();
-    heat_ok(tmp.path(), &["@args.rsp", "-out", "out.wxs", "-nologo"]);
+    heat().ok(tmp.path(), &["@args.rsp", "-out", "out.wxs", "-nologo"]);
     let text = std::fs::read_to_string(tmp.path().join("out.wxs")).unwrap();
     assert!(text.contains("<ComponentGroup Id=\"Group\">"), "{text}");
     assert!(
@@ -227,7 +230,7 @@ fn response_file_and_heat_spellings() {
 #[test]
 fn output_folder_is_created() {
     let tmp = setup();
-    heat_ok(tmp.path(), &["dir", "App", "-o", "new/folder/out.wxs"]);
+    heat().ok(tmp.path(), &["dir", "App", "-o", "new/folder/out.wxs"]);
     assert!(tmp.path().join("new/folder/out.wxs").is_file());
 }
 
@@ -236,7 +239,7 @@ fn failed_rename_leaves_no_temporary_file() {
     let tmp = setup();
     // The output path is a non-empty folder: the final rename fails after everything was written.
     std::fs::create_dir_all(tmp.path().join("taken/keep")).unwrap();
-    let out = heat(tmp.path(), &["dir", "App", "-o", "taken"]);
+    let out = heat().run(tmp.path(), &["dir", "App", "-o", "taken"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -244,11 +247,7 @@ fn failed_rename_leaves_no_temporary_file() {
         "{stderr}"
     );
     assert!(tmp.path().join("taken/keep").is_dir());
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".heat-"))
-        .collect();
+    let leftovers = heat_temporaries(tmp.path());
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
@@ -262,7 +261,7 @@ fn output_permissions_are_a_plain_files() {
         .arg("-c")
         .arg(format!(
             "umask 022 && exec '{}' dir App -o new.wxs",
-            env!("CARGO_BIN_EXE_heat")
+            heat().path().display()
         ))
         .current_dir(tmp.path())
         .status()
@@ -280,7 +279,7 @@ fn output_permissions_are_a_plain_files() {
         std::fs::Permissions::from_mode(0o640),
     )
     .unwrap();
-    heat_ok(tmp.path(), &["dir", "App", "-o", "new.wxs"]);
+    heat().ok(tmp.path(), &["dir", "App", "-o", "new.wxs"]);
     let mode = std::fs::metadata(tmp.path().join("new.wxs"))
         .unwrap()
         .permissions()

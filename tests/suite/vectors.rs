@@ -1,9 +1,9 @@
 //! heat's real outputs and identifiers (testdata/vectors, copied from the shared vectors).
 
-mod common;
-
-use common::{heat_ok, testdata};
 use heat::IdScheme;
+use kit::testdata;
+
+use crate::heat;
 
 #[test]
 fn every_id_in_ids_json() {
@@ -48,10 +48,7 @@ fn check_v4(vector: &str, args: &[&str]) {
         tmp.path().join("SingleFile/a.txt"),
     )
     .unwrap();
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["-o", "out.wxs"]);
-    heat_ok(tmp.path(), &all);
-    let got = std::fs::read(tmp.path().join("out.wxs")).unwrap();
+    let got = heat().output_of(tmp.path(), args);
     let stored = std::fs::read_to_string(testdata("vectors/heat-v4/dir").join(vector)).unwrap();
     assert_eq!(
         String::from_utf8_lossy(&got),

@@ -8,14 +8,14 @@
 //! The WiX compile is a stand-in target with WiX's hook (`CoreCompile` depending on
 //! `$(CoreCompileDependsOn)`), which writes `@(Compile)` to a file, so no WiX is needed.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::{have_tool, heat_ok, project_dir, testdata};
+use kit::{project_dir, testdata, write_file};
+
+use crate::heat;
 
 fn targets() -> PathBuf {
     project_dir().join("msbuild/HeatRs/build/HeatRs.targets")
@@ -27,7 +27,7 @@ fn xbuild(project: &Path, heat_rs_path: bool) -> (bool, String) {
     let mut cmd = Command::new("xbuild");
     cmd.arg("/nologo").arg("/verbosity:normal");
     if heat_rs_path {
-        cmd.arg(format!("/p:HeatRsPath={}", env!("CARGO_BIN_EXE_heat")));
+        cmd.arg(format!("/p:HeatRsPath={}", heat().path().display()));
     }
     let out = cmd
         .arg(project)
@@ -53,11 +53,6 @@ fn heat_runs(log: &str) -> Vec<&str> {
     log.lines()
         .filter(|l| l.contains("Executing:") && l.contains(".rsp"))
         .collect()
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// Sets `path`'s modification time to now, a little after anything written before.
@@ -90,23 +85,24 @@ const XSLT: bool = cfg!(feature = "xslt");
 /// what each item should produce.
 fn make_sample(root: &Path) -> (PathBuf, Vec<Expected>) {
     let dir = root.join("sample project");
-    for f in [
-        "App Files/App.exe",
-        "App Files/App.pdb",
-        "App Files/Core.dll",
-        "App Files/plugins/Plugin.dll",
-        "App Files/plugins/Plugin.pdb",
-        "Dätä/ünï/Fïlé one.txt",
-        "Dätä/top.txt",
-        "Tools/tool.exe",
-        "Tools/x64/tool64.exe",
-        "readme.txt",
-        "Lïcense.rtf",
-    ] {
-        write(&dir.join(f), f);
-    }
+    kit::write_files(
+        &dir,
+        &[
+            "App Files/App.exe",
+            "App Files/App.pdb",
+            "App Files/Core.dll",
+            "App Files/plugins/Plugin.dll",
+            "App Files/plugins/Plugin.pdb",
+            "Dätä/ünï/Fïlé one.txt",
+            "Dätä/top.txt",
+            "Tools/tool.exe",
+            "Tools/x64/tool64.exe",
+            "readme.txt",
+            "Lïcense.rtf",
+        ],
+    );
     std::fs::create_dir_all(dir.join("Dätä/Empty")).unwrap();
-    write(&dir.join("Package.wxs"), "<Wix />\n");
+    write_file(&dir.join("Package.wxs"), "<Wix />\n");
     std::fs::create_dir_all(dir.join("xsl")).unwrap();
     for xsl in ["drop-pdb.xsl", "stage1.xsl", "stage2.xsl"] {
         std::fs::copy(testdata("xslt").join(xsl), dir.join("xsl").join(xsl)).unwrap();
@@ -183,7 +179,7 @@ fn make_sample(root: &Path) -> (PathBuf, Vec<Expected>) {
         targets = targets().display()
     );
     let project_file = dir.join("Sample.wixproj");
-    write(&project_file, &project);
+    write_file(&project_file, &project);
 
     let mut expected = vec![
         Expected {
@@ -229,7 +225,7 @@ fn compare_with_direct_runs(root: &Path, project_dir: &Path, expected: &[Expecte
         let out = direct.join(e.output);
         let mut args: Vec<&str> = e.args.split('|').collect();
         args.extend(["-out", out.to_str().unwrap()]);
-        heat_ok(project_dir, &args);
+        heat().ok(project_dir, &args);
         let built = project_dir.join("obj/Debug").join(e.output);
         let built_bytes = std::fs::read(&built)
             .unwrap_or_else(|err| panic!("the build did not write {}: {err}", built.display()));
@@ -272,10 +268,12 @@ fn rewritten(
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xbuild),
+    ignore = "needs xbuild (Debian mono-xbuild; .ci/run installs it)"
+)]
 fn sample_wixproj_writes_what_direct_runs_write_and_builds_incrementally() {
-    if !have_tool("xbuild", "msbuild::sample_wixproj") {
-        return;
-    }
+    kit::require_tool("xbuild");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let (project, expected) = make_sample(root);
@@ -375,18 +373,20 @@ fn sample_wixproj_writes_what_direct_runs_write_and_builds_incrementally() {
 /// WixToolset.Heat names a HarvestDirectory output after its ComponentGroupName alone, so two
 /// items with the same group would write one file: the build says so instead of losing one.
 #[test]
+#[cfg_attr(
+    not(has_tool_xbuild),
+    ignore = "needs xbuild (Debian mono-xbuild; .ci/run installs it)"
+)]
 fn two_items_writing_one_file_fail_the_build() {
-    if !have_tool("xbuild", "msbuild::two_items_writing_one_file") {
-        return;
-    }
+    kit::require_tool("xbuild");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    write(&dir.join("one/a.txt"), "a");
-    write(&dir.join("two/b.txt"), "b");
+    write_file(&dir.join("one/a.txt"), "a");
+    write_file(&dir.join("two/b.txt"), "b");
     let project = dir.join("Clash.wixproj");
-    write(
+    write_file(
         &project,
-        &format!(
+        format!(
             r#"<Project ToolsVersion="4.0" DefaultTargets="Harvest" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
   <PropertyGroup><IntermediateOutputPath>obj\</IntermediateOutputPath></PropertyGroup>
   <ItemGroup>
@@ -411,24 +411,26 @@ fn two_items_writing_one_file_fail_the_build() {
 /// In the package's layout, with no `HeatRsPath`, the targets run the `heat` of its `tools/`
 /// folder.
 #[test]
+#[cfg_attr(
+    not(has_tool_xbuild),
+    ignore = "needs xbuild (Debian mono-xbuild; .ci/run installs it)"
+)]
 fn package_layout_runs_the_heat_in_tools() {
-    if !have_tool("xbuild", "msbuild::package_layout") {
-        return;
-    }
+    kit::require_tool("xbuild");
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let package = root.join("packages/heatrs");
     std::fs::create_dir_all(package.join("build")).unwrap();
     std::fs::create_dir_all(package.join("tools")).unwrap();
     std::fs::copy(targets(), package.join("build/HeatRs.targets")).unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_heat"), package.join("tools/heat")).unwrap();
+    std::fs::copy(heat().path(), package.join("tools/heat")).unwrap();
 
     let dir = root.join("proj");
-    write(&dir.join("notes.txt"), "n");
+    write_file(&dir.join("notes.txt"), "n");
     let project = dir.join("Pkg.wixproj");
-    write(
+    write_file(
         &project,
-        &format!(
+        format!(
             r#"<Project ToolsVersion="4.0" DefaultTargets="Harvest" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
   <PropertyGroup><IntermediateOutputPath>obj\</IntermediateOutputPath></PropertyGroup>
   <ItemGroup>
@@ -453,6 +455,6 @@ fn package_layout_runs_the_heat_in_tools() {
         .split('|')
         .collect();
     args.extend(["-out", direct.to_str().unwrap()]);
-    heat_ok(&dir, &args);
+    heat().ok(&dir, &args);
     assert_eq!(built, std::fs::read(direct).unwrap());
 }

@@ -1,35 +1,32 @@
 //! `-include`, `-exclude` and `-globcase` on real trees.
 
-mod common;
-
-use common::TextAttr;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::heat;
+use kit::TextAttr;
+
+use crate::heat;
 
 /// A build output with the files heat users always want to leave out.
 fn build_tree(root: &Path) {
-    for f in [
-        "bin/App.exe",
-        "bin/App.pdb",
-        "bin/Core.dll",
-        "bin/Core.xml",
-        "bin/Core.PDB.config",
-        "bin/de/App.resources.dll",
-        "bin/de/App.resources.XML",
-        "bin/obj/Debug/tmp.dll",
-        "bin/obj/Debug/tmp.pdb",
-        "docs/guide.xml",
-        "docs/README.md",
-        "symbols/x64/App.PDB",
-        "LICENSE.txt",
-    ] {
-        let p = root.join(f);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, f).unwrap();
-    }
+    kit::write_files(
+        root,
+        &[
+            "bin/App.exe",
+            "bin/App.pdb",
+            "bin/Core.dll",
+            "bin/Core.xml",
+            "bin/Core.PDB.config",
+            "bin/de/App.resources.dll",
+            "bin/de/App.resources.XML",
+            "bin/obj/Debug/tmp.dll",
+            "bin/obj/Debug/tmp.pdb",
+            "docs/guide.xml",
+            "docs/README.md",
+            "symbols/x64/App.PDB",
+            "LICENSE.txt",
+        ],
+    );
     std::fs::create_dir_all(root.join("empty")).unwrap();
 }
 
@@ -38,7 +35,7 @@ fn harvest(dir: &Path, extra: &[&str]) -> BTreeMap<String, (String, String, Stri
     let out = dir.join("out.wxs");
     let mut args = vec!["dir", "Out", "-sfrag", "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
-    common::heat_ok(dir, &args);
+    heat().ok(dir, &args);
     let doc = heat::xml::read_file(&out).unwrap();
     let mut files = BTreeMap::new();
     for f in doc.elements_named("File") {
@@ -60,7 +57,7 @@ fn directories(dir: &Path, extra: &[&str]) -> Vec<String> {
     let out = dir.join("dirs.wxs");
     let mut args = vec!["dir", "Out", "-sfrag", "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
-    common::heat_ok(dir, &args);
+    heat().ok(dir, &args);
     let doc = heat::xml::read_file(&out).unwrap();
     doc.elements_named("Directory")
         .map(|d| doc.text_attr(d, "Name").unwrap().to_owned())
@@ -184,7 +181,7 @@ fn an_excluded_folder_is_not_walked() {
     let modules = root.join("node_modules/pkg");
     std::fs::create_dir_all(&modules).unwrap();
     std::fs::write(modules.join("aux.js"), "x").unwrap();
-    let out = heat(tmp.path(), &["dir", "Out", "-o", "x.wxs"]);
+    let out = heat().run(tmp.path(), &["dir", "Out", "-o", "x.wxs"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("aux.js"));
     // …so harvesting past it proves the excluded folder was never read, in both spellings.
@@ -199,7 +196,8 @@ fn an_excluded_folder_is_not_walked() {
     // An excluded file is not even looked at: its bad name does not matter either.
     std::fs::remove_dir_all(root.join("node_modules")).unwrap();
     std::fs::write(root.join("bin/con.pdb"), "x").unwrap();
-    assert!(!heat(tmp.path(), &["dir", "Out", "-o", "x.wxs"])
+    assert!(!heat()
+        .run(tmp.path(), &["dir", "Out", "-o", "x.wxs"])
         .status
         .success());
     let kept = harvest(tmp.path(), &["-exclude", "**/*.pdb"]);
@@ -210,7 +208,7 @@ fn an_excluded_folder_is_not_walked() {
 fn an_invalid_glob_is_an_error_naming_it() {
     let tmp = tempfile::tempdir().unwrap();
     build_tree(&tmp.path().join("Out"));
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &["dir", "Out", "-exclude", "**/*.{pdb", "-o", "out.wxs"],
     );
@@ -227,7 +225,7 @@ fn payloads_are_filtered_too() {
     let tmp = tempfile::tempdir().unwrap();
     build_tree(&tmp.path().join("Out"));
     let out = tmp.path().join("p.wxs");
-    common::heat_ok(
+    heat().ok(
         tmp.path(),
         &[
             "payload",

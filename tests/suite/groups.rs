@@ -1,14 +1,12 @@
 //! Windows Installer's 1600 components per feature (ICE47): the warning, and `-cgsplit`.
 
-mod common;
-
-use common::TextAttr;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{have_tool, heat, heat_ok, schema_path};
 use heat::xml::read_file;
+use kit::{stderr, TextAttr};
+
+use crate::heat;
 
 fn make_files(root: &Path, from: usize, to: usize) {
     for i in from..to {
@@ -16,10 +14,6 @@ fn make_files(root: &Path, from: usize, to: usize) {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join(format!("f{i:05}.txt")), "x").unwrap();
     }
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Component id → the group holding it.
@@ -42,7 +36,7 @@ fn membership(path: &Path) -> BTreeMap<String, String> {
 fn more_than_1600_components_in_a_group_draw_the_warning() {
     let tmp = tempfile::tempdir().unwrap();
     make_files(&tmp.path().join("Big"), 0, 1700);
-    let out = heat_ok(tmp.path(), &["dir", "Big", "-cg", "App", "-o", "big.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "Big", "-cg", "App", "-o", "big.wxs"]);
     let err = stderr(&out);
     assert!(
         err.contains("warning HEAT8202: The ComponentGroup 'App' holds 1700 components; Windows Installer refuses more than 1600 components in one feature (ICE47)."),
@@ -50,14 +44,14 @@ fn more_than_1600_components_in_a_group_draw_the_warning() {
     );
     assert_eq!(err.matches("HEAT8202").count(), 1);
     for suppress in ["-sw8202", "-sw"] {
-        let out = heat_ok(
+        let out = heat().ok(
             tmp.path(),
             &["dir", "Big", "-cg", "App", suppress, "-o", "big.wxs"],
         );
         assert!(!stderr(&out).contains("HEAT8202"), "{suppress}");
     }
     // -wx8202: an error, and no output.
-    let out = heat(
+    let out = heat().run(
         tmp.path(),
         &["dir", "Big", "-cg", "App", "-wx8202", "-o", "strict.wxs"],
     );
@@ -65,9 +59,9 @@ fn more_than_1600_components_in_a_group_draw_the_warning() {
     assert!(stderr(&out).contains("error HEAT8202"));
     assert!(!tmp.path().join("strict.wxs").exists());
     // No group, no warning; a product's feature holding the group is counted too.
-    let out = heat_ok(tmp.path(), &["dir", "Big", "-o", "nogroup.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "Big", "-o", "nogroup.wxs"]);
     assert!(!stderr(&out).contains("HEAT8202"));
-    let out = heat_ok(
+    let out = heat().ok(
         tmp.path(),
         &[
             "dir",
@@ -92,7 +86,7 @@ fn more_than_1600_components_in_a_group_draw_the_warning() {
 fn exactly_1600_is_fine() {
     let tmp = tempfile::tempdir().unwrap();
     make_files(&tmp.path().join("Big"), 0, 1600);
-    let out = heat_ok(tmp.path(), &["dir", "Big", "-cg", "App", "-o", "big.wxs"]);
+    let out = heat().ok(tmp.path(), &["dir", "Big", "-cg", "App", "-o", "big.wxs"]);
     assert!(!stderr(&out).contains("HEAT8202"), "{}", stderr(&out));
 }
 
@@ -106,7 +100,7 @@ fn split_groups_are_stable_as_files_come_and_go() {
         if sfrag {
             args.push("-sfrag");
         }
-        let out = heat_ok(tmp.path(), &args);
+        let out = heat().ok(tmp.path(), &args);
         assert!(!stderr(&out).contains("HEAT8202"), "{}", stderr(&out));
         let r1 = membership(&tmp.path().join("r1.wxs"));
         assert_eq!(r1.len(), 1700);
@@ -126,7 +120,7 @@ fn split_groups_are_stable_as_files_come_and_go() {
             std::fs::remove_file(big.join(format!("d{}/f{i:05}.txt", i % 10))).unwrap();
         }
         args[7] = "r2.wxs";
-        heat_ok(tmp.path(), &args);
+        heat().ok(tmp.path(), &args);
         let r2 = membership(&tmp.path().join("r2.wxs"));
         assert_eq!(r2.len(), 1950);
         let mut still = 0;
@@ -146,12 +140,17 @@ fn split_groups_are_stable_as_files_come_and_go() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_tool_xmllint),
+    ignore = "needs xmllint (Debian libxml2-utils; .ci/run installs it)"
+)]
 fn split_parts_are_referenced_from_templates_and_valid() {
+    kit::require_tool("xmllint");
     let tmp = tempfile::tempdir().unwrap();
     make_files(&tmp.path().join("App"), 0, 40);
     for (schema, xsd) in [("-wix3", "wix3.xsd"), ("-wix4", "wix4.xsd")] {
         let out_name = format!("p{schema}.wxs");
-        heat_ok(
+        heat().ok(
             tmp.path(),
             &[
                 "dir",
@@ -178,19 +177,7 @@ fn split_parts_are_referenced_from_templates_and_valid() {
             .map(|r| doc.text_attr(r, "Id").unwrap())
             .collect();
         assert_eq!(groups, ["G_1", "G_2", "G_3", "G_4"]);
-        if have_tool(
-            "xmllint",
-            "split_parts_are_referenced_from_templates_and_valid",
-        ) {
-            let out = std::process::Command::new("xmllint")
-                .arg("--noout")
-                .arg("--schema")
-                .arg(schema_path(xsd))
-                .arg(tmp.path().join(&out_name))
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{}", stderr(&out));
-        }
+        kit::validate(&tmp.path().join(&out_name), xsd);
     }
 }
 
@@ -200,12 +187,12 @@ fn split_with_update_keeps_the_previous_groups() {
     let app = tmp.path().join("App");
     make_files(&app, 0, 30);
     // Release 1 had one group; release 2 splits it: the old components stay in "G".
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &["dir", "App", "-cg", "G", "-gg", "-o", "r1.wxs"],
     );
     make_files(&app, 30, 60);
-    heat_ok(
+    heat().ok(
         tmp.path(),
         &[
             "dir", "App", "-cg", "G", "-cgsplit", "2", "-gg", "-update", "r1.wxs", "-o", "r2.wxs",
@@ -223,7 +210,7 @@ fn split_with_update_keeps_the_previous_groups() {
         .collect();
     assert_eq!(new.len(), 30);
     assert!(new.iter().all(|g| *g == "G_1" || *g == "G_2"));
-    let out = heat(tmp.path(), &["check", "r1.wxs", "r2.wxs"]);
+    let out = heat().run(tmp.path(), &["check", "r1.wxs", "r2.wxs"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -247,7 +234,7 @@ fn split_needs_a_group_and_a_count() {
             "'many'",
         ),
     ] {
-        let out = heat(tmp.path(), args);
+        let out = heat().run(tmp.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(needle), "{}", stderr(&out));
         assert!(!tmp.path().join("x.wxs").exists());
