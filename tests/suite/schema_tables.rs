@@ -103,7 +103,7 @@ fn generate_children() -> String {
     // (`tests/suite`): `src/wix/schema/children.rs` is to change with the library's sources.
     s.push_str(
         "//! Generated from `testdata/schemas/wix3.xsd` by `tests/schema_tables.rs`\n\
-         //! (`SNAPSHOTS=overwrite cargo test --test schema_tables`); do not edit.\n\
+         //! (`SNAPSHOTS=overwrite cargo test --test suite schema_tables`); do not edit.\n\
          //!\n\
          //! For each WiX v3 element with child elements: the types of its children in the order\n\
          //! heat's serializer writes them, `*` standing for `xs:any` (any other element).\n\n\

@@ -1,5 +1,5 @@
 //! Generated from `testdata/schemas/wix3.xsd` by `tests/schema_tables.rs`
-//! (`SNAPSHOTS=overwrite cargo test --test schema_tables`); do not edit.
+//! (`SNAPSHOTS=overwrite cargo test --test suite schema_tables`); do not edit.
 //!
 //! For each WiX v3 element with child elements: the types of its children in the order
 //! heat's serializer writes them, `*` standing for `xs:any` (any other element).
