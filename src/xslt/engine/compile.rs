@@ -68,10 +68,14 @@ pub(crate) struct NumberSpec {
 #[derive(Debug, Clone)]
 pub(crate) enum Op {
     Text(Rc<str>),
+    /// A literal result element. Like libxslt, it gets the namespaces declared on it, and
+    /// those in scope where it is written only when the template writes it directly (not
+    /// inside an `xsl:copy`, `xsl:element` or a variable), both less the excluded ones.
     Literal {
         name: Name,
         attrs: Vec<(Name, Vec<Avt>)>,
         ns: Vec<(Rc<str>, Rc<str>)>,
+        inherited: Vec<(Rc<str>, Rc<str>)>,
         sets: Vec<QName>,
         body: Vec<Instr>,
     },
@@ -890,10 +894,17 @@ fn compile_instr(
             attrs.push((aname, avt_at(arena, m, e, &an.value)?));
         }
         let skip = excluded(arena, e);
-        let ns = arena
+        let ns: Vec<(Rc<str>, Rc<str>)> = arena
+            .node(e)
+            .ns
+            .iter()
+            .filter(|(_, u)| !skip.contains(u) && !u.is_empty())
+            .cloned()
+            .collect();
+        let inherited = arena
             .in_scope(e)
             .into_iter()
-            .filter(|(_, u)| !skip.contains(u) && !u.is_empty())
+            .filter(|(p, u)| !skip.contains(u) && !u.is_empty() && ns.iter().all(|(q, _)| q != p))
             .collect();
         let sets = sets_at(arena, m, e, "")?;
         let body = body(arena, s, m, e, preserve)?;
@@ -901,6 +912,7 @@ fn compile_instr(
             name,
             attrs,
             ns,
+            inherited,
             sets,
             body,
         }));

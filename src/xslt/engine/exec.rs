@@ -61,6 +61,9 @@ pub(crate) struct Exec<'s> {
     /// The running template rule (`xsl:apply-imports`) and its mode.
     rule: Option<(usize, Option<QName>)>,
     depth: usize,
+    /// Where the running template writes (a literal element written there gets the
+    /// stylesheet's namespaces), `None` outside templates.
+    template_out: Option<NodeId>,
     source: NodeId,
     pub messages: String,
 }
@@ -131,6 +134,7 @@ impl<'s> Exec<'s> {
             current: source,
             rule: None,
             depth: 0,
+            template_out: None,
             source,
             messages: String::new(),
         }
@@ -206,7 +210,7 @@ impl<'s> Exec<'s> {
             .get(q)
             .ok_or_else(|| format!("the variable ${} is not defined", q.local))?;
         self.globals.insert(q.clone(), GlobalState::Busy);
-        let (frame, current) = (self.frame, self.current);
+        let (frame, current, out) = (self.frame, self.current, self.template_out.take());
         self.frame = self.vars.len();
         self.current = self.source;
         let v = self
@@ -214,6 +218,7 @@ impl<'s> Exec<'s> {
             .map_err(|e| wrap(&g.loc, e));
         self.frame = frame;
         self.current = current;
+        self.template_out = out;
         let v = v?;
         self.globals.insert(q.clone(), GlobalState::Done(v.clone()));
         Ok(v)
@@ -1130,6 +1135,7 @@ impl<'s> Exec<'s> {
             ));
         }
         let (frame, current, mark) = (self.frame, self.current, self.vars.len());
+        let template_out = self.template_out.replace(out);
         self.frame = mark;
         self.current = c.node;
         let mut r = Ok(());
@@ -1152,6 +1158,7 @@ impl<'s> Exec<'s> {
         self.vars.truncate(mark);
         self.frame = frame;
         self.current = current;
+        self.template_out = template_out;
         self.depth -= 1;
         r
     }
@@ -1289,28 +1296,39 @@ impl<'s> Exec<'s> {
                 .ok_or_else(|| format!("the attribute set '{}' is not defined", s.local))?;
             for (uses, body) in defs {
                 self.attribute_sets(uses, el, c)?;
-                let frame = self.frame;
+                let (frame, out) = (self.frame, self.template_out.take());
                 self.frame = self.vars.len();
                 let r = self.run(body, c, el);
                 self.frame = frame;
+                self.template_out = out;
                 r?;
             }
         }
         Ok(())
     }
 
+    /// Copies `src` and what is in it to `out`; the top element gets the namespaces in scope,
+    /// those inside it the ones declared on them (as libxslt copies).
     fn copy_deep(&mut self, src: NodeId, out: NodeId) {
+        self.copy_tree(src, out, true);
+    }
+
+    fn copy_tree(&mut self, src: NodeId, out: NodeId, top: bool) {
         let node = self.arena.node(src);
         match node.kind {
             Kind::Root => {
                 for c in node.children.clone() {
-                    self.copy_deep(c, out);
+                    self.copy_tree(c, out, true);
                 }
             }
             Kind::Element => {
                 let (name, attrs, kids) =
                     (node.name.clone(), node.attrs.clone(), node.children.clone());
-                let ns = self.arena.in_scope(src);
+                let ns = if top {
+                    self.arena.in_scope(src)
+                } else {
+                    node.ns.clone()
+                };
                 let empty = self.arena.intern("");
                 let el = self.arena.add(out, Kind::Element, name, empty, 0);
                 self.arena.node_mut(el).ns = ns;
@@ -1320,7 +1338,7 @@ impl<'s> Exec<'s> {
                     self.arena.add(el, Kind::Attribute, n, v, 0);
                 }
                 for c in kids {
-                    self.copy_deep(c, el);
+                    self.copy_tree(c, el, false);
                 }
             }
             Kind::Attribute => {
@@ -1345,6 +1363,7 @@ impl<'s> Exec<'s> {
                 name,
                 attrs,
                 ns,
+                inherited,
                 sets,
                 body,
             } => {
@@ -1352,7 +1371,11 @@ impl<'s> Exec<'s> {
                 let el = self
                     .arena
                     .add(out, Kind::Element, Some(name.clone()), empty, 0);
-                self.arena.node_mut(el).ns = ns.clone();
+                let mut all = ns.clone();
+                if self.template_out == Some(out) {
+                    all.extend(inherited.iter().cloned());
+                }
+                self.arena.node_mut(el).ns = all;
                 self.attribute_sets(sets, el, c)?;
                 for (an, avt) in attrs {
                     let v = self.avt(avt, c)?;
@@ -1431,8 +1454,10 @@ impl<'s> Exec<'s> {
                 match node.kind {
                     Kind::Root => self.run(body, c, out)?,
                     Kind::Element => {
+                        // Like libxslt: the namespaces declared on the element, not all those
+                        // in scope.
                         let name = node.name.clone();
-                        let ns = self.arena.in_scope(c.node);
+                        let ns = node.ns.clone();
                         let empty = self.arena.intern("");
                         let el = self.arena.add(out, Kind::Element, name, empty, 0);
                         self.arena.node_mut(el).ns = ns;

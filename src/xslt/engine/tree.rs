@@ -488,6 +488,9 @@ impl Arena {
         let n = self.node(id);
         let mark = scope.len();
         let bound = |scope: &[(Rc<str>, Rc<str>)], p: &str| -> Option<Rc<str>> {
+            if p == "xml" {
+                return Some(Rc::from(XML_NS));
+            }
             scope
                 .iter()
                 .rev()
@@ -506,7 +509,7 @@ impl Arena {
         // The element's own name first, so that a copied namespace node cannot take its prefix.
         declare(scope, name.prefix.clone(), name.uri.clone());
         for (p, u) in &n.ns {
-            if *p != name.prefix && (p.is_empty() || !u.is_empty()) {
+            if *p != name.prefix && !u.is_empty() && &**p != "xml" {
                 declare(scope, p.clone(), u.clone());
             }
         }
