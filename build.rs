@@ -1,9 +1,10 @@
-//! Links libxslt and libxml2 for `-t` (the default `xslt` feature), and compiles the small C
-//! shim that formats their error messages.
+//! With the `system-libxslt` feature, links the system's libxslt and libxml2 for `-t` and
+//! compiles the small C shim that formats their error messages. The default build needs
+//! neither: `-t` runs heat-rs's own XSLT processor (src/mutate/xslt/engine), and nothing is linked.
 //!
 //! libxslt is found with pkg-config (Linux, the BSDs, Homebrew, MSYS2), then with vcpkg on
-//! Windows with MSVC; macOS also has both libraries in its SDK. Without the feature
-//! (`--no-default-features`) nothing is linked and `-t` explains that it is not available.
+//! Windows with MSVC; macOS also has both libraries in its SDK. When it is not found, the
+//! build stops with one message saying what to install (or to build without the feature).
 //!
 //! It also looks for the external tools some tests need and sets `has_tool_<name>` for each one
 //! on the PATH; a test that needs a missing tool is then ignored, with the reason (see
@@ -27,7 +28,7 @@ const TEST_TOOLS: &[&str] = &[
 fn main() {
     println!("cargo:rerun-if-changed=src/mutate/xslt/shim.c");
     println!("cargo:rerun-if-changed=build.rs");
-    #[cfg(feature = "xslt")]
+    #[cfg(feature = "system-libxslt")]
     build_xslt();
     detect_test_tools();
 }
@@ -50,16 +51,16 @@ fn detect_test_tools() {
     }
 }
 
-#[cfg(feature = "xslt")]
+#[cfg(feature = "system-libxslt")]
 fn build_xslt() {
+    link_libxslt();
     cc::Build::new()
         .file("src/mutate/xslt/shim.c")
         .warnings(true)
         .compile("heat_xslt_shim");
-    link_libxslt();
 }
 
-#[cfg(feature = "xslt")]
+#[cfg(feature = "system-libxslt")]
 fn link_libxslt() {
     let pkg = pkg_config::Config::new().probe("libxslt");
     if pkg.is_ok() && pkg_config::Config::new().probe("libxml-2.0").is_ok() {
@@ -75,23 +76,25 @@ fn link_libxslt() {
         println!("cargo:rustc-link-lib=dylib=xml2");
         return;
     }
-    panic!(
-        "libxslt (with libxml2) was not found, and `-t <file.xsl>` needs it.\n\
+    // One clear message rather than a panic's backtrace.
+    eprintln!(
+        "error: the `system-libxslt` feature needs libxslt (with libxml2), which was not found.\n\
          Install it: Debian/Ubuntu `apt-get install libxslt1-dev pkg-config`, Fedora \
          `dnf install libxslt-devel`, macOS `brew install libxslt`, Windows \
          `vcpkg install libxslt` (with VCPKG_ROOT set).\n\
-         Or build without XSLT: `cargo build --no-default-features`.\n\
+         Or build without the feature: the default build runs -t with its own XSLT processor.\n\
          pkg-config said: {}",
         pkg.err().map(|e| e.to_string()).unwrap_or_default()
     );
+    std::process::exit(1);
 }
 
-#[cfg(all(feature = "xslt", windows))]
+#[cfg(all(feature = "system-libxslt", windows))]
 fn try_vcpkg() -> bool {
     vcpkg::Config::new().find_package("libxslt").is_ok()
 }
 
-#[cfg(all(feature = "xslt", not(windows)))]
+#[cfg(all(feature = "system-libxslt", not(windows)))]
 fn try_vcpkg() -> bool {
     false
 }

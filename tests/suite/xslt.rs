@@ -274,6 +274,37 @@ fn heats_own_example_on_heats_reg_output() {
     assert_eq!(out, format!("\u{FEFF}{}", expected.replace('\n', "\r\n")));
 }
 
+#[test]
+fn stylesheets_using_much_of_xslt_give_libxslts_bytes() {
+    // The expected files are what heat-rs wrote with libxslt 1.1.35 (the `system-libxslt`
+    // feature): both processors must give the same bytes.
+    let tmp = tempfile::tempdir().unwrap();
+    build_tree(&tmp.path().join("Out"));
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "features-copy",
+            &["dir", "Out", "-wix3", "-cg", "App", "-sfrag", "-srd"],
+        ),
+        (
+            "features-strip",
+            &["dir", "Out", "-wix3", "-cg", "App", "-sfrag", "-srd"],
+        ),
+        ("features-report", &["dir", "Out", "-wix3", "-cg", "App"]),
+    ];
+    for (name, args) in cases {
+        let stylesheet = xsl(&format!("{name}.xsl"));
+        let mut all = args.to_vec();
+        all.extend(["-t", &stylesheet]);
+        let expected =
+            std::fs::read(testdata("xslt/expected").join(format!("{name}.wxs"))).unwrap();
+        assert_eq!(
+            String::from_utf8(heat().output_of(tmp.path(), &all)).unwrap(),
+            String::from_utf8(expected).unwrap(),
+            "{name}"
+        );
+    }
+}
+
 fn stylesheet_error(stylesheet: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     build_tree(&tmp.path().join("Out"));

@@ -2,20 +2,23 @@
 //! them: on the serialized document, after every other mutator, each stylesheet in the order
 //! given (sequence 3000, 3001, …), before the file is written.
 //!
-//! The transform is libxslt's, the XSLT 1.0 processor of GNOME's libxml2 project (the one behind
-//! `xsltproc`), linked from the system: a complete XSLT 1.0 and XPath 1.0 implementation
-//! (`xsl:key`/`key()`, `document()`, `xsl:import`), on Linux, macOS and Windows alike, with
-//! `msxsl:node-set()` added for stylesheets written for heat's .NET processor (`msxsl:script`,
-//! .NET code inside a stylesheet, cannot run here).
+//! The transform is heat-rs's own XSLT 1.0 and XPath 1.0 processor (`engine`, in Rust: no
+//! system library, the same on Linux, macOS and Windows), with `xsl:key`/`key()`,
+//! `document()`, `xsl:import`/`xsl:include` and the `node-set()` of .NET (`msxsl:`) and EXSLT
+//! for stylesheets written for heat's .NET processor (`msxsl:script`, .NET code inside a
+//! stylesheet, cannot run here). A build with the `system-libxslt` feature runs libxslt, the
+//! XSLT processor of GNOME's libxml2 project, linked from the system, instead.
 //! Like heat's .NET processor, it keeps the input's white space unless the stylesheet strips
 //! it; its result is then written as heat's `XmlWriter` writes it (see [`reserialize`]), and the
 //! writer adds the byte-order mark, the v3 declaration and the line ends as for any output.
 //!
-//! Errors name the stylesheet, and libxslt's message gives the file and line of the
-//! instruction at fault. `xsl:message` output becomes warning 8107.
+//! Errors name the stylesheet and the file and line of the instruction at fault.
+//! `xsl:message` output becomes warning 8107.
 
 mod dotnet;
-#[cfg(feature = "xslt")]
+#[cfg(all(feature = "xslt", not(feature = "system-libxslt")))]
+mod engine;
+#[cfg(feature = "system-libxslt")]
 mod ffi;
 
 use std::path::{Path, PathBuf};
@@ -46,8 +49,8 @@ impl TransformMutator {
             return Err(Error::new(
                 codes::XSLT_UNAVAILABLE,
                 format!(
-                    "-t {}: this heat was built without XSLT (the 'xslt' feature, which needs \
-                     libxslt); rebuild with default features to run transforms.",
+                    "-t {}: this heat was built without XSLT (the 'xslt' feature); rebuild with \
+                     default features to run transforms.",
                     stylesheet.display()
                 ),
             ));
@@ -113,7 +116,7 @@ fn tidy(messages: &str) -> String {
 
 /// The lines of the stylesheet at `path` that hold an `xsl:message` with `terminate="yes"`:
 /// libxslt stops on one without saying where it is.
-#[cfg(feature = "xslt")]
+#[cfg(feature = "system-libxslt")]
 fn terminating_messages(path: &Path) -> Vec<usize> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
@@ -156,7 +159,17 @@ struct Output {
     messages: String,
 }
 
-#[cfg(feature = "xslt")]
+#[cfg(all(feature = "xslt", not(feature = "system-libxslt")))]
+fn run(path: &Path, wxs: &str) -> Result<Output> {
+    engine::transform(path, wxs)
+        .map(|t| Output {
+            xml: t.xml,
+            messages: t.messages,
+        })
+        .map_err(|e| failed(path, &e))
+}
+
+#[cfg(feature = "system-libxslt")]
 fn run(path: &Path, wxs: &str) -> Result<Output> {
     ffi::with_libxslt(|s| {
         let style = s
