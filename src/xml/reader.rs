@@ -533,9 +533,7 @@ fn start_element<'s>(
     let inner = raw[1..raw.len() - 1]
         .strip_suffix('/')
         .unwrap_or(&raw[1..raw.len() - 1]);
-    let name_len = inner
-        .find([' ', '\t', '\r', '\n'])
-        .unwrap_or(inner.len());
+    let name_len = inner.find([' ', '\t', '\r', '\n']).unwrap_or(inner.len());
     let qname = &inner[..name_len];
     let depth = st.open.len() + 1;
     let mut attributes = Vec::with_capacity(4);
