@@ -536,9 +536,7 @@ impl Heat {
         let verbose = Rc::new(RefCell::new(Vec::new()));
         let mut messages = messages_for(&line, false, &verbose);
         messages.check()?;
-        let old = crate::xml::read_file(Path::new(old_name))?;
-        let new = crate::xml::read_file(Path::new(new_name))?;
-        let report = CheckReport::of(old_name, &old, new_name, &new);
+        let report = CheckReport::of_files(Path::new(old_name), Path::new(new_name))?;
         let json = line.options.value(&core::JSON);
         if let Some(path) = json {
             let mut text = serde_json::to_string_pretty(&report.to_json())

@@ -38,8 +38,10 @@ impl Mutator for FinalizeMutator {
     fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
         // heat re-creates every harvested Directory without its FileSource and appends it to
         // its parent again; the parent keeps its children grouped by type, so that only drops
-        // the attribute.
-        let mut found = doc.index(&["Directory", "File"]);
+        // the attribute. Each element is changed on its own: they are taken in the order they
+        // were made, which reads memory in order however mutators rearranged the tree (after
+        // -cgsplit, document order jumps all over it).
+        let mut found = doc.created_named(&["Directory", "File"]);
         let files = found.pop().expect("two lists");
         for d in found.pop().expect("two lists") {
             doc.remove_attr(d, "FileSource");

@@ -10,11 +10,13 @@ use std::collections::{HashMap, HashSet};
 
 use crate::wix::FastHash;
 
-use super::inventory::Inventory;
+use super::atoms::Texts;
+use super::snapshot::{document_component, KeyPath, Snapshot, NONE};
 use crate::error::{codes, Result};
 use crate::pipeline::{Context, Mutator};
 use crate::wix::guid;
 use crate::wix::{Document, NodeId};
+use rayon::prelude::*;
 
 /// The most components Windows Installer takes in one feature: ICE47 ("Features should have
 /// 1600 or fewer components", Windows Installer SDK, Internal Consistency Evaluators).
@@ -68,17 +70,8 @@ impl Mutator for SplitGroupMutator {
         else {
             return Ok(());
         };
-        let inv = Inventory::of(doc);
-        let mut by_node: HashMap<NodeId, &str> = HashMap::new();
-        let mut by_id: HashMap<&str, &str> = HashMap::new();
-        for c in &inv.components {
-            let place = c.location.as_deref().or(c.id.as_deref()).unwrap_or("");
-            by_node.insert(c.node, place);
-            if let Some(id) = c.id.as_deref() {
-                by_id.entry(id).or_insert(place);
-            }
-        }
         let parts = self.parts.max(1);
+        let (by_node, by_id) = parts_of_components(doc, group, parts);
 
         // The group itself becomes part 1; the others follow it, each in a fragment of its own
         // when the group is in one.
@@ -114,14 +107,14 @@ impl Mutator for SplitGroupMutator {
         doc.set_attr(group, "Id", part_name(&self.group, 0));
 
         for child in doc.take_children(group) {
-            let place = match doc.name(child) {
-                "Component" => by_node.get(&child).copied(),
-                "ComponentRef" => {
-                    attr_text(doc, child, "Id").and_then(|id| by_id.get(id.as_ref()).copied())
-                }
+            let part = match doc.name(child) {
+                "Component" => by_node.get(child.index() as usize).copied(),
+                "ComponentRef" => doc
+                    .attr(child, "Id")
+                    .and_then(|id| by_id.get(&fingerprint(&id)).copied()),
                 _ => None,
             };
-            let part = place.map_or(0, |p| part_of(p, parts) as usize);
+            let part = part.filter(|&p| p != NO_PART).unwrap_or(0) as usize;
             doc.append(groups[part], child);
         }
 
@@ -145,6 +138,79 @@ impl Mutator for SplitGroupMutator {
         }
         Ok(())
     }
+}
+
+/// No part: an element that is no component.
+const NO_PART: u32 = u32::MAX;
+
+/// The fingerprint of an id as a document holds it.
+fn fingerprint(value: &crate::wix::Value<'_>) -> u64 {
+    let mut texts = Texts::default();
+    texts.id_of(value).fingerprint(&texts)
+}
+
+/// The part of every component of `doc`, by node index ([`NO_PART`] for other elements), and
+/// by id for the components `group` refers to: [`part_of`] their install location (or their
+/// id, when they have none). A folder's location is spelled once, and each component hashes
+/// only its key file's name, on every core.
+fn parts_of_components(doc: &Document, group: NodeId, parts: u32) -> (Vec<u32>, HashMap<u64, u32>) {
+    let places = Snapshot::places_of_document(doc);
+    let comps: Vec<NodeId> = doc.elements_named("Component").collect();
+    let mut folders: HashMap<u32, guid::FolderGuids> = HashMap::new();
+    for &p in &places.comp_places {
+        if p != NONE {
+            folders
+                .entry(p)
+                .or_insert_with(|| guid::FolderGuids::new(&[&places.place_text(p)]));
+        }
+    }
+    let computed: Vec<u32> = comps
+        .par_iter()
+        .zip(places.comp_places.par_iter())
+        .map(|(&c, &place)| {
+            let (key, files) = document_component(doc, c);
+            let guid = match key {
+                KeyPath::File(k) if place != NONE => {
+                    files.get(usize::from(k)).and_then(|&(f, n)| {
+                        n?;
+                        let name = match doc.attr(f, "Name") {
+                            Some(v) => v.text(),
+                            None => doc.attr(f, "Source")?.last_segment(),
+                        };
+                        Some(folders[&place].guid(&name))
+                    })
+                }
+                KeyPath::Folder if place != NONE => {
+                    Some(guid::for_location(&places.place_text(place)))
+                }
+                _ => None,
+            };
+            match guid {
+                Some(g) => (g.as_u128() % u128::from(parts)) as u32,
+                None => part_of(
+                    &doc.attr(c, "Id").map(|v| v.text()).unwrap_or_default(),
+                    parts,
+                ),
+            }
+        })
+        .collect();
+    let mut by_node = vec![NO_PART; doc.len()];
+    for (&c, &part) in comps.iter().zip(&computed) {
+        by_node[c.index() as usize] = part;
+    }
+    let mut by_id = HashMap::new();
+    if doc
+        .children(group)
+        .iter()
+        .any(|&c| doc.name(c) == "ComponentRef")
+    {
+        for (&c, &part) in comps.iter().zip(&computed) {
+            if let Some(id) = doc.attr(c, "Id") {
+                by_id.entry(fingerprint(&id)).or_insert(part);
+            }
+        }
+    }
+    (by_node, by_id)
 }
 
 /// Warns (`HEAT8202`) for every `ComponentGroup` and `Feature` of the output that holds more

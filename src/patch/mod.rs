@@ -15,9 +15,14 @@
 //! - where every component of a document installs, read from the document's structure, which
 //!   all of the above share.
 
+mod atoms;
 mod check;
 mod groups;
+#[cfg(test)]
 pub(crate) mod inventory;
+mod keys;
+mod matching;
+pub(crate) mod snapshot;
 mod update;
 
 pub use check::{check, CheckReport, Finding, Rule};

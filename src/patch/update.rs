@@ -24,15 +24,17 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::inventory::{
-    location_key, match_up, other_key, source_below_root, ComponentEntry, GroupKind, Inventory,
-    KeyPath, Matching,
+use super::atoms::{GuidForm, Id, IdForm, Texts};
+use super::keys::{self, Key};
+use super::matching::{Matcher, NewComp};
+use super::snapshot::{
+    document_component, CompDetails, FileDetails, GroupKind, KeyPath, Snapshot, NONE,
 };
 use crate::error::{codes, Error, Result};
 use crate::harvest::walk::ntfs_cmp;
 use crate::pipeline::{Context, Mutator};
-use crate::wix::{directory_reference, Document, NodeId, Schema};
-use crate::xml::read::read_file;
+use crate::wix::{directory_reference, Document, NodeId, Schema, Value};
+use smallvec::SmallVec;
 
 /// When [`UpdateIdsMutator`] runs: after the harvester's mutators, before heat's main one.
 pub const IDS_SEQUENCE: i32 = 900;
@@ -134,33 +136,78 @@ pub struct UpdateOptions {
 /// What [`UpdateIdsMutator`] hands to [`UpdateGroupsMutator`].
 #[derive(Debug, Default)]
 struct Plan {
-    /// Kept and left-over components: their id now, and the component groups of the previous
-    /// harvest they go back to.
-    groups: Vec<(String, Vec<String>)>,
+    /// Kept and left-over components, and the component groups of the previous harvest they
+    /// go back to (an index in `group_sets`).
+    groups: Vec<(NodeId, u32)>,
+    group_sets: Vec<Vec<String>>,
     report: UpdateReport,
 }
 
+impl Plan {
+    fn add(&mut self, node: NodeId, groups: Vec<String>, sets: &mut HashMap<Vec<String>, u32>) {
+        if groups.is_empty() {
+            return;
+        }
+        let set = self.set_of(groups, sets);
+        self.groups.push((node, set));
+    }
+
+    /// The index of `groups` in the group sets.
+    fn set_of(&mut self, groups: Vec<String>, sets: &mut HashMap<Vec<String>, u32>) -> u32 {
+        let next = self.group_sets.len() as u32;
+        *sets.entry(groups.clone()).or_insert_with(|| {
+            self.group_sets.push(groups);
+            next
+        })
+    }
+}
+
+/// The previous harvest, read on a thread of its own while the tree is walked.
+enum Previous {
+    Reading(std::thread::JoinHandle<Result<Snapshot>>),
+    #[cfg(test)]
+    Read(Box<Snapshot>),
+    Taken,
+}
+
 /// The two mutators of an update from the previous harvest at `previous` (see the
-/// [module](self)); a previous harvest that cannot be read is an error naming it.
+/// [module](self)). The file is read on a thread of its own, while the harvest runs; a file
+/// that cannot be found is an error now, naming it, one that cannot be read when the update
+/// runs.
 pub fn update_mutators(
     previous: &str,
     options: UpdateOptions,
 ) -> Result<(UpdateIdsMutator, UpdateGroupsMutator)> {
-    let doc = read_previous(previous)?;
-    Ok(update_mutators_for(doc, previous, options))
+    let path = previous_path(previous)?;
+    let reading = std::thread::Builder::new()
+        .name("heat-update-read".to_owned())
+        .spawn(move || Snapshot::read_file(&path))
+        .map_err(|e| Error::new(codes::IO, format!("Cannot start a thread: {e}.")))?;
+    Ok(mutators(Previous::Reading(reading), previous, options))
 }
 
 /// [`update_mutators`] from a previous harvest already read, named `name` in messages.
+#[cfg(test)]
 pub(crate) fn update_mutators_for(
-    previous: Document,
+    previous: &Document,
+    name: &str,
+    options: UpdateOptions,
+) -> (UpdateIdsMutator, UpdateGroupsMutator) {
+    let text = crate::xml::to_text(previous, crate::xml::Format::default());
+    let snapshot = Snapshot::read(crate::xml::reader::WixReader::new(text.as_bytes()))
+        .expect("a document reads back");
+    mutators(Previous::Read(Box::new(snapshot)), name, options)
+}
+
+fn mutators(
+    previous: Previous,
     name: &str,
     options: UpdateOptions,
 ) -> (UpdateIdsMutator, UpdateGroupsMutator) {
     (
         UpdateIdsMutator {
             name: name.to_owned(),
-            previous: Inventory::of(&previous),
-            previous_doc: previous,
+            previous,
             keep_removed: options.keep_removed,
         },
         UpdateGroupsMutator {
@@ -173,8 +220,7 @@ pub(crate) fn update_mutators_for(
 /// back. See the [module](self).
 pub struct UpdateIdsMutator {
     name: String,
-    previous: Inventory,
-    previous_doc: Document,
+    previous: Previous,
     keep_removed: bool,
 }
 
@@ -193,6 +239,23 @@ impl std::fmt::Debug for UpdateIdsMutator {
     }
 }
 
+impl UpdateIdsMutator {
+    /// The previous harvest, once read.
+    fn previous(&mut self) -> Result<Snapshot> {
+        match std::mem::replace(&mut self.previous, Previous::Taken) {
+            Previous::Reading(handle) => handle.join().map_err(|_| {
+                Error::new(codes::IO, "Reading the previous harvest failed.".to_owned())
+            })?,
+            #[cfg(test)]
+            Previous::Read(s) => Ok(*s),
+            Previous::Taken => Err(Error::new(
+                codes::IO,
+                "The previous harvest was used already.".to_owned(),
+            )),
+        }
+    }
+}
+
 impl Mutator for UpdateIdsMutator {
     fn name(&self) -> &str {
         "heat-update"
@@ -203,7 +266,11 @@ impl Mutator for UpdateIdsMutator {
     }
 
     fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
-        let plan = Keep::new(self, cx, doc).run();
+        let old = self.previous()?;
+        let new = Snapshot::places_of_document(doc);
+        let plan = Keep::new(&self.name, self.keep_removed, &old, &new, cx, doc)?.run()?;
+        drop(old);
+        crate::release_free_memory();
         cx.hand_over(plan);
         Ok(())
     }
@@ -222,13 +289,7 @@ impl Mutator for UpdateGroupsMutator {
         let Some(plan) = cx.take::<Plan>() else {
             return Ok(());
         };
-        let wanted: Vec<(&str, Vec<&str>)> = plan
-            .groups
-            .iter()
-            .map(|(id, groups)| (id.as_str(), groups.iter().map(String::as_str).collect()))
-            .filter(|(_, groups): &(&str, Vec<&str>)| !groups.is_empty())
-            .collect();
-        restore_groups(doc, &wanted);
+        restore_groups(doc, &plan.groups, &plan.group_sets);
         if let Some(path) = &self.report {
             let mut text = serde_json::to_string_pretty(&plan.report.to_json())
                 .expect("a JSON value always serializes");
@@ -240,104 +301,207 @@ impl Mutator for UpdateGroupsMutator {
     }
 }
 
-/// Whether a `Guid` value is a real GUID (or `*`), not heat's placeholder.
-fn is_real_guid(guid: &str) -> bool {
-    !guid.trim().is_empty() && guid != "PUT-GUID-HERE"
+/// The kind of a harvested element, for ids: `Directory`, `Component` or `File`.
+fn element_kind(name: &str) -> &'static str {
+    match name {
+        "Directory" => "Directory",
+        "Component" => "Component",
+        _ => "File",
+    }
+}
+
+/// An id of the previous harvest, as the document takes it: its hash, or its text. An
+/// element that has that id already (the harvest made the same) is left as it is.
+fn give(doc: &mut Document, node: NodeId, id: &Id, texts: &Texts) {
+    let now = doc.attr(node, "Id");
+    match id.form(texts) {
+        Some(IdForm::Hashed(prefix, hash)) => {
+            let same = matches!(now, Some(Value::Id { prefix: p, hash: h })
+                if p == prefix && same_hash(&h, &hash));
+            if !same {
+                doc.set_attr_id(node, "Id", prefix, hash);
+            }
+        }
+        Some(IdForm::Text(t)) if !now.is_some_and(|v| v == t) => doc.set_attr(node, "Id", t),
+        _ => {}
+    }
+}
+
+/// Whether two hashes are spelled alike: heat v3's MD5 and SHA1 as their first 16 bytes in
+/// hex, heat v4's as all 20 in base64.
+fn same_hash(a: &crate::wix::ids::IdHash, b: &crate::wix::ids::IdHash) -> bool {
+    use crate::wix::ids::IdScheme::V4;
+    match (a.scheme() == V4, b.scheme() == V4) {
+        (true, true) => a.bytes() == b.bytes(),
+        (false, false) => a.bytes()[..16] == b.bytes()[..16],
+        _ => false,
+    }
+}
+
+/// The fingerprint of an id as a document holds it, the same as [`Id::fingerprint`] of its
+/// text.
+fn fingerprint_of(value: &crate::wix::Value<'_>) -> u64 {
+    let mut texts = Texts::default();
+    texts.id_of(value).fingerprint(&texts)
+}
+
+/// A component of the harvest as the matcher takes it, and its files' elements.
+fn new_comp(doc: &Document, node: NodeId, place: u32) -> (NewComp, SmallVec<[NodeId; 2]>) {
+    let (key, files) = document_component(doc, node);
+    let comp = NewComp {
+        place,
+        key,
+        files: files.iter().map(|f| f.1).collect(),
+    };
+    (comp, files.iter().map(|f| f.0).collect())
 }
 
 /// One run of [`UpdateIdsMutator`].
 struct Keep<'a> {
-    shared: &'a UpdateIdsMutator,
+    name: &'a str,
+    keep_removed: bool,
+    old: &'a Snapshot,
     cx: &'a mut Context,
     doc: &'a mut Document,
-    new: Inventory,
-    m: Matching,
-    /// Ids given from the previous harvest: (element, id).
-    given: Vec<(&'static str, String)>,
-    /// Folders of the new document by location key, for leftovers.
-    folders: HashMap<String, NodeId>,
+    /// The harvest's folders and places, and its components in document order.
+    new: &'a Snapshot,
+    comps: Vec<NodeId>,
+    /// Elements that keep the harvest's own ids (none was given them): by kind, with the
+    /// fingerprint of the id. Few, in a usual update: the files added.
+    fresh: Vec<(&'static str, u64, NodeId)>,
     /// Whether the document holds references to harvested elements already (made by an
     /// extension's mutator before this one); only then are renames remembered.
     has_references: bool,
     /// Ids changed, by element (`Directory`, `Component`, `File`): the id the harvest gave →
     /// the id now, for references made before this mutator.
     renamed: HashMap<&'static str, HashMap<String, String>>,
+    /// What the removed components of the previous harvest are, as written.
+    removed: HashMap<u32, CompDetails>,
+    sets: HashMap<Vec<String>, u32>,
     plan: Plan,
 }
 
 impl<'a> Keep<'a> {
-    fn new(shared: &'a UpdateIdsMutator, cx: &'a mut Context, doc: &'a mut Document) -> Keep<'a> {
-        let new = Inventory::of(doc);
-        let m = match_up(&shared.previous, &new);
+    fn new(
+        name: &'a str,
+        keep_removed: bool,
+        old: &'a Snapshot,
+        new: &'a Snapshot,
+        cx: &'a mut Context,
+        doc: &'a mut Document,
+    ) -> Result<Keep<'a>> {
+        let comps: Vec<NodeId> = doc.elements_named("Component").collect();
+        debug_assert_eq!(comps.len(), new.comp_places.len());
         let has_references = doc.descendants(doc.root()).any(|n| match doc.name(n) {
             "ComponentRef" | "FileRef" => true,
             "DirectoryRef" => doc
                 .attr(n, "Id")
-                .is_some_and(|id| new.directory_by_id(&id.text()).is_some()),
-            _ => attr_text(doc, n, "Directory").is_some(),
+                .is_some_and(|id| new.dir_by_id_text(&id.text()).is_some()),
+            _ => doc.has_attr(n, "Directory"),
         });
-        Keep {
-            shared,
+        Ok(Keep {
+            name,
+            keep_removed,
+            old,
             cx,
             doc,
             new,
-            m,
-            given: Vec::new(),
-            folders: HashMap::new(),
+            comps,
+            fresh: Vec::new(),
             has_references,
             renamed: HashMap::new(),
+            removed: HashMap::new(),
+            sets: HashMap::new(),
             plan: Plan::default(),
-        }
+        })
     }
 
     /// Sets an element's id, remembering the one it had when references may need it.
     fn set_id(&mut self, node: NodeId, id: &str) {
-        if self.has_references {
-            if let Some(before) = attr_text(&*self.doc, node, "Id").filter(|b| *b != id) {
-                let kind = element_kind(self.doc.name(node));
-                self.renamed
-                    .entry(kind)
-                    .or_default()
-                    .insert(before.into_owned(), id.to_owned());
-            }
-        }
+        self.remember_rename(node, id);
         self.doc.set_attr(node, "Id", id);
     }
 
-    /// Gives an element an id of the previous harvest.
-    fn give_id(&mut self, node: NodeId, id: &str) {
-        let kind = element_kind(self.doc.name(node));
-        self.set_id(node, id);
-        self.given.push((kind, id.to_owned()));
+    fn remember_rename(&mut self, node: NodeId, id: &str) {
+        if self.has_references {
+            if let Some(before) = self.doc.attr(node, "Id").map(|v| v.text().into_owned()) {
+                if before != id {
+                    let kind = element_kind(self.doc.name(node));
+                    self.renamed
+                        .entry(kind)
+                        .or_default()
+                        .insert(before, id.to_owned());
+                }
+            }
+        }
     }
 
-    fn run(mut self) -> Plan {
-        let shared = self.shared;
-        let old = &shared.previous;
-        let name = self.shared.name.clone();
+    /// Gives an element an id of the previous harvest (of `texts`).
+    fn give_id_from(&mut self, node: NodeId, id: &Id, texts: &Texts) {
+        if !id.is_some() {
+            return;
+        }
+        if self.has_references {
+            let text = id.text(texts).expect("an id");
+            self.remember_rename(node, &text);
+        }
+        give(self.doc, node, id, texts);
+    }
+
+    /// Notes `node` as keeping the harvest's own id, if it has one.
+    fn note_fresh(&mut self, kind: &'static str, node: NodeId) {
+        if let Some(v) = self.doc.attr(node, "Id") {
+            self.fresh.push((kind, fingerprint_of(&v), node));
+        }
+    }
+
+    fn give_id(&mut self, node: NodeId, id: &Id) {
+        let texts = &self.old.texts;
+        self.give_id_from(node, id, texts);
+    }
+
+    /// Gives an element a folder id of the previous harvest (a symbol of its names).
+    fn give_dir_id(&mut self, node: NodeId, id: u32) {
+        let mut texts = Texts::default();
+        let atom = texts.id(self.old.names.get(id));
+        self.give_id_from(node, &atom, &texts);
+    }
+
+    fn run(mut self) -> Result<Plan> {
+        let old = self.old;
+        let name = self.name.to_owned();
+        let m = self.keep_ids();
+        // What is reported of the previous harvest's components, read once.
+        let mut wanted: Vec<u32> = old.duplicates.iter().flat_map(|&(a, b)| [a, b]).collect();
+        wanted.extend((0..old.comps.len() as u32).filter(|&j| m.comps[j as usize] == NONE));
+        self.removed = old.details(&wanted)?;
+        let none = CompDetails::default();
         for &(a, b) in &old.duplicates {
-            let (a, b) = (&old.components[a], &old.components[b]);
+            let da = self.removed.get(&a).unwrap_or(&none);
+            let db = self.removed.get(&b).unwrap_or(&none);
+            let location = location_text(old, a, da).unwrap_or_else(|| "?".to_owned());
             self.cx.messages.warn(
                 codes::DUPLICATE_LOCATION,
                 format!(
-                    "'{name}': the components '{}' and '{}' both install '{}'; the first one's ids \
-                     are kept.",
-                    a.id.as_deref().unwrap_or("?"),
-                    b.id.as_deref().unwrap_or("?"),
-                    a.location.as_deref().unwrap_or("?")
+                    "'{name}': the components '{}' and '{}' both install '{location}'; the first \
+                     one's ids are kept.",
+                    da.id.as_deref().unwrap_or("?"),
+                    db.id.as_deref().unwrap_or("?"),
                 ),
             );
         }
-        let unplaced: Vec<&str> = old
-            .components
-            .iter()
-            .enumerate()
-            .filter(|(j, c)| {
-                self.m.components[*j].is_none()
-                    && c.location.is_none()
-                    && c.key_file().is_none_or(|f| f.source.is_none())
+        let unplaced: Vec<&str> = (0..old.comps.len() as u32)
+            .filter(|&j| {
+                m.comps[j as usize] == NONE
+                    && old.comp_key(j).is_none()
+                    && key_file_source(old, j, self.removed.get(&j).unwrap_or(&none)).is_none()
             })
-            .map(|(_, c)| c.id.as_deref().unwrap_or("?"))
+            .map(|j| {
+                self.removed
+                    .get(&j)
+                    .and_then(|d| d.id.as_deref())
+                    .unwrap_or("?")
+            })
             .collect();
         if let Some(first) = unplaced.first() {
             self.cx.messages.warn(
@@ -351,14 +515,13 @@ impl<'a> Keep<'a> {
             );
         }
 
-        self.keep_ids();
-        if self.shared.keep_removed {
-            self.put_back_leftovers();
+        if self.keep_removed {
+            self.put_back_leftovers(&m.comps, m.old_via_new(), m.new_via_old());
         }
-        self.resolve_collisions();
+        self.resolve_collisions(&m);
         self.rewrite_references();
         self.plan.report.previous = name;
-        self.count();
+        self.count_removed(&m.comps, &m.files);
         if self.plan.report.removed.iter().any(|r| !r.leftover) {
             let removed = self.plan.report.removed.iter().filter(|r| !r.leftover);
             let n = removed.clone().count();
@@ -381,129 +544,285 @@ impl<'a> Keep<'a> {
                 ),
             );
         }
-        self.plan
+        Ok(self.plan)
     }
 
-    /// Kept folders, components and files take the previous ids and GUIDs.
-    fn keep_ids(&mut self) {
-        let shared = self.shared;
-        let old = &shared.previous;
-        for (i, d) in self.new.directories.clone().iter().enumerate() {
-            if let Some(id) = self.m.new_directories[i].and_then(|j| old.directories[j].id.clone())
-            {
-                self.give_id(d.node, &id);
+    /// The component groups (not features) old component `j` is in.
+    fn component_groups(&self, j: u32) -> Vec<String> {
+        self.old
+            .comp_groups(j)
+            .into_iter()
+            .filter(|g| g.kind == GroupKind::ComponentGroup)
+            .map(|g| self.old.names.get(g.id).to_owned())
+            .collect()
+    }
+
+    /// The index in the plan's group sets of old component `j`'s component groups, if any;
+    /// `cache` keeps the set of each group a component is the child of.
+    fn group_set(&mut self, j: u32, cache: &mut HashMap<u32, Option<u32>>) -> Option<u32> {
+        let old = self.old;
+        let group = old.comps[j as usize].group;
+        let simple = old.ref_groups.is_empty();
+        if simple {
+            if let Some(&set) = cache.get(&group) {
+                return set;
             }
         }
-        for i in 0..self.new.components.len() {
-            let Some(j) = self.m.new_components[i] else {
-                continue;
-            };
-            let oc = &old.components[j];
-            let node = self.new.components[i].node;
-            if let Some(id) = &oc.id {
-                self.give_id(node, id);
-            }
-            if let Some(guid) = oc.guid.as_deref().filter(|g| is_real_guid(g)) {
-                self.doc.set_attr(node, "Guid", guid);
-            }
-            for fi in 0..self.new.components[i].files.len() {
-                let Some(&(oj, ofi)) = self.m.new_files.get(&(i, fi)) else {
-                    continue;
+        let groups = self.component_groups(j);
+        let set = (!groups.is_empty()).then(|| self.plan.set_of(groups, &mut self.sets));
+        if simple {
+            cache.insert(group, set);
+        }
+        set
+    }
+
+    /// Matches the harvest's components, files and folders against the previous harvest's,
+    /// and gives the kept ones their previous ids and GUIDs; counts what is kept and added.
+    fn keep_ids(&mut self) -> Matcher<'a> {
+        let old = self.old;
+        let new = self.new;
+        let mut m = Matcher::new(old, new);
+        let wants_sources = m.wants_sources();
+        let mut sets = HashMap::new();
+        // Components by key path, with their files; those with no install location that
+        // find nothing wait until every other is placed, then look for their id.
+        let mut waiting = Vec::new();
+        let mut first = 0u32;
+        for i in 0..self.comps.len() {
+            let node = self.comps[i];
+            let doc: &Document = self.doc;
+            let (comp, files) = new_comp(doc, node, new.comp_places[i]);
+            let source = || {
+                let f = match comp.key {
+                    KeyPath::File(k) => files.get(usize::from(k))?,
+                    _ => return None,
                 };
-                if let Some(id) = old.components[oj].files[ofi].id.clone() {
-                    let f = self.new.components[i].files[fi].node;
-                    self.give_id(f, &id);
+                Some(keys::of_source(&doc.attr(*f, "Source")?.text()))
+            };
+            let j = m.comp(
+                i as u32,
+                &comp,
+                || if wants_sources { source() } else { None },
+            );
+            if j == NONE && !m.keyed(&comp) {
+                waiting.push((i, first));
+            } else {
+                self.kept_component(&mut m, node, &comp, &files, j, first, &mut sets);
+            }
+            first += comp.files.len() as u32;
+        }
+        for (i, first) in waiting {
+            let node = self.comps[i];
+            let (comp, files) = new_comp(self.doc, node, new.comp_places[i]);
+            let id = self.doc.attr(node, "Id").map(|v| fingerprint_of(&v));
+            let j = id.map_or(NONE, |id| m.comp_by_id(i as u32, id));
+            self.kept_component(&mut m, node, &comp, &files, j, first, &mut sets);
+        }
+        // Folders.
+        for d in 0..new.dirs.len() as u32 {
+            let dir = &new.dirs[d as usize];
+            let j = m.dir(d, dir.place);
+            if j != NONE && old.dirs[j as usize].id != NONE {
+                self.give_dir_id(NodeId::from_index(dir.at), old.dirs[j as usize].id);
+            } else {
+                self.note_fresh("Directory", NodeId::from_index(dir.at));
+            }
+        }
+        m
+    }
+
+    /// Gives new component `node` (`comp`, its files `files`, numbered from `first`) the ids of
+    /// old component `j` ([`NONE`] when it matched none) and matches its files; counts what is
+    /// kept and added.
+    #[allow(clippy::too_many_arguments)]
+    fn kept_component(
+        &mut self,
+        m: &mut Matcher<'_>,
+        node: NodeId,
+        comp: &NewComp,
+        files: &[NodeId],
+        j: u32,
+        first: u32,
+        sets: &mut HashMap<u32, Option<u32>>,
+    ) {
+        let old = self.old;
+        let new = self.new;
+        let olds = m.files(first, comp, j);
+        if j == NONE || !old.comp_ids[j as usize].is_some() {
+            self.note_fresh("Component", node);
+        }
+        for (fi, &f) in files.iter().enumerate() {
+            let kept = olds[fi] != NONE && old.file_ids[olds[fi] as usize].is_some() && j != NONE;
+            if !kept {
+                self.note_fresh("File", f);
+            }
+        }
+        if j != NONE {
+            self.give_id(node, &old.comp_ids[j as usize]);
+            for (fi, &f) in files.iter().enumerate() {
+                if olds[fi] != NONE {
+                    self.give_id(f, &old.file_ids[olds[fi] as usize]);
                 }
             }
-            let groups = component_groups(oc);
-            if !groups.is_empty() {
-                let id = attr_text(&*self.doc, node, "Id").map(Cow::into_owned);
-                self.plan.groups.push((id.unwrap_or_default(), groups));
+            let guid = old.comp_guids[j as usize];
+            if guid.is_real(&old.texts) {
+                match guid.form(&old.texts) {
+                    Some(GuidForm::Guid(g, true, braces)) => {
+                        self.doc.set_attr_guid(node, "Guid", g, braces)
+                    }
+                    _ => {
+                        let text = guid.text(&old.texts).expect("a GUID");
+                        self.doc.set_attr(node, "Guid", text);
+                    }
+                }
             }
+            if let Some(set) = self.group_set(j, sets) {
+                self.plan.groups.push((node, set));
+            }
+        }
+        let keyed = comp.place != NONE;
+        if comp.key == KeyPath::Folder && keyed {
+            if j != NONE {
+                self.plan.report.kept += 1;
+            } else {
+                let path = format!("{}\\", new.place_text(comp.place));
+                self.plan.report.added.push(path);
+            }
+        }
+        for (fi, &f) in files.iter().enumerate() {
+            if olds[fi] != NONE {
+                self.plan.report.kept += 1;
+                continue;
+            }
+            let doc: &Document = self.doc;
+            let text = |name: &str| doc.attr(f, name).map(|v| v.text().into_owned());
+            let path = match comp.files[fi] {
+                Some(_) if keyed => {
+                    let file_name = text("Name").unwrap_or_else(|| {
+                        doc.attr(f, "Source")
+                            .map(|v| v.last_segment().into_owned())
+                            .unwrap_or_default()
+                    });
+                    Some(format!("{}\\{file_name}", new.place_text(comp.place)))
+                }
+                _ => text("Source"),
+            };
+            self.plan.report.added.push(path.unwrap_or_default());
         }
     }
 
     /// Every component of the previous harvest whose key path is gone, put back as a leftover.
-    fn put_back_leftovers(&mut self) {
-        let shared = self.shared;
-        let old = &shared.previous;
-        for d in &self.new.directories {
-            self.folders.entry(d.key.clone()).or_insert(d.node);
-            if let Some(k) = other_key(&d.location, old) {
-                self.folders.entry(k).or_insert(d.node);
+    fn put_back_leftovers(
+        &mut self,
+        matched: &[u32],
+        old_via_new: &[Option<Key>],
+        new_via_old: &[Option<Key>],
+    ) {
+        let old = self.old;
+        let mut folders: HashMap<Key, NodeId> = HashMap::new();
+        for d in &self.new.dirs {
+            let node = NodeId::from_index(d.at);
+            folders.entry(self.new.place_key(d.place)).or_insert(node);
+            if let Some(k) = new_via_old[d.place as usize] {
+                folders.entry(k).or_insert(node);
             }
         }
-        for (k, node) in &self.new.roots {
-            self.folders.entry(k.clone()).or_insert(*node);
+        for &(id, at) in &self.new.roots {
+            folders
+                .entry(keys::root(self.new.names.get(id)))
+                .or_insert(NodeId::from_index(at));
         }
-        for j in 0..old.components.len() {
-            let oc = &old.components[j];
-            if self.m.components[j].is_some() || oc.location.is_none() {
+        // The first folder of the previous harvest at each place.
+        let mut old_dirs: HashMap<u32, u32> = HashMap::new();
+        for (d, dir) in old.dirs.iter().enumerate() {
+            old_dirs.entry(dir.place).or_insert(d as u32);
+        }
+        for j in 0..old.comps.len() as u32 {
+            if matched[j as usize] != NONE || old.comp_key(j).is_none() {
                 continue;
             }
-            let Some(dir) = oc.directory.clone() else {
-                continue;
-            };
-            let folder = self.folder(&dir);
+            let place = old.comps[j as usize].place;
+            let folder = self.folder(place, &mut folders, &old_dirs, old_via_new);
             self.leftover(j, folder);
         }
     }
 
-    /// The element of the new document for folder `location` of the previous harvest, made
-    /// (with the previous ids and names) when the new harvest has no such folder.
-    fn folder(&mut self, location: &str) -> NodeId {
-        let shared = self.shared;
-        let old = &shared.previous;
-        let key = location_key(location);
-        let found =
-            self.folders.get(&key).copied().or_else(|| {
-                other_key(location, &self.new).and_then(|k| self.folders.get(&k).copied())
-            });
-        if let Some(n) = found {
-            return n;
-        }
-        let old_dir = old.directories.iter().find(|d| d.key == key).cloned();
-        let node = match old_dir {
-            Some(d) if d.parent.is_some() => {
-                let parent = self.folder(d.parent.as_deref().expect("checked"));
-                let el = self.doc.create("Directory");
-                insert_in_order(self.doc, parent, el, d.name.as_deref().unwrap_or(""));
-                if let Some(id) = &d.id {
-                    self.give_id(el, id);
-                }
-                if let Some(name) = &d.name {
-                    self.doc.set_attr(el, "Name", name.clone());
-                }
-                // Like a harvested folder, so that it takes the same place among its siblings.
-                self.doc.set_attr(el, "FileSource", String::new());
-                el
+    /// The element of the new document for place `place` of the previous harvest, made (with
+    /// the previous ids and names, and the folders above it) when the new harvest has no such
+    /// folder.
+    fn folder(
+        &mut self,
+        place: u32,
+        folders: &mut HashMap<Key, NodeId>,
+        old_dirs: &HashMap<u32, u32>,
+        old_via_new: &[Option<Key>],
+    ) -> NodeId {
+        let old = self.old;
+        let found = |folders: &HashMap<Key, NodeId>, p: u32| {
+            folders
+                .get(&old.place_key(p))
+                .copied()
+                .or_else(|| old_via_new[p as usize].and_then(|k| folders.get(&k).copied()))
+        };
+        // The places up to one the new document has, without recursion.
+        let mut chain = Vec::new();
+        let mut p = place;
+        let mut top = loop {
+            if let Some(n) = found(folders, p) {
+                break Some(n);
             }
-            // A root: a reference to it, in a fragment of its own.
-            _ => {
-                let fragment = self.doc.create_child(self.doc.root(), "Fragment");
-                directory_reference(self.doc, fragment, location)
+            chain.push(p);
+            match old_dirs.get(&p).map(|&d| old.dirs[d as usize].parent_place) {
+                Some(parent) if parent != NONE => p = parent,
+                _ => break None,
             }
         };
-        self.folders.insert(key, node);
-        node
+        while let Some(p) = chain.pop() {
+            let node = match (top, old_dirs.get(&p)) {
+                (Some(parent), Some(&d)) if old.dirs[d as usize].parent_place != NONE => {
+                    let dir = &old.dirs[d as usize];
+                    let name = (dir.name != NONE).then(|| old.names.get(dir.name).to_owned());
+                    let el = self.doc.create("Directory");
+                    insert_in_order(self.doc, parent, el, name.as_deref().unwrap_or(""));
+                    if dir.id != NONE {
+                        self.give_dir_id(el, dir.id);
+                    }
+                    if let Some(name) = name {
+                        self.doc.set_attr(el, "Name", name);
+                    }
+                    // Like a harvested folder, so that it takes the same place among its siblings.
+                    self.doc.set_attr(el, "FileSource", String::new());
+                    el
+                }
+                // A root: a reference to it, in a fragment of its own.
+                _ => {
+                    let fragment = self.doc.create_child(self.doc.root(), "Fragment");
+                    directory_reference(self.doc, fragment, &old.place_text(p))
+                }
+            };
+            folders.insert(old.place_key(p), node);
+            top = Some(node);
+        }
+        top.expect("a folder found or made")
     }
 
-    fn leftover(&mut self, j: usize, folder: NodeId) {
-        let shared = self.shared;
-        let oc = &shared.previous.components[j];
+    fn leftover(&mut self, j: u32, folder: NodeId) {
+        let old = self.old;
+        let oc = &old.comps[j as usize];
+        let none = CompDetails::default();
+        let details = self.removed.get(&j).cloned().unwrap_or(none);
         let v4 = self.doc.schema() == Schema::V4;
         let c = self.doc.create("Component");
-        let name = oc
-            .key_file()
-            .and_then(|f| f.location.as_deref())
-            .and_then(|l| l.rsplit('\\').next())
-            .unwrap_or("");
-        insert_in_order(self.doc, folder, c, name);
-        if let Some(id) = &oc.id {
-            self.give_id(c, id);
-        }
-        if let Some(guid) = &oc.guid {
-            self.doc.set_attr(c, "Guid", guid.clone());
+        let name = old
+            .key_file(j)
+            .and_then(|f| details.files.get((f - oc.first_file) as usize))
+            .and_then(|f| f.install_name())
+            .unwrap_or("")
+            .to_owned();
+        insert_in_order(self.doc, folder, c, &name);
+        self.give_id(c, &old.comp_ids[j as usize]);
+        if let Some(guid) = old.comp_guids[j as usize].text(&old.texts) {
+            self.doc.set_attr(c, "Guid", guid);
         }
         self.doc.set_attr(c, "Transitive", "yes");
         if v4 {
@@ -516,63 +835,72 @@ impl<'a> Keep<'a> {
             self.doc.set_attr(c, "KeyPath", "yes");
             self.doc.create_child(c, "CreateFolder");
         }
-        let old_doc = &shared.previous_doc;
-        for (fi, f) in oc.files.iter().enumerate() {
+        for (fi, f) in old.comp_files(j).enumerate() {
             let el = self.doc.create_child(c, "File");
-            if let Some(id) = &f.id {
-                self.give_id(el, id);
-            }
-            if let Some(name) = attr_text(old_doc, f.node, "Name") {
+            self.give_id(el, &old.file_ids[f as usize]);
+            let file = details.files.get(fi);
+            if let Some(name) = file.and_then(|f| f.name.as_deref()) {
                 self.doc.set_attr(el, "Name", name);
             }
-            if oc.key == KeyPath::File(fi) {
+            if oc.key == KeyPath::File(fi as u16) {
                 self.doc.set_attr(el, "KeyPath", "yes");
             }
-            if let Some(source) = &f.source {
+            if let Some(source) = file.and_then(|f| f.source.as_deref()) {
                 self.doc.set_attr(
                     el,
                     "Source",
-                    format!("SourceDir\\{}", source_below_root(source)),
+                    format!("SourceDir\\{}", keys::source_below_root(source)),
                 );
             }
         }
-        let id = oc.id.clone().unwrap_or_default();
-        let groups = component_groups(oc);
-        self.plan.groups.push((id, groups));
+        let groups = self.component_groups(j);
+        self.plan.add(c, groups, &mut self.sets);
     }
 
     /// A fresh element whose id is one the update gave to another takes a numbered id.
-    fn resolve_collisions(&mut self) {
-        let shared = self.shared;
-        let old = &shared.previous;
-        // The elements that kept the harvest's own ids: few, in a usual update.
-        let mut fresh: HashMap<(&'static str, &str), Vec<NodeId>> = HashMap::new();
-        for (i, c) in self.new.components.iter().enumerate() {
-            let kept = self.m.new_components[i].is_some_and(|j| old.components[j].id.is_some());
-            if let (false, Some(id)) = (kept, &c.id) {
-                fresh.entry(("Component", id)).or_default().push(c.node);
-            }
-            for (fi, f) in c.files.iter().enumerate() {
-                let kept = self
-                    .m
-                    .new_files
-                    .get(&(i, fi))
-                    .is_some_and(|&(j, fj)| old.components[j].files[fj].id.is_some());
-                if let (false, Some(id)) = (kept, &f.id) {
-                    fresh.entry(("File", id)).or_default().push(f.node);
+    fn resolve_collisions(&mut self, m: &Matcher<'_>) {
+        if self.fresh.is_empty() {
+            return;
+        }
+        let old = self.old;
+        // The ids given, among those of the fresh elements.
+        let wanted: HashSet<(&'static str, u64)> =
+            self.fresh.iter().map(|&(kind, fp, _)| (kind, fp)).collect();
+        let mut given: HashSet<(&'static str, u64)> = HashSet::new();
+        let mut check = |kind: &'static str, id: &Id, texts: &Texts| {
+            if id.is_some() {
+                let key = (kind, id.fingerprint(texts));
+                if wanted.contains(&key) {
+                    given.insert(key);
                 }
             }
+        };
+        for j in 0..old.comps.len() {
+            if m.comps[j] != NONE {
+                check("Component", &old.comp_ids[j], &old.texts);
+            }
         }
-        for (i, d) in self.new.directories.iter().enumerate() {
-            let kept = self.m.new_directories[i].is_some_and(|j| old.directories[j].id.is_some());
-            if let (false, Some(id)) = (kept, &d.id) {
-                fresh.entry(("Directory", id)).or_default().push(d.node);
+        for f in 0..old.files.len() {
+            if m.files[f] != NONE {
+                check("File", &old.file_ids[f], &old.texts);
+            }
+        }
+        for (d, dir) in old.dirs.iter().enumerate() {
+            if m.dirs[d] != NONE && dir.id != NONE {
+                let mut texts = Texts::default();
+                let id = texts.id(old.names.get(dir.id));
+                check("Directory", &id, &texts);
             }
         }
         let mut clashes: Vec<(&'static str, NodeId, String)> = Vec::new();
-        for (kind, id) in &self.given {
-            if let Some(nodes) = fresh.remove(&(*kind, id.as_str())) {
-                clashes.extend(nodes.into_iter().map(|n| (*kind, n, id.clone())));
+        for &(kind, fp, node) in &self.fresh {
+            if given.contains(&(kind, fp)) {
+                let id = self
+                    .doc
+                    .attr(node, "Id")
+                    .map(|v| v.text().into_owned())
+                    .unwrap_or_default();
+                clashes.push((kind, node, id));
             }
         }
         if clashes.is_empty() {
@@ -583,11 +911,11 @@ impl<'a> Keep<'a> {
         for n in self.doc.descendants(self.doc.root()) {
             let kind = self.doc.name(n);
             if matches!(kind, "Component" | "File" | "Directory") {
-                if let Some(id) = attr_text(&*self.doc, n, "Id") {
+                if let Some(id) = self.doc.attr(n, "Id") {
                     taken
                         .entry(element_kind(kind))
                         .or_default()
-                        .insert(id.into_owned());
+                        .insert(id.text().into_owned());
                 }
             }
         }
@@ -622,67 +950,81 @@ impl<'a> Keep<'a> {
                 "FileRef" => ("Id", files),
                 _ => ("Directory", dirs),
             };
-            if let Some(to) = attr_text(&*self.doc, n, attr).and_then(|v| map.get(v.as_ref())) {
-                let to = to.clone();
+            let to = self
+                .doc
+                .attr(n, attr)
+                .and_then(|v| map.get(v.text().as_ref()).cloned());
+            if let Some(to) = to {
                 self.doc.set_attr(n, attr, to);
             }
         }
     }
 
-    /// The report: files (and folder components) kept, added and removed.
-    fn count(&mut self) {
-        let shared = self.shared;
-        let old = &shared.previous;
-        let folder_path = |c: &ComponentEntry| format!("{}\\", c.location.as_deref().unwrap_or(""));
+    /// The report's removed files (and folder components).
+    fn count_removed(&mut self, matched: &[u32], matched_files: &[u32]) {
+        let old = self.old;
         let r = &mut self.plan.report;
-        for (i, c) in self.new.components.iter().enumerate() {
-            if c.key == KeyPath::Folder {
-                if self.m.new_components[i].is_some() {
-                    r.kept += 1;
-                } else {
-                    r.added.push(folder_path(c));
-                }
-            }
-            for (fi, f) in c.files.iter().enumerate() {
-                if self.m.new_files.contains_key(&(i, fi)) {
-                    r.kept += 1;
-                } else {
-                    let path = f.location.clone().or_else(|| f.source.clone());
-                    r.added.push(path.unwrap_or_default());
-                }
-            }
-        }
-        let keep = self.shared.keep_removed;
-        for (j, c) in old.components.iter().enumerate() {
-            let left_over = keep && self.m.components[j].is_none() && c.location.is_some();
-            if c.key == KeyPath::Folder && self.m.components[j].is_none() {
+        let none = CompDetails::default();
+        for j in 0..old.comps.len() as u32 {
+            let oc = &old.comps[j as usize];
+            let gone = matched[j as usize] == NONE;
+            let left_over = self.keep_removed && gone && old.comp_key(j).is_some();
+            let details = self.removed.get(&j).unwrap_or(&none);
+            let id = old.comp_ids[j as usize].text(&old.texts);
+            if oc.key == KeyPath::Folder && gone && oc.place != NONE {
                 r.removed.push(RemovedFile {
-                    path: folder_path(c),
-                    component: c.id.clone(),
+                    path: format!("{}\\", old.place_text(oc.place)),
+                    component: id.clone(),
                     file: None,
                     leftover: left_over,
                 });
             }
-            for (fj, f) in c.files.iter().enumerate() {
-                if self.m.files.contains_key(&(j, fj)) {
+            for (fi, f) in old.comp_files(j).enumerate() {
+                if matched_files[f as usize] != NONE {
                     continue;
                 }
-                if f.location.is_none() && f.source.is_none() {
+                let file = details.files.get(fi);
+                let location = if old.file_key(j, f).is_some() {
+                    file_location(old, j, file)
+                } else {
+                    None
+                };
+                let Some(path) = location.or_else(|| file.and_then(|f| f.source.clone())) else {
                     continue;
-                }
+                };
                 r.removed.push(RemovedFile {
-                    path: f
-                        .location
-                        .clone()
-                        .or_else(|| f.source.clone())
-                        .unwrap_or_default(),
-                    component: c.id.clone(),
-                    file: f.id.clone(),
+                    path,
+                    component: id.clone(),
+                    file: old.file_ids[f as usize].text(&old.texts),
                     leftover: left_over,
                 });
             }
         }
     }
+}
+
+/// The install location of component `c`'s key path, spelled out.
+fn location_text(s: &Snapshot, c: u32, details: &CompDetails) -> Option<String> {
+    let comp = &s.comps[c as usize];
+    s.comp_key(c)?;
+    match comp.key {
+        KeyPath::Folder => Some(s.place_text(comp.place)),
+        KeyPath::File(i) => file_location(s, c, details.files.get(usize::from(i))),
+        KeyPath::Other => None,
+    }
+}
+
+/// The install location of a file of component `c`, spelled out.
+fn file_location(s: &Snapshot, c: u32, file: Option<&FileDetails>) -> Option<String> {
+    let place = s.comps[c as usize].place;
+    let name = file?.install_name().filter(|n| !n.is_empty())?;
+    (place != NONE).then(|| format!("{}\\{name}", s.place_text(place)))
+}
+
+/// The `Source` of component `c`'s key file.
+fn key_file_source(s: &Snapshot, c: u32, details: &CompDetails) -> Option<String> {
+    let f = s.key_file(c)? - s.comps[c as usize].first_file;
+    details.files.get(f as usize)?.source.clone()
 }
 
 /// The name a harvested folder or component is sorted by: the folder's name, or the name of
@@ -716,29 +1058,11 @@ fn insert_in_order(doc: &mut Document, parent: NodeId, node: NodeId, name: &str)
     }
 }
 
-/// The component groups (not features) a component is in.
-fn component_groups(c: &ComponentEntry) -> Vec<String> {
-    c.groups
-        .iter()
-        .filter(|g| g.kind == GroupKind::ComponentGroup)
-        .map(|g| g.id.clone())
-        .collect()
-}
-
-/// The kind of a harvested element, for ids: `Directory`, `Component` or `File`.
-fn element_kind(name: &str) -> &'static str {
-    match name {
-        "Directory" => "Directory",
-        "Component" => "Component",
-        _ => "File",
-    }
-}
-
 /// Puts every component back into the component groups it was in, and takes it out of any
 /// other: a component held by a group (heat's `-cg` with fragments) moves to the first of its
 /// groups, and `ComponentRef`s stand for it in the others. A group the document lacks is made
 /// in a fragment of its own, and referenced wherever the document's other groups are.
-fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
+fn restore_groups(doc: &mut Document, plan: &[(NodeId, u32)], sets: &[Vec<String>]) {
     // First decide, then rebuild each group touched once: moving elements one at a time
     // would search a long group's children for each.
     let mut moves: HashMap<NodeId, Option<String>> = HashMap::new();
@@ -746,45 +1070,44 @@ fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
     let mut new_refs: Vec<(String, String)> = Vec::new();
     {
         let d: &Document = doc;
-        let mut components: HashMap<Cow<'_, str>, NodeId> = HashMap::new();
-        let mut refs: HashMap<Cow<'_, str>, Vec<NodeId>> = HashMap::new();
-        for n in d.descendants(d.root()) {
-            match d.name(n) {
-                "Component" => {
-                    if let Some(id) = attr_text(d, n, "Id") {
-                        components.entry(id).or_insert(n);
-                    }
-                }
-                "ComponentRef" => {
-                    if let (Some(id), true) = (
-                        attr_text(d, n, "Id"),
-                        d.parent(n).is_some_and(|p| d.name(p) == "ComponentGroup"),
-                    ) {
-                        refs.entry(id).or_default().push(n);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let in_group = |n: NodeId| d.parent(n).is_some_and(|p| d.name(p) == "ComponentGroup");
+        // References in groups, by the fingerprint of the id they name, in document order.
+        let mut refs: Vec<(u64, NodeId)> = d
+            .elements_named("ComponentRef")
+            .filter(|&n| in_group(n))
+            .filter_map(|n| d.attr(n, "Id").map(|v| (fingerprint_of(&v), n)))
+            .collect();
+        refs.sort_by_key(|r| r.0);
         let group_of = |n: NodeId| {
             d.parent(n)
                 .filter(|p| d.name(*p) == "ComponentGroup")
                 .map(|p| attr_text(d, p, "Id").unwrap_or_default())
         };
-        for (id, wanted) in plan {
-            let Some(&c) = components.get(*id) else {
-                continue;
-            };
+        for &(c, set) in plan {
+            let wanted: Vec<&str> = sets[set as usize].iter().map(String::as_str).collect();
             let holder = group_of(c);
-            let refs = refs.get(*id).map(Vec::as_slice).unwrap_or_default();
+            let id = attr_text(d, c, "Id");
+            let my_refs: Vec<NodeId> = match (&id, refs.is_empty()) {
+                (Some(id), false) => {
+                    let fp = fingerprint_of(&crate::wix::Value::Text(id));
+                    let lo = refs.partition_point(|r| r.0 < fp);
+                    let hi = refs.partition_point(|r| r.0 <= fp);
+                    refs[lo..hi]
+                        .iter()
+                        .map(|r| r.1)
+                        .filter(|&r| d.attr(r, "Id").is_some_and(|v| v.is(id)))
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
             // Where it should be, and nowhere else: nothing to do (the usual case).
-            if refs.is_empty() && wanted.len() == 1 && holder.as_deref() == Some(wanted[0]) {
+            if my_refs.is_empty() && wanted.len() == 1 && holder.as_deref() == Some(wanted[0]) {
                 continue;
             }
             let held_by: Vec<(NodeId, Cow<'_, str>)> = holder
                 .map(|g| (c, g))
                 .into_iter()
-                .chain(refs.iter().filter_map(|&r| group_of(r).map(|g| (r, g))))
+                .chain(my_refs.iter().filter_map(|&r| group_of(r).map(|g| (r, g))))
                 .collect();
             let mut now: Vec<&str> = held_by.iter().map(|(_, g)| g.as_ref()).collect();
             now.sort_unstable();
@@ -812,9 +1135,9 @@ fn restore_groups(doc: &mut Document, plan: &[(&str, Vec<&str>)]) {
                     moves.insert(el, None);
                 }
             }
-            for w in wanted {
+            for w in &wanted {
                 if placed.insert(w) {
-                    new_refs.push((w.to_string(), id.to_string()));
+                    new_refs.push((w.to_string(), id.as_deref().unwrap_or("").to_string()));
                 }
             }
         }
@@ -874,9 +1197,9 @@ fn ensure_group(doc: &mut Document, groups: &mut HashMap<String, NodeId>, id: &s
     g
 }
 
-/// Reads `-update`'s previous harvest; a missing file is heat's `FileNotFound` (`HEAT5059`),
-/// naming the option.
-pub fn read_previous(path: &str) -> Result<Document> {
+/// The path of `-update`'s previous harvest; a missing file is heat's `FileNotFound`
+/// (`HEAT5059`), naming the option.
+fn previous_path(path: &str) -> Result<PathBuf> {
     if path.is_empty() {
         return Err(Error::new(
             codes::COMMAND_LINE,
@@ -891,7 +1214,7 @@ pub fn read_previous(path: &str) -> Result<Document> {
             format!("The previous harvest '{path}' given to -update cannot be found."),
         ));
     }
-    read_file(p)
+    Ok(p.to_owned())
 }
 
 #[cfg(test)]
@@ -902,12 +1225,17 @@ mod tests {
 
     fn restored(text: &str, plan: &[(&str, &[&str])]) -> String {
         let mut doc = parse(text.as_bytes()).unwrap();
-        let plan: Vec<(&str, Vec<&str>)> = plan
-            .iter()
-            .filter(|(_, g)| !g.is_empty())
-            .map(|(c, g)| (*c, g.to_vec()))
-            .collect();
-        restore_groups(&mut doc, &plan);
+        let mut sets: Vec<Vec<String>> = Vec::new();
+        let mut entries = Vec::new();
+        for (id, groups) in plan.iter().filter(|(_, g)| !g.is_empty()) {
+            let node = doc
+                .elements_named("Component")
+                .find(|&c| doc.attr(c, "Id").is_some_and(|v| v == *id))
+                .unwrap();
+            sets.push(groups.iter().map(|g| g.to_string()).collect());
+            entries.push((node, sets.len() as u32 - 1));
+        }
+        restore_groups(&mut doc, &entries, &sets);
         to_text(
             &doc,
             Format {
@@ -933,7 +1261,7 @@ mod tests {
 </DirectoryRef><DirectoryRef Id="d1"><Component Id="x" Directory="d1" /></DirectoryRef><ComponentGroup Id="G"><ComponentRef Id="c1" /><ComponentRef Id="OldCmp" /></ComponentGroup></Fragment></Wix>"#,
         )
         .unwrap();
-        let (mut ids, _) = update_mutators_for(previous, "p.wxs", UpdateOptions::default());
+        let (mut ids, _) = update_mutators_for(&previous, "p.wxs", UpdateOptions::default());
         let mut cx = Context::new(Schema::V4, false, crate::error::Messages::default());
         ids.mutate(&mut cx, &mut doc).unwrap();
         let text = to_text(

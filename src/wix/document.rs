@@ -51,6 +51,18 @@ pub type Name = Cow<'static, str>;
 
 const NONE: u32 = u32::MAX;
 
+impl NodeId {
+    /// The handle as a number, for compact tables of nodes.
+    pub(crate) fn index(self) -> u32 {
+        self.0
+    }
+
+    /// The handle of number `index`, as [`index`](Self::index) gave it.
+    pub(crate) fn from_index(index: u32) -> NodeId {
+        NodeId(index)
+    }
+}
+
 /// An element: its name, where its attributes sit in the attribute arena, its parent and its
 /// children. Kept small, since a large harvest holds millions of them.
 #[derive(Debug, Clone)]
@@ -993,7 +1005,6 @@ impl Document {
 
     /// Sets attribute `name` (in schema order, as [`set_attr`](Self::set_attr)) to a hashed
     /// id, held as its 20-byte hash and written as `prefix` then the hash.
-    #[cfg(test)]
     pub(crate) fn set_attr_id(
         &mut self,
         node: NodeId,
@@ -1230,6 +1241,20 @@ impl Document {
             let sym = self.nodes[n.0 as usize].name;
             if let Some(i) = syms.iter().position(|s| *s == Some(sym)) {
                 out[i].push(n);
+            }
+        }
+        out
+    }
+
+    /// Every element named as one of `names`, by name, in the order they were created, those
+    /// no longer in the tree among them: for a change to each element that does not depend on
+    /// the others, this reads the arena in order, however the tree was rearranged.
+    pub(crate) fn created_named(&self, names: &[&str]) -> Vec<Vec<NodeId>> {
+        let syms: Vec<_> = names.iter().map(|n| self.sym(n)).collect();
+        let mut out = vec![Vec::new(); names.len()];
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let Some(k) = syms.iter().position(|s| *s == Some(node.name)) {
+                out[k].push(NodeId(i as u32));
             }
         }
         out

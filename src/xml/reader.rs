@@ -91,7 +91,7 @@ pub enum Item<'a> {
 }
 
 /// How many bytes the reader reads at a time.
-const CHUNK: usize = 4 << 20;
+const CHUNK: usize = 1 << 20;
 
 /// The longest entity reference read (`&#x10FFFF;` is 10 bytes).
 const MAX_ENTITY: usize = 12;
@@ -335,6 +335,22 @@ impl<R: Read> WixReader<R> {
             scratch: String::new(),
             tag: Tag::default(),
         }
+    }
+
+    /// A reader of one element of a document whose root was read before: `source` is at the
+    /// element's start tag, `bindings` are the root's namespace declarations (`xmlns`,
+    /// `xmlns:p` and their namespaces). The element is read at depth 2, under a root no end
+    /// tag closes.
+    pub(crate) fn resume(source: R, schema: Schema, bindings: &[(String, String)]) -> WixReader<R> {
+        let mut r = WixReader::with_chunk(source, 4096);
+        r.started = true;
+        r.st.schema = Some(schema);
+        r.st.push("\u{0}");
+        for (k, v) in bindings {
+            let prefix = k.strip_prefix("xmlns:").unwrap_or("");
+            r.st.bindings.push((prefix.into(), v.as_str().into(), 1));
+        }
+        r
     }
 
     /// The schema of the document, once its root has been read.
@@ -1170,7 +1186,10 @@ mod tests {
     /// The error for `body` inside a v3 root, read whole and in chunks of 16 bytes.
     fn refused(body: &str) -> String {
         let text = format!("<Wix xmlns=\"{V3}\">{body}</Wix>");
-        let whole = items(text.as_bytes(), 1 << 20).unwrap_err().message().to_owned();
+        let whole = items(text.as_bytes(), 1 << 20)
+            .unwrap_err()
+            .message()
+            .to_owned();
         let small = items(text.as_bytes(), 16).unwrap_err().message().to_owned();
         assert_eq!(whole, small, "{body}");
         whole
