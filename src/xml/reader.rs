@@ -5,13 +5,15 @@
 //! program wrote all go through it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
 use quick_xml::events::Event;
 
 use crate::error::{codes, Error, Result};
-use crate::wix::Schema;
+use crate::wix::escape::{describe_non_xml_char, find_non_xml_char, is_xml_char};
+use crate::wix::{Schema, MAX_ATTRIBUTES};
 
 /// An element met by a [`WixReader`]; it borrows the reader's buffer until the next item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,11 +61,15 @@ const CHUNK: usize = 4 << 20;
 /// A streaming reader of WiX source (UTF-8, with or without a byte-order mark).
 ///
 /// It refuses, with an error naming the line: text that is not UTF-8 or not well-formed XML
-/// (an end tag that does not match its start among them); a document type declaration (so no
+/// (an end tag that does not match its start among them); a character XML 1.0 does not allow
+/// (a control character other than tab, line feed and carriage return, U+FFFE or U+FFFF),
+/// written as it is or as a character reference (`&#1;`); a document type declaration (so no
 /// entity is ever expanded) or an XML declaration of another encoding; a root other than `Wix`
 /// in WiX v3's or v4's namespace, or more than one root; text or entity references outside the
-/// root; an element with an undeclared prefix; and a document that ends inside an element.
-/// Its memory is its buffer and one entry per open element, whatever the size of the file.
+/// root; an element with an undeclared prefix, or with more than 65,535 attributes; and a
+/// document that ends inside an element. Its memory is its buffer and one entry per open
+/// element and per namespace declaration in scope, whatever the size of the file, and its time
+/// is linear in the size of the file.
 ///
 /// ```
 /// use heat::xml::reader::{Item, WixReader};
@@ -108,9 +114,11 @@ struct State {
     /// The open elements' names as written, for end tags, one after the other in `names`.
     names: String,
     open: Vec<usize>,
-    /// Namespace bindings in scope: prefix (`""` for the default), namespace, and the depth of
-    /// the element that declared it.
-    bindings: Vec<(Box<str>, Box<str>, usize)>,
+    /// Namespace bindings in scope, by prefix (`""` for the default): the namespaces declared
+    /// for it by the open elements, innermost last.
+    bindings: HashMap<Box<str>, Vec<Box<str>>>,
+    /// The prefixes the open elements declared, with the depth of the element, innermost last.
+    declared: Vec<(usize, Box<str>)>,
     /// An `End` owed for an empty element.
     pending_end: bool,
 }
@@ -133,9 +141,21 @@ impl State {
         if let Some(start) = self.open.pop() {
             self.names.truncate(start);
         }
-        while self.bindings.last().is_some_and(|(_, _, d)| *d >= depth) {
-            self.bindings.pop();
+        while self.declared.last().is_some_and(|(d, _)| *d >= depth) {
+            let (_, prefix) = self.declared.pop().expect("checked");
+            if let Some(stack) = self.bindings.get_mut(&prefix) {
+                stack.pop();
+            }
         }
+    }
+
+    /// Binds `prefix` to `namespace` for the element at `depth` and its content.
+    fn bind(&mut self, prefix: &str, namespace: &str, depth: usize) {
+        self.bindings
+            .entry(prefix.into())
+            .or_default()
+            .push(namespace.into());
+        self.declared.push((depth, prefix.into()));
     }
 }
 
@@ -342,6 +362,14 @@ impl<R: Read> WixReader<R> {
                 Step::Event(kind) => {
                     self.pos += used;
                     let raw = &self.buf[at..at + used];
+                    if let Some((i, c)) = find_non_xml_char(raw) {
+                        return Err(bad(
+                            self.buf.as_bytes(),
+                            self.lines,
+                            at + i,
+                            &format!("not well-formed XML: {}", describe_non_xml_char(c)),
+                        ));
+                    }
                     let bad = |what: &str| bad(self.buf.as_bytes(), self.lines, at, what);
                     let outside = self.st.open.is_empty();
                     match kind {
@@ -433,10 +461,22 @@ impl<R: Read> WixReader<R> {
                 let name = &raw[1..raw.len() - 1];
                 entity(name)
                     .map(|t| Some(Item::Text(Cow::Owned(t))))
-                    .ok_or_else(|| bad(&format!("the unknown entity '&{name};'")))
+                    .map_err(|why| bad(&why))
             }
         }
     }
+}
+
+/// Reads all of `text` as WiX source, as [`WixReader`] reads it (well-formed XML that XML 1.0
+/// can carry, a `Wix` root in WiX v3's or v4's namespace, …), and returns its schema: the
+/// check of text that came from outside (a transform's result, a program's output) before it
+/// is written.
+pub(crate) fn check_wix(text: &str) -> Result<Schema> {
+    let mut reader = WixReader::new(text.as_bytes());
+    while reader.next()?.is_some() {}
+    Ok(reader
+        .schema()
+        .expect("a document read to its end has a root"))
 }
 
 /// What the tokenizer met, without its borrow.
@@ -474,29 +514,38 @@ fn kind_of(e: &Event<'_>) -> Kind {
     }
 }
 
-/// The text of entity `&name;`: a character reference or one of XML's five.
-fn entity(name: &str) -> Option<String> {
-    let code = if let Some(hex) = name.strip_prefix("#x") {
-        u32::from_str_radix(hex, 16).ok()?
-    } else if let Some(dec) = name.strip_prefix('#') {
-        dec.parse().ok()?
-    } else {
-        return Some(
-            match name {
-                "lt" => "<",
-                "gt" => ">",
-                "amp" => "&",
-                "apos" => "'",
-                "quot" => "\"",
-                _ => return None,
-            }
-            .to_owned(),
-        );
+/// The text of entity `&name;`: a character reference or one of XML's five; or why it is
+/// refused.
+fn entity(name: &str) -> std::result::Result<String, String> {
+    let number = |digits: &str, radix: u32| {
+        let ok = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+        ok.then(|| u32::from_str_radix(digits, radix).ok())
+            .flatten()
     };
-    let c = char::from_u32(code)?;
-    // The characters XML allows.
-    let allowed = matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(code, 0xFFFE | 0xFFFF));
-    allowed.then(|| c.to_string())
+    let code = if let Some(hex) = name.strip_prefix("#x") {
+        number(hex, 16)
+    } else if let Some(dec) = name.strip_prefix('#') {
+        number(dec, 10)
+    } else {
+        return match name {
+            "lt" => Ok("<".to_owned()),
+            "gt" => Ok(">".to_owned()),
+            "amp" => Ok("&".to_owned()),
+            "apos" => Ok("'".to_owned()),
+            "quot" => Ok("\"".to_owned()),
+            _ => Err(format!("the unknown entity '&{name};'")),
+        };
+    };
+    match code.map(char::from_u32) {
+        Some(Some(c)) if is_xml_char(c) => Ok(c.to_string()),
+        Some(Some(c)) => Err(format!(
+            "not well-formed XML: the character reference '&{name};' is to {}",
+            describe_non_xml_char(c)
+        )),
+        _ => Err(format!(
+            "not well-formed XML: '&{name};' is not a character reference"
+        )),
+    }
 }
 
 impl State {
@@ -543,23 +592,34 @@ fn start_element<'s>(
         let value = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|err| bad(&format!("a bad attribute value: {err}")))?;
+        // A character the text holds as it is was refused already; one written as a reference
+        // is only seen now.
+        if let Some((_, c)) = find_non_xml_char(&value) {
+            return Err(bad(&format!(
+                "not well-formed XML: the attribute '{key}' holds a character reference to {}",
+                describe_non_xml_char(c)
+            )));
+        }
         if key == "xmlns" {
-            st.bindings.push(("".into(), value.as_ref().into(), depth));
+            st.bind("", &value, depth);
         } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-            st.bindings
-                .push((prefix.into(), value.as_ref().into(), depth));
+            st.bind(prefix, &value, depth);
         }
         if !(root && key == "xmlns") {
+            if attributes.len() == MAX_ATTRIBUTES {
+                return Err(bad(&format!(
+                    "the element '{qname}' has more than {MAX_ATTRIBUTES} attributes"
+                )));
+            }
             attributes.push((key, value));
         }
     }
     let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
     let namespace = st
         .bindings
-        .iter()
-        .rev()
-        .find(|(p, _, _)| **p == *prefix)
-        .map(|(_, ns, _)| &**ns);
+        .get(prefix)
+        .and_then(|stack| stack.last())
+        .map(|ns| &**ns);
     if namespace.is_none() && !prefix.is_empty() && prefix != "xml" {
         return Err(bad(&format!(
             "an element with the undeclared prefix '{prefix}'"
