@@ -649,6 +649,60 @@ mod tests {
     }
 
     #[test]
+    fn what_xml_cannot_carry_is_not_written() {
+        let problem = |doc: &Document| try_to_text(doc, Format::default()).unwrap_err();
+        let mut doc = Document::new(Schema::V4);
+        let f = doc.create_child(doc.root(), "Fragment");
+        let d = doc.create_child(f, "Directory");
+        doc.set_attr(d, "Name", "a\u{1}b");
+        let e = problem(&doc);
+        assert_eq!(e.code(), codes::NOT_XML);
+        assert!(
+            e.message().contains("'Name' holds the character U+0001")
+                && e.message().contains("Wix/Fragment/Directory"),
+            "{}",
+            e.message()
+        );
+        doc.set_attr(d, "Name", "\u{FFFF}");
+        assert!(problem(&doc).message().contains("U+FFFF"));
+        // U+FFFD and the other characters that start like U+FFFF pass.
+        doc.set_attr(d, "Name", "\u{FFFD}\u{FF10}\u{E000}");
+        assert!(try_to_text(&doc, Format::default()).is_ok());
+        let m = doc.create_child(d, "MultiStringValue");
+        doc.set_text(m, "x\u{1b}[0m");
+        assert!(problem(&doc)
+            .message()
+            .contains("its text holds the character U+001B"));
+        doc.set_text(m, "tab\tok");
+        assert!(try_to_text(&doc, Format::default()).is_ok());
+        doc.set_attr(d, "a b", "x");
+        assert!(problem(&doc).message().contains("'a b' is not an XML name"));
+        let mut doc = Document::new(Schema::V4);
+        doc.create_child(doc.root(), "1st");
+        assert!(problem(&doc).message().contains("'1st' is not an XML name"));
+    }
+
+    #[test]
+    fn a_deep_document_is_written_without_recursion() {
+        let mut doc = Document::new(Schema::V4);
+        let mut at = doc.root();
+        for _ in 0..200_000 {
+            at = doc.create_child(at, "D");
+        }
+        let text = to_text(
+            &doc,
+            Format {
+                indent: 0,
+                line_ending: LineEnding::Lf,
+            },
+        );
+        assert_eq!(text.matches("<D>").count(), 199_999);
+        assert_eq!(text.matches("</D>").count(), 199_999);
+        assert!(text.contains("<D>\n<D />\n</D>\n</D>"));
+        assert!(text.ends_with("</D>\n</Wix>"));
+    }
+
+    #[test]
     fn v3_has_a_declaration() {
         let bytes = file_bytes(Schema::V3, "<Wix />", LineEnding::CrLf);
         assert_eq!(

@@ -8,6 +8,7 @@ mod cases;
 mod check;
 mod dropin;
 mod errors;
+mod escaping;
 mod external;
 mod filters;
 mod golden;
@@ -25,6 +26,7 @@ mod reg;
 mod report;
 mod schema_tables;
 mod snapshots;
+mod untrusted;
 mod update;
 mod vectors;
 #[cfg(feature = "xslt")]

@@ -290,8 +290,8 @@ fn bounded<T: Send + 'static>(
 #[cfg(feature = "xslt")]
 pub(crate) fn timed_out(timeout: Duration) -> String {
     format!(
-        "the transform did not finish within {} seconds and was stopped (-xslttimeout \
-         <seconds> gives it longer)",
+        "the transform did not finish within {} s and was stopped (-xslttimeout <seconds> gives \
+         it longer)",
         timeout.as_secs_f64()
     )
 }
