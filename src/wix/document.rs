@@ -6,6 +6,15 @@
 //! childless element (WiX v3's `<MultiStringValue>`), so that is the only text the model holds,
 //! in a table of its own beside the elements.
 //!
+//! Attribute values are held as WiX source writes them: a harvest escapes `$` and WiX variable
+//! references in names and paths when it builds them (see [`escape`](super::escape)), as a
+//! document read from a file holds them, so that what mutators see is what is written.
+//!
+//! A document holds at most 2^29 distinct names, 65,535 attributes on one element, 4 GiB of
+//! attribute text and 2^32 elements; beyond them, the call that would pass one panics. A `.wxs`
+//! is read only up to 1 GiB, and the reader refuses an element of more attributes, so no file
+//! read comes near them.
+//!
 //! Most attribute values are text. The values a large harvest holds one of for every file
 //! (hashed ids, GUIDs, `Source` paths) are held compactly: a 20-byte hash, a 16-byte GUID, or a
 //! folder's path shared by its files plus the file's name. [`Document::attr`] reads any value
@@ -1064,11 +1073,18 @@ impl Document {
     }
 
     /// Stores `text`, for values that share it (see [`set_attr_path`](Self::set_attr_path)).
+    ///
+    /// # Panics
+    /// When the document would hold more than 4 GiB of attribute text.
     pub(crate) fn store_text(&mut self, text: &str) -> TextRef {
-        let start = u32::try_from(self.text.len()).expect("less than 4 GiB of attribute text");
+        let start = self.text.len();
+        assert!(
+            u32::try_from(start + text.len()).is_ok(),
+            "a document holds at most 4 GiB of attribute text"
+        );
         self.text.push_str(text);
         TextRef {
-            start,
+            start: start as u32,
             len: text.len() as u32,
         }
     }
