@@ -1,5 +1,7 @@
 //! With the `system-libxslt` feature, links the system's libxslt and libxml2 for `-t` and
-//! compiles the small C shim that formats their error messages. The default build needs
+//! compiles the small C shim that formats their error messages and stops a transform at its
+//! deadline (it reads libxslt's transform context through libxslt's own headers, so no
+//! structure layout is assumed on the Rust side). The default build needs
 //! neither: `-t` runs heat-rs's own XSLT processor (src/mutate/xslt/engine), and nothing is linked.
 //!
 //! libxslt is found with pkg-config (Linux, the BSDs, Homebrew, MSYS2), then with vcpkg on
@@ -53,28 +55,38 @@ fn detect_test_tools() {
 
 #[cfg(feature = "system-libxslt")]
 fn build_xslt() {
-    link_libxslt();
+    let includes = link_libxslt();
     cc::Build::new()
         .file("src/mutate/xslt/shim.c")
+        .includes(includes)
         .warnings(true)
         .compile("heat_xslt_shim");
 }
 
+/// Links libxslt and libxml2, and returns the folders holding their headers.
 #[cfg(feature = "system-libxslt")]
-fn link_libxslt() {
+fn link_libxslt() -> Vec<std::path::PathBuf> {
     let pkg = pkg_config::Config::new().probe("libxslt");
-    if pkg.is_ok() && pkg_config::Config::new().probe("libxml-2.0").is_ok() {
-        return;
+    if let Ok(xslt) = &pkg {
+        if let Ok(xml) = pkg_config::Config::new().probe("libxml-2.0") {
+            return [xslt.include_paths.clone(), xml.include_paths].concat();
+        }
     }
-    if try_vcpkg() {
-        return;
+    if let Some(includes) = try_vcpkg() {
+        return includes;
     }
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if os == "macos" || os == "ios" {
-        // Both libraries are part of the SDK.
+        // Both libraries are part of the SDK, libxml2's headers in a folder of their own.
         println!("cargo:rustc-link-lib=dylib=xslt");
         println!("cargo:rustc-link-lib=dylib=xml2");
-        return;
+        let sdk = std::process::Command::new("xcrun")
+            .arg("--show-sdk-path")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default();
+        return vec![std::path::Path::new(&sdk).join("usr/include/libxml2")];
     }
     // One clear message rather than a panic's backtrace.
     eprintln!(
@@ -90,11 +102,14 @@ fn link_libxslt() {
 }
 
 #[cfg(all(feature = "system-libxslt", windows))]
-fn try_vcpkg() -> bool {
-    vcpkg::Config::new().find_package("libxslt").is_ok()
+fn try_vcpkg() -> Option<Vec<std::path::PathBuf>> {
+    let lib = vcpkg::Config::new().find_package("libxslt").ok()?;
+    let mut includes = lib.include_paths.clone();
+    includes.extend(lib.include_paths.iter().map(|p| p.join("libxml2")));
+    Some(includes)
 }
 
 #[cfg(all(feature = "system-libxslt", not(windows)))]
-fn try_vcpkg() -> bool {
-    false
+fn try_vcpkg() -> Option<Vec<std::path::PathBuf>> {
+    None
 }

@@ -313,6 +313,10 @@ pub mod codes {
     pub const XSLT_UNAVAILABLE: u32 = 8106;
     /// A message a stylesheet wrote with `xsl:message` (warning).
     pub const XSLT_MESSAGE: u32 = 8107;
+    /// A name or value holding a character XML 1.0 cannot carry (a control character other
+    /// than tab, line feed and carriage return, U+FFFE, U+FFFF), or a name that is not an XML
+    /// name: no WiX source can hold it.
+    pub const NOT_XML: u32 = 8108;
     /// `-update`: a component of the previous harvest whose install location cannot be told
     /// (no file or folder key path); it is not carried over (warning).
     pub const UPDATE_UNPLACED: u32 = 8200;

@@ -34,10 +34,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::error::{Error, Messages, Result};
+use crate::error::{codes, Error, Messages, Result};
 use crate::wix::ids::IdScheme;
 use crate::wix::{Document, Schema};
-use crate::xml::write::{to_text, Format};
+use crate::xml::reader::check_wix;
+use crate::xml::write::{try_to_text, Format};
 
 /// heat's mutator sequence numbers.
 pub mod sequence {
@@ -442,8 +443,9 @@ fn run_stages(
     if text_mutators.is_empty() {
         return Ok(Harvested::Document(Box::new(doc)));
     }
-    let mut text = to_text(&doc, cx.format);
+    let mut text = try_to_text(&doc, cx.format)?;
     drop(doc);
+    let mut last = String::new();
     for mut m in text_mutators {
         let started = Instant::now();
         text = m
@@ -454,7 +456,19 @@ fn run_stages(
             &format!("text mutator {} ({})", m.name(), m.sequence()),
             started,
         );
+        last = m.name().to_owned();
     }
+    // Text from outside (a stylesheet, a program, an extension's text mutator) is written
+    // only if it is WiX source that any reader reads: checked as `.wxs` files are read.
+    check_wix(&text).map_err(|e| {
+        Error::new(
+            codes::BAD_DOCUMENT,
+            format!(
+                "{last}: the text left to write is not WiX source, so nothing is written: {}",
+                e.message()
+            ),
+        )
+    })?;
     Ok(Harvested::Text(text))
 }
 

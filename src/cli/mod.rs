@@ -27,7 +27,8 @@ use crate::patch::{CheckReport, UpdateReport};
 use crate::pipeline::{Context, Harvested, Setup};
 use crate::wix::Schema;
 use crate::xml::write::{
-    count_in_text, preamble, write_atomically, write_text_counted, write_with, Format, LineEnding,
+    count_in_text, document_error, preamble, write_atomically, write_text_counted, write_with,
+    Format, LineEnding,
 };
 
 /// The options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
@@ -452,9 +453,10 @@ impl Heat {
             let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
             fill(&mut stdout)
                 .and_then(|()| std::io::Write::flush(&mut stdout))
-                .map_err(|e| Error::io(&output, "write", e))?;
+                .map_err(|e| Error::io(&output, "write", e))
+                .map_err(|e| not_written(&output, e))?;
         } else {
-            write_with(&output, fill)?;
+            write_with(&output, fill).map_err(|e| not_written(&output, e))?;
         }
         drop(harvested);
         // The files the run asked for beside its output, now that it has succeeded.
@@ -558,6 +560,19 @@ impl Heat {
 
 /// The run's messages: `-sw`/`-wx` as given, the command line's warnings first, verbose
 /// messages kept in `verbose` (and shown as they come when `live`).
+/// The error of writing the output `path`: the document's own problem (`HEAT8108`, a name or
+/// character XML cannot carry) when that stopped the writer, else the input/output error.
+fn not_written(path: &Path, e: Error) -> Error {
+    match e.io_error().and_then(document_error) {
+        Some(problem) => Error::at(
+            problem.code(),
+            path,
+            format!("'{}' is not written: {}", path.display(), problem.message()),
+        ),
+        None => e,
+    }
+}
+
 fn messages_for(line: &Line, live: bool, verbose: &Rc<RefCell<Vec<String>>>) -> Messages {
     let mut messages = Messages::new(line.warnings.clone());
     for note in &line.notes {

@@ -13,7 +13,7 @@ use crate::harvest::{
     DirHarvester, FileHarvester, PayloadFinalizeMutator, PayloadHarvester, RegHarvester, TreeShape,
 };
 use crate::mutate::external::{heat_assembly, parse_timeout, ExternalMutator, DEFAULT_TIMEOUT};
-use crate::mutate::xslt::TransformMutator;
+use crate::mutate::xslt::{self, TransformMutator};
 use crate::mutate::{FinalizeMutator, GuidMode, MainMutator, Template};
 use crate::patch;
 use crate::pipeline::sequence;
@@ -126,6 +126,11 @@ pub(crate) mod opt {
         "exttimeout",
         "<seconds>",
         "stop an -ext program still running after this long (default 60)",
+    );
+    pub const XSLTTIMEOUT: Parameter = Parameter::text(
+        "xslttimeout",
+        "<seconds>",
+        "stop a -t transform still running after this long (default 60)",
     );
     pub const UPDATE: Parameter = Parameter::input(
         "update",
@@ -255,6 +260,8 @@ pub struct StandardOptions {
     pub programs: Vec<String>,
     /// `-exttimeout`.
     pub program_timeout: Duration,
+    /// `-xslttimeout`.
+    pub transform_timeout: Duration,
     /// `-update` and what goes with it.
     pub update: Option<UpdateSettings>,
     /// `-cgsplit`.
@@ -276,6 +283,7 @@ impl Default for StandardOptions {
             transforms: Vec::new(),
             programs: Vec::new(),
             program_timeout: DEFAULT_TIMEOUT,
+            transform_timeout: xslt::DEFAULT_TIMEOUT,
             update: None,
             split_groups: None,
         }
@@ -378,6 +386,10 @@ impl StandardOptions {
             None => DEFAULT_TIMEOUT,
             Some(v) => parse_timeout(v)?,
         };
+        let transform_timeout = match options.value(&opt::XSLTTIMEOUT) {
+            None => xslt::DEFAULT_TIMEOUT,
+            Some(v) => xslt::parse_timeout(v)?,
+        };
         let component_group = options.value(&opt::CG).map(str::to_owned);
         let split_groups = match options.value(&opt::CGSPLIT) {
             None => None,
@@ -435,6 +447,7 @@ impl StandardOptions {
             transforms: options.values(&opt::T).map(PathBuf::from).collect(),
             programs: options.values(&opt::EXT).map(str::to_owned).collect(),
             program_timeout,
+            transform_timeout,
             update,
             split_groups,
         })
@@ -494,6 +507,7 @@ impl Extension for StandardExtension {
             opt::T,
             opt::EXT,
             opt::EXTTIMEOUT,
+            opt::XSLTTIMEOUT,
             opt::UPDATE,
             opt::UPDATEREPORT,
             opt::CGSPLIT,
@@ -546,7 +560,9 @@ impl Extension for StandardExtension {
             });
         }
         for (i, stylesheet) in o.transforms.iter().enumerate() {
-            run.add_text_mutator(TransformMutator::new(stylesheet, i)?);
+            run.add_text_mutator(
+                TransformMutator::new(stylesheet, i)?.with_timeout(o.transform_timeout),
+            );
         }
         let mut n = 0;
         for line in &o.programs {

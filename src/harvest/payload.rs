@@ -8,8 +8,12 @@
 //! - each folder's sub-folders come first, each with everything below it, then its files;
 //! - `SourceFile` is `SourceDir\` and the path below the harvested folder; `Name` (that path) is
 //!   written only for files in a sub-folder;
-//! - `-var` replaces `SourceDir` as for files, but `$` is not doubled;
+//! - `-var` replaces `SourceDir` as for files;
 //! - an empty folder gives an empty group, not an error.
+//!
+//! heat writes the names as they are, so that WiX's preprocessor and binder expand a `$(…)` or
+//! `!(…)` in a file name when the bundle is built; here `SourceFile` and `Name` are escaped
+//! for WiX as a folder's files are (see [`escape_wix`]).
 //!
 //! heat v3's `heat payload` harvested one file as a `RemotePayload` (with its hash, size,
 //! version and certificate); that is not offered here, and a file is refused with a message
@@ -20,6 +24,7 @@ use std::path::Path;
 use crate::error::{codes, Error, Result};
 use crate::harvest::walk::{walk, Folder, WalkOptions};
 use crate::pipeline::{sequence, Context, Harvester, Mutator};
+use crate::wix::escape::escape_wix;
 use crate::wix::{rewrite_source, variable_reference};
 use crate::wix::{Document, NodeId};
 
@@ -94,11 +99,17 @@ fn add(doc: &mut Document, group: NodeId, folder: &Folder, rel: &mut String) {
         add(doc, group, sub, rel);
         rel.truncate(len);
     }
+    let schema = doc.schema();
     for name in &folder.files {
         let payload = doc.create_child(group, "Payload");
-        doc.set_attr(payload, "SourceFile", format!("SourceDir\\{rel}{name}"));
+        let path = format!("SourceDir\\{rel}{name}");
+        doc.set_attr(payload, "SourceFile", escape_wix(&path, schema));
         if !rel.is_empty() {
-            doc.set_attr(payload, "Name", format!("{rel}{name}"));
+            doc.set_attr(
+                payload,
+                "Name",
+                escape_wix(&path["SourceDir\\".len()..], schema),
+            );
         }
     }
 }

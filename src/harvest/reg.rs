@@ -28,6 +28,16 @@
 //! line, because a harvest only adds; keys under roots Windows Installer cannot write
 //! (`HKEY_CURRENT_CONFIG`, …) are left out with a warning.
 //!
+//! Every key, name and text value is written so that WiX and Windows Installer install it as
+//! it is in the file (heat escaped string values only, and only `[`, `]` and `$`): the
+//! `Registry` table's `Key`, `Name` and `Value` are formatted strings, so `[`, `]` (and, beside
+//! them, `{`, `}`) are escaped as formatted strings escape them, in keys, names, strings,
+//! expandable strings and each part of a multi-string alike; then `$` and WiX variable
+//! references are escaped for WiX's preprocessor and binder (see [`crate::wix::escape`]). A
+//! key, name or value holding a character XML 1.0 cannot carry (a control character but tab,
+//! line feed and carriage return) cannot be written in WiX source at all, and is an error
+//! naming the line (`HEAT8108`).
+//!
 //! The file is read as UTF-16 when it starts with a byte-order mark (regedit's version 5
 //! files), as UTF-8 when it is valid UTF-8, and as Windows-1252 (the ANSI code page of
 //! `REGEDIT4` files) otherwise.
@@ -38,6 +48,7 @@ use std::path::Path;
 use crate::error::{codes, Error, Result};
 use crate::pipeline::{Context, Harvester};
 use crate::wix::directory_reference;
+use crate::wix::escape::{describe_non_xml_char, escape_formatted, escape_wix, find_non_xml_char};
 use crate::wix::{Document, NodeId, Schema};
 
 /// Harvests a `.reg` file into registry components.
@@ -202,6 +213,35 @@ fn logical_lines(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// Refuses `text`, the `what` of line `line`, when it holds a character XML 1.0 cannot carry.
+fn xml_text(path: &Path, line: usize, what: &str, text: &str) -> Result<()> {
+    match find_non_xml_char(text) {
+        None => Ok(()),
+        Some((_, c)) => Err(Error::at(
+            codes::NOT_XML,
+            path,
+            format!(
+                "{}({line}): {what} holds {}; WiX source cannot hold it.",
+                path.display(),
+                describe_non_xml_char(c)
+            ),
+        )),
+    }
+}
+
+/// `text` for a message, its control characters written as `\u{…}`.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn syntax(path: &Path, line: usize, what: impl std::fmt::Display) -> Error {
     Error::at(
         codes::REG_SYNTAX,
@@ -248,6 +288,7 @@ fn parse(text: &str, path: &Path, cx: &mut Context) -> Result<Vec<Key>> {
                     format!("the key '{line}' has no closing ']'."),
                 ));
             };
+            xml_text(path, n, &format!("the key '{}'", shown(key)), key)?;
             let (root_name, sub) = key.split_once('\\').unwrap_or((key, ""));
             let root = match root_name {
                 "HKEY_CLASSES_ROOT" => Some(Root::Hkcr),
@@ -335,6 +376,18 @@ fn parse(text: &str, path: &Path, cx: &mut Context) -> Result<Vec<Key>> {
                 continue;
             }
         };
+        let shown = shown(name.as_deref().unwrap_or("@"));
+        if let Some(name) = &name {
+            xml_text(path, n, &format!("the value name '{shown}'"), name)?;
+        }
+        let texts: &[String] = match &data {
+            Data::String(s) | Data::Expandable(s) => std::slice::from_ref(s),
+            Data::Multi(parts) => parts,
+            Data::Integer(_) | Data::Binary(_) => &[],
+        };
+        for t in texts {
+            xml_text(path, n, &format!("the data of the value '{shown}'"), t)?;
+        }
         if let Some(at) = target {
             keys[at].values.push((name, data));
         }
@@ -393,7 +446,7 @@ fn convert(data: &str, unicode: bool) -> std::result::Result<Data, Problem> {
                 "the string {data} has no closing quote."
             )));
         };
-        return Ok(Data::String(formatted(&unescape_reg_string(inner))));
+        return Ok(Data::String(unescape_reg_string(inner)));
     }
     if let Some(hex) = data.strip_prefix("dword:") {
         return dword(hex).map(Data::Integer).ok_or_else(|| {
@@ -446,7 +499,7 @@ fn convert(data: &str, unicode: bool) -> std::result::Result<Data, Problem> {
         }
         "1" => {
             let s: String = chars()?.into_iter().collect();
-            Data::String(formatted(s.trim_end_matches('\0')))
+            Data::String(s.trim_end_matches('\0').to_owned())
         }
         "4" => match <[u8; 4]>::try_from(bytes()?.as_slice()) {
             Ok(b) => Data::Integer(i32::from_le_bytes(b).to_string()),
@@ -496,12 +549,10 @@ fn unescape_reg_string(s: &str) -> String {
     s.replace("\\\"", "\"").replace("\\\\", "\\")
 }
 
-/// heat's escaping for a formatted string: `[` and `]` as `[\[]` and `[\]]`, `$` as `$$`.
-fn formatted(s: &str) -> String {
-    s.replace('[', "[\\[]")
-        .replace(']', "[\\]]")
-        .replace("[\\[[\\]]", "[\\[]")
-        .replace('$', "$$")
+/// A key, name or text value as WiX source writes it for the `Registry` table's formatted
+/// columns: escaped as a formatted string, then for WiX's preprocessor and binder.
+fn formatted(s: &str, schema: Schema) -> String {
+    escape_wix(&escape_formatted(s), schema).into_owned()
 }
 
 impl RegHarvester {
@@ -530,7 +581,7 @@ impl RegHarvester {
             doc.set_attr(component, "KeyPath", "yes");
             let rk = doc.create_child(component, "RegistryKey");
             doc.set_attr(rk, "Root", key.root.attr());
-            doc.set_attr(rk, "Key", &key.path);
+            doc.set_attr(rk, "Key", formatted(&key.path, cx.schema));
             if key.values.is_empty() {
                 doc.set_attr(rk, "ForceCreateOnInstall", "yes");
             }
@@ -543,15 +594,16 @@ impl RegHarvester {
 }
 
 fn add_value(doc: &mut Document, key: NodeId, name: Option<&str>, data: &Data) {
+    let schema = doc.schema();
     let v = doc.create_child(key, "RegistryValue");
     if let Some(name) = name {
-        doc.set_attr(v, "Name", name);
+        doc.set_attr(v, "Name", formatted(name, schema));
     }
     let (value, ty) = match data {
-        Data::String(s) => (Some(s), "string"),
-        Data::Integer(s) => (Some(s), "integer"),
-        Data::Binary(s) => (Some(s), "binary"),
-        Data::Expandable(s) => (Some(s), "expandable"),
+        Data::String(s) => (Some(formatted(s, schema)), "string"),
+        Data::Integer(s) => (Some(s.clone()), "integer"),
+        Data::Binary(s) => (Some(s.clone()), "binary"),
+        Data::Expandable(s) => (Some(formatted(s, schema)), "expandable"),
         Data::Multi(_) => (None, "multiString"),
     };
     if let Some(value) = value {
@@ -559,11 +611,11 @@ fn add_value(doc: &mut Document, key: NodeId, name: Option<&str>, data: &Data) {
     }
     doc.set_attr(v, "Type", ty);
     if let Data::Multi(parts) = data {
-        let v3 = doc.schema() == Schema::V3;
         for part in parts {
             let m = doc.create_child(v, "MultiStringValue");
-            if v3 {
-                doc.set_text(m, part.clone());
+            let part = formatted(part, schema);
+            if schema == Schema::V3 {
+                doc.set_text(m, part);
             } else {
                 doc.set_attr(m, "Value", part);
             }
@@ -587,9 +639,15 @@ mod tests {
 
     #[test]
     fn strings_as_heat_escapes_them() {
+        let data = one(r#""a \"q\" C:\\x [b] $y""#, true);
+        assert_eq!(data, Data::String(r#"a "q" C:\x [b] $y"#.to_owned()));
+        let Data::String(s) = data else {
+            unreachable!()
+        };
+        assert_eq!(formatted(&s, Schema::V4), r#"a "q" C:\x [\[]b[\]] $$y"#);
         assert_eq!(
-            one(r#""a \"q\" C:\\x [b] $y""#, true),
-            Data::String(r#"a "q" C:\x [\[]b[\]] $$y"#.to_owned())
+            formatted("!(wix.Ab) {[x]}", Schema::V3),
+            r"!!(wix.Ab) [\{][\[]x[\]][\}]"
         );
     }
 
@@ -620,10 +678,7 @@ mod tests {
         );
         assert_eq!(one("hex(7):00,00", true), Data::Multi(vec!["".into()]));
         assert_eq!(one("hex(4):10,00,00,00", true), Data::Integer("16".into()));
-        assert_eq!(
-            one("hex(1):5b,00,00,00", true),
-            Data::String("[\\[]".into())
-        );
+        assert_eq!(one("hex(1):5b,00,00,00", true), Data::String("[".into()));
         assert!(matches!(
             convert("hex(b):01,00,00,00,00,00,00,00", true),
             Err(Problem::Unsupported("REG_QWORD"))
@@ -653,6 +708,44 @@ mod tests {
         assert_eq!(k.len(), 1);
         assert_eq!(k[0].values.len(), 3);
         assert_eq!(k[0].values[0].1, Data::Binary("0102".into()));
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_refused_with_the_line() {
+        for (text, what) in [
+            (
+                "REGEDIT4\n[HKEY_CURRENT_USER\\A\u{1}]\n",
+                "the key 'HKEY_CURRENT_USER\\A\\u{1}'",
+            ),
+            (
+                "REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"n\u{7}\"=\"x\"\n",
+                "the value name 'n\\u{7}'",
+            ),
+            (
+                "REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"n\"=\"x\u{1b}[0m\"\n",
+                "the data of the value 'n'",
+            ),
+            (
+                "REGEDIT4\n[HKEY_CURRENT_USER\\A]\n@=hex(2):41,01,00\n",
+                "the data of the value '@'",
+            ),
+            (
+                "REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"m\"=hex(7):41,00,02,00,00\n",
+                "U+0002",
+            ),
+        ] {
+            let e = keys(text).unwrap_err();
+            assert_eq!(e.code(), codes::NOT_XML, "{text:?}");
+            assert!(e.message().contains(what), "{}", e.message());
+            let line = if text.contains("[HKEY_CURRENT_USER\\A]") {
+                "t.reg(3)"
+            } else {
+                "t.reg(2)"
+            };
+            assert!(e.message().contains(line), "{}", e.message());
+        }
+        // Tab, line feed and carriage return are characters XML carries.
+        assert!(keys("REGEDIT4\n[HKEY_CURRENT_USER\\A]\n\"n\"=\"a\tb\"\n").is_ok());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::pipeline::Context;
+use crate::wix::escape::{escape_wix, may_hold_reference};
 use crate::wix::ids::IdScheme;
 use crate::wix::{directory_reference, Document, IdBlock, NodeId, TextRef};
 
@@ -44,10 +45,13 @@ struct FolderState {
     parent: Option<usize>,
     /// heat's id of the folder, which seeds its children's (kept under `-suid` too, unwritten).
     id: String,
-    /// `SourceDir\` and the folder's path below the root, with a trailing `\`, stored once for
-    /// its files.
+    /// `SourceDir\` and the folder's path below the root, with a trailing `\`, as the names
+    /// are on disk; escaped for WiX and stored once for its files.
     source: String,
     stored_source: Option<TextRef>,
+    /// Whether `source` holds what a WiX variable reference starts with (see
+    /// [`may_hold_reference`]): its files' paths are then escaped whole.
+    source_may_refer: bool,
     /// Files harvested right in the folder, and below it.
     files: usize,
     below: usize,
@@ -61,6 +65,11 @@ struct FolderState {
 /// component for a folder kept empty under `-ke`, all under a `DirectoryRef` (v4:
 /// `StandardDirectory` for a standard directory) to `-dr`, or with `-srd` the root's children
 /// there in its place.
+///
+/// Names and paths are written as WiX source holds them: `Directory/@Name` and `File/@Source`
+/// escaped with [`escape_wix`], so that WiX builds the folder and file of the name on disk (a
+/// folder named `$(env.HOME)` is `Name="$$(env.HOME)"`); ids are made from the names as they
+/// are on disk, as heat makes them.
 ///
 /// An extension's harvester that builds its tree with this gives every folder and file it
 /// keeps exactly the ids `heat dir` would give it:
@@ -171,12 +180,14 @@ impl HeatTree {
         id: String,
         source: String,
     ) -> FolderRef {
+        let source_may_refer = may_hold_reference(&source, self.doc.schema());
         self.folders.push(FolderState {
             node,
             parent,
             id,
             source,
             stored_source: None,
+            source_may_refer,
             files: 0,
             below: 0,
         });
@@ -188,7 +199,8 @@ impl HeatTree {
         if self.shape.unique_ids {
             self.doc.set_attr(el, "Id", id);
         }
-        self.doc.set_attr(el, "Name", name);
+        let schema = self.doc.schema();
+        self.doc.set_attr(el, "Name", escape_wix(name, schema));
         if let Some(path) = path {
             let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
             self.doc.set_attr(el, "FileSource", abs.to_string_lossy());
@@ -196,13 +208,14 @@ impl HeatTree {
         el
     }
 
-    /// The `Source` part `folder`'s files share, stored once.
+    /// The `Source` part `folder`'s files share, escaped and stored once.
     fn folder_source(&mut self, folder: FolderRef) -> TextRef {
+        let schema = self.doc.schema();
         let f = &mut self.folders[folder.0];
         match f.stored_source {
             Some(t) => t,
             None => {
-                let t = self.doc.store_text(&f.source);
+                let t = self.doc.store_text(&escape_wix(&f.source, schema));
                 f.stored_source = Some(t);
                 t
             }
@@ -255,7 +268,16 @@ impl HeatTree {
         self.doc.reserve_attrs(component, 3);
         let file = self.doc.create_child(component, "File");
         self.doc.set_attr_stored(file, "KeyPath", self.yes);
-        let name = self.doc.store_text(name);
+        let schema = self.doc.schema();
+        let f = &self.folders[folder.0];
+        let (prefix, name) = if f.source_may_refer || may_hold_reference(name, schema) {
+            // A WiX variable reference may run from the folder's part into the name: the path
+            // is escaped whole (and held whole, as the name).
+            let whole = escape_wix(&format!("{}{name}", f.source), schema).into_owned();
+            (self.doc.store_text(""), self.doc.store_text(&whole))
+        } else {
+            (prefix, self.doc.store_text(&escape_wix(name, schema)))
+        };
         self.doc.set_attr_path(file, "Source", prefix, name);
         (component, file)
     }

@@ -47,21 +47,18 @@ impl Mutator for FinalizeMutator {
             doc.remove_attr(d, "FileSource");
         }
 
+        // `Source` is WiX source text already (the harvest escapes `$` and WiX variable
+        // references in names, see `HeatTree`), so only `SourceDir` and the separators change.
         let substitution = self.source_variable.as_deref().map(variable_reference);
         let unchanged = |source: &str, whole: bool| {
-            !source.contains('$')
-                && (substitution.is_none() || !whole || !source.starts_with("SourceDir\\"))
+            (substitution.is_none() || !whole || !source.starts_with("SourceDir\\"))
                 && (self.path_separator == '\\' || !source.contains('\\'))
         };
-        let rewrite = |source: &str| {
-            rewrite_source(
-                &source.replace('$', "$$"),
-                substitution.as_deref(),
-                self.path_separator,
-            )
-        };
+        let rewrite =
+            |source: &str| rewrite_source(source, substitution.as_deref(), self.path_separator);
         // A path held as a folder's part and a name is rewritten part by part: `SourceDir` can
-        // only start the folder's part, which is rewritten once for all its files.
+        // only start the folder's part (or the name, when the path is held whole in it), which
+        // is rewritten once for all its files.
         let mut folders: HashMap<TextRef, TextRef, FastHash> = HashMap::default();
         for f in files {
             if !doc.has_attr(f, "Id") {
@@ -69,8 +66,9 @@ impl Mutator for FinalizeMutator {
             }
             match doc.attr(f, "Source") {
                 Some(Value::Path { folder, name }) => {
+                    let whole_name = folder.is_empty();
                     let folder_ok = unchanged(folder, true);
-                    let name_ok = unchanged(name, false);
+                    let name_ok = unchanged(name, whole_name);
                     if folder_ok && name_ok {
                         continue;
                     }
@@ -85,11 +83,11 @@ impl Mutator for FinalizeMutator {
                     };
                     let name_ref = if name_ok {
                         name_ref
+                    } else if whole_name {
+                        doc.store_text(&rewrite(&name))
                     } else {
                         // `SourceDir` never starts a name: no substitution here.
-                        let name =
-                            rewrite_source(&name.replace('$', "$$"), None, self.path_separator);
-                        doc.store_text(&name)
+                        doc.store_text(&rewrite_source(&name, None, self.path_separator))
                     };
                     doc.set_attr_path(f, "Source", folder_ref, name_ref);
                 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::pipeline::{sequence, Context, Mutator};
+use crate::wix::escape::{unescape_formatted, unescape_wix};
 use crate::wix::guid;
 use crate::wix::ids::{ReadableIds, MAX_MODULE_ID_LEN, MAX_PRODUCT_ID_LEN};
 use crate::wix::{directory_reference, is_directory_reference};
@@ -330,10 +331,11 @@ impl<'a> Pass<'a> {
         reserve_given(self.doc, &self.files, &mut ids);
         for &f in &self.files {
             if !self.doc.has_attr(f, "Id") {
+                let schema = self.doc.schema();
                 let name = self
                     .doc
                     .attr(f, "Source")
-                    .map(|v| v.last_segment().into_owned())
+                    .map(|v| source_file_name(v, schema).into_owned())
                     .unwrap_or_default();
                 let id = ids.next(&name);
                 self.doc.set_attr(f, "Id", id);
@@ -349,7 +351,9 @@ impl<'a> Pass<'a> {
             reserve_given(self.doc, &self.directories, &mut ids);
             for &d in &self.directories {
                 if self.doc.attr(d, "Id").is_none() {
+                    // Readable ids come from the name on disk, which `Name` holds escaped.
                     let name = text_of(self.doc, d, "Name");
+                    let name = unescape_wix(&name, self.doc.schema());
                     let id = ids.next(&name);
                     self.doc.set_attr(d, "Id", id);
                 }
@@ -556,10 +560,12 @@ pub(crate) fn install_location(doc: &Document, component: NodeId) -> String {
         parts.push(&file_name);
     } else if let Some(key) = doc.children_named(component, "RegistryKey").next() {
         // A registry component (`heat reg`) is installed at its key.
+        // The key as it is installed, not as WiX source and formatted strings write it.
+        let written = text_of(doc, key, "Key");
         registry_key = format!(
             "{}\\{}",
             text_of(doc, key, "Root"),
-            text_of(doc, key, "Key")
+            unescape_formatted(&unescape_wix(&written, doc.schema()))
         );
         parts.push(&registry_key);
     }
@@ -577,15 +583,38 @@ pub(crate) fn install_location(doc: &Document, component: NodeId) -> String {
     out
 }
 
-/// The name a `File` is installed under: its `Name`, or the last part of its `Source`.
+/// The name a `File` is installed under: its `Name`, or the last part of its `Source`, as WiX
+/// reads them (WiX source escapes `$` and WiX variable references in them).
 fn key_file_name(doc: &Document, file: NodeId) -> Cow<'_, str> {
+    let schema = doc.schema();
     match doc.attr(file, "Name") {
-        Some(Value::Text(name)) => Cow::Borrowed(name),
-        Some(name) => Cow::Owned(name.to_string()),
+        Some(Value::Text(name)) => unescape_wix(name, schema),
+        Some(name) => Cow::Owned(unescape_wix(&name.to_string(), schema).into_owned()),
         None => doc
             .attr(file, "Source")
-            .map(|source| source.last_segment())
+            .map(|source| source_file_name(source, schema))
             .unwrap_or_default(),
+    }
+}
+
+/// The last part of `Source` path `source`, as WiX reads it. A path held as a folder's part
+/// and a name was escaped in those two parts, so its name alone is read; any other is read
+/// whole first, since a WiX variable reference may run across its separators.
+fn source_file_name(source: Value<'_>, schema: Schema) -> Cow<'_, str> {
+    match source {
+        Value::Path { folder, name } if !folder.is_empty() && !name.contains(['\\', '/']) => {
+            unescape_wix(name, schema)
+        }
+        source => {
+            let whole = unescape_wix(&source.text(), schema).into_owned();
+            Cow::Owned(
+                whole
+                    .rsplit(['\\', '/'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        }
     }
 }
 
@@ -596,7 +625,11 @@ fn folder_location(doc: &Document, folder: NodeId) -> String {
     let part = |a, name| doc.attr(a, name).map_or(Cow::Borrowed(""), |v| v.text());
     for a in std::iter::once(folder).chain(doc.ancestors(folder)) {
         match doc.name(a) {
-            "Directory" => parts.push(part(a, "Name")),
+            // The name on disk, which `Name` holds escaped for WiX.
+            "Directory" => parts.push(match part(a, "Name") {
+                Cow::Borrowed(name) => unescape_wix(name, doc.schema()),
+                Cow::Owned(name) => Cow::Owned(unescape_wix(&name, doc.schema()).into_owned()),
+            }),
             name if is_directory_reference(name) => {
                 parts.push(part(a, "Id"));
                 break;

@@ -14,6 +14,7 @@ use super::atoms::Texts;
 use super::snapshot::{document_component, KeyPath, Snapshot, NONE};
 use crate::error::{codes, Result};
 use crate::pipeline::{Context, Mutator};
+use crate::wix::escape::unescape_wix;
 use crate::wix::guid;
 use crate::wix::{Document, NodeId};
 use rayon::prelude::*;
@@ -156,12 +157,15 @@ fn fingerprint(value: &crate::wix::Value<'_>) -> u64 {
 fn parts_of_components(doc: &Document, group: NodeId, parts: u32) -> (Vec<u32>, HashMap<u64, u32>) {
     let places = Snapshot::places_of_document(doc);
     let comps: Vec<NodeId> = doc.elements_named("Component").collect();
+    // Locations as WiX reads them (`$$` is `$`), as install locations are compared.
+    let schema = doc.schema();
+    let read = |text: &str| unescape_wix(text, schema).into_owned();
     let mut folders: HashMap<u32, guid::FolderGuids> = HashMap::new();
     for &p in &places.comp_places {
         if p != NONE {
             folders
                 .entry(p)
-                .or_insert_with(|| guid::FolderGuids::new(&[&places.place_text(p)]));
+                .or_insert_with(|| guid::FolderGuids::new(&[&read(&places.place_text(p))]));
         }
     }
     let computed: Vec<u32> = comps
@@ -177,11 +181,11 @@ fn parts_of_components(doc: &Document, group: NodeId, parts: u32) -> (Vec<u32>, 
                             Some(v) => v.text(),
                             None => doc.attr(f, "Source")?.last_segment(),
                         };
-                        Some(folders[&place].guid(&name))
+                        Some(folders[&place].guid(&unescape_wix(&name, schema)))
                     })
                 }
                 KeyPath::Folder if place != NONE => {
-                    Some(guid::for_location(&places.place_text(place)))
+                    Some(guid::for_location(&read(&places.place_text(place))))
                 }
                 _ => None,
             };

@@ -40,6 +40,7 @@ use smallvec::SmallVec;
 use super::atoms::{Guid, Id, Texts};
 use super::keys::{self, Key};
 use crate::error::{Error, Result};
+use crate::wix::escape::unescape_wix;
 use crate::wix::{is_directory_reference, is_standard_directory, Document, NodeId, Schema, Value};
 use crate::xml::reader::{Element, Item, WixReader};
 
@@ -305,7 +306,7 @@ impl Attrs for Element<'_> {
             Some(n) => n,
             None => self.attr("Source")?.rsplit(['\\', '/']).next()?,
         };
-        (!name.is_empty()).then(|| keys::part(name))
+        (!name.is_empty()).then(|| keys::part(&unescape_wix(name, self.schema)))
     }
 }
 
@@ -336,7 +337,7 @@ impl Attrs for DocElement<'_> {
                 v => Cow::Owned(v.last_segment().into_owned()),
             },
         };
-        (!name.is_empty()).then(|| keys::part(&name))
+        (!name.is_empty()).then(|| keys::part(&unescape_wix(&name, self.doc.schema())))
     }
     fn is_yes(&self, name: &str) -> bool {
         self.doc.attr(self.node, name).is_some_and(|v| v == "yes")
@@ -795,16 +796,19 @@ fn root_place(s: &mut Snapshot, name: u32) -> u32 {
     p
 }
 
-/// The place `name` (a symbol) below `parent`.
+/// The place `name` (a symbol, a folder's name as written) below `parent`: compared as WiX
+/// reads the name (`$$` is `$`).
 fn child_place(s: &mut Snapshot, parent: u32, name: u32) -> u32 {
-    let part = keys::part(s.names.get(name));
+    let schema = s.schema.unwrap_or(Schema::V4);
+    let read = unescape_wix(s.names.get(name), schema).into_owned();
+    let part = keys::part(&read);
     if let Some(&p) = s.place_index.get(&(parent, part)) {
         return p;
     }
     let p = s.places.len() as u32;
     let up = s.places[parent as usize];
     s.places.push(Place {
-        key: keys::push(up.key, s.names.get(name)),
+        key: keys::push(up.key, &read),
         parent,
         name,
         root: up.root,
@@ -949,6 +953,9 @@ impl Snapshot {
                     }
                     let at = u32::try_from(e.position)
                         .map_err(|_| Error::new(crate::error::codes::BAD_DOCUMENT, "over 4 GiB"))?;
+                    if b.s.schema.is_none() {
+                        b.s.schema = Some(e.schema);
+                    }
                     b.start(e.name, &e, at);
                 }
                 Item::End => {
@@ -973,6 +980,7 @@ impl Snapshot {
     /// document order ([`comp_places`](Self::comp_places)); no component itself.
     pub(crate) fn places_of_document(doc: &Document) -> Snapshot {
         let mut b = Builder::new(false);
+        b.s.schema = Some(doc.schema());
         b.places_only = true;
         b.walk_document(doc);
         let mut s = b.finish();
@@ -987,6 +995,7 @@ impl Snapshot {
 
     fn document(doc: &Document, keep_ids: bool) -> Snapshot {
         let mut b = Builder::new(keep_ids);
+        b.s.schema = Some(doc.schema());
         b.walk_document(doc);
         let mut s = b.finish();
         s.schema = Some(doc.schema());

@@ -6,6 +6,15 @@
 //! childless element (WiX v3's `<MultiStringValue>`), so that is the only text the model holds,
 //! in a table of its own beside the elements.
 //!
+//! Attribute values are held as WiX source writes them: a harvest escapes `$` and WiX variable
+//! references in names and paths when it builds them (see [`escape`](super::escape)), as a
+//! document read from a file holds them, so that what mutators see is what is written.
+//!
+//! A document holds at most 2^29 distinct names, 65,535 attributes on one element, 4 GiB of
+//! attribute text and 2^32 elements; beyond them, the call that would pass one panics. A `.wxs`
+//! is read only up to 1 GiB, and the reader refuses an element of more attributes, so no file
+//! read comes near them.
+//!
 //! Most attribute values are text. The values a large harvest holds one of for every file
 //! (hashed ids, GUIDs, `Source` paths) are held compactly: a 20-byte hash, a 16-byte GUID, or a
 //! folder's path shared by its files plus the file's name. [`Document::attr`] reads any value
@@ -39,6 +48,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::escape::is_xml_name;
 use super::ids::{IdHash, IdScheme};
 use super::schema::Schema;
 
@@ -63,11 +73,26 @@ impl NodeId {
     }
 }
 
+/// The symbol of an interned element or attribute name: its index in [`Document::names`].
+///
+/// Symbols are 32 bits in elements; in attributes they share a word with the value's kind
+/// (see [`Attr`]), which leaves them [`MAX_NAMES`] values. A `.wxs` file is read only up to
+/// 1 GiB, and a name needs a few bytes of its own each time it is new, so no file that is read
+/// comes near that; only a program that makes more distinct names than that meets the limit.
+type Sym = u32;
+
+/// How many distinct names a document holds at most: 2^29.
+const MAX_NAMES: usize = 1 << 29;
+
+/// How many attributes one element holds at most. WiX elements have a few dozen at most; the
+/// reader refuses an element with more (with its line), and [`Document::set_attr`] panics.
+pub(crate) const MAX_ATTRIBUTES: usize = u16::MAX as usize;
+
 /// An element: its name, where its attributes sit in the attribute arena, its parent and its
 /// children. Kept small, since a large harvest holds millions of them.
 #[derive(Debug, Clone)]
 struct Node {
-    name: u16,
+    name: Sym,
     attr_count: u16,
     /// Free slots after the attributes (see [`Document::reserve_attrs`]).
     attr_room: u16,
@@ -94,13 +119,39 @@ fn child_room(count: u32) -> u32 {
 /// An attribute: its name, how its value is held, and where: for text, where it sits in the
 /// text arena (`a` the start, `b` the length); for an id, its hash's index in `hashes` (`a`)
 /// and its prefix's symbol (`b`); for a GUID, its index in `guids`; for a path, its index in
-/// `paths`.
+/// `paths`. The name's symbol and the kind share one word (the kind in its top 3 bits), so that
+/// an attribute takes 12 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Attr {
-    name: u16,
-    kind: u8,
+    name_kind: u32,
     a: u32,
     b: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Attr>() == 12);
+const _: () = assert!(MAX_NAMES << 3 == 1 << 32);
+
+impl Attr {
+    fn new(name: Sym, kind: u8, a: u32, b: u32) -> Attr {
+        debug_assert!((name as usize) < MAX_NAMES && kind < 8);
+        Attr {
+            name_kind: name | (u32::from(kind) << 29),
+            a,
+            b,
+        }
+    }
+
+    fn name(&self) -> Sym {
+        self.name_kind & (MAX_NAMES as u32 - 1)
+    }
+
+    fn kind(&self) -> u8 {
+        (self.name_kind >> 29) as u8
+    }
+
+    fn renamed(self, name: Sym) -> Attr {
+        Attr::new(name, self.kind(), self.a, self.b)
+    }
 }
 
 /// [`Attr::kind`]s.
@@ -294,13 +345,15 @@ pub struct Document {
     attrs: Vec<Attr>,
     text: String,
     names: Vec<Name>,
-    name_index: HashMap<Name, u16, FastHash>,
+    /// Whether each of `names` is an XML name (see [`is_xml_name`]), which the writer checks.
+    names_ok: Vec<bool>,
+    name_index: HashMap<Name, Sym, FastHash>,
     short_values: HashMap<Box<str>, (u32, u32), FastHash>,
-    ranks: HashMap<(u16, u16), Option<u16>, FastHash>,
+    ranks: HashMap<(Sym, Sym), Option<u16>, FastHash>,
     known_ranks: Box<[Option<Option<u16>>; WELL_KNOWN.len() * WELL_KNOWN.len()]>,
     /// [`Schema::child_rank`] by (parent, child) symbol, and for the well-known names in a
     /// table of their own (`u16::MAX` where not yet looked up).
-    child_ranks: HashMap<(u16, u16), u16, FastHash>,
+    child_ranks: HashMap<(Sym, Sym), u16, FastHash>,
     known_child_ranks: Box<[u16; WELL_KNOWN.len() * WELL_KNOWN.len()]>,
     /// Text content, by element: rare (registry multi-strings in v3), so kept out of `Node`.
     texts: HashMap<u32, Box<str>, FastHash>,
@@ -335,7 +388,7 @@ const WELL_KNOWN: [&str; 17] = [
 ];
 
 /// The symbol of a name in [`WELL_KNOWN`].
-fn well_known(name: &str) -> Option<u16> {
+fn well_known(name: &str) -> Option<Sym> {
     Some(match name {
         "Wix" => 0,
         "Id" => 1,
@@ -389,6 +442,9 @@ impl std::hash::Hasher for FastHasher {
     fn write_u16(&mut self, i: u16) {
         self.add(u64::from(i));
     }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
     fn write_usize(&mut self, i: usize) {
         self.add(i as u64);
     }
@@ -413,6 +469,7 @@ impl Document {
             attrs: Vec::new(),
             text: String::new(),
             names: Vec::new(),
+            names_ok: Vec::new(),
             name_index: HashMap::default(),
             short_values: HashMap::default(),
             ranks: HashMap::default(),
@@ -425,8 +482,9 @@ impl Document {
             paths: Vec::new(),
         };
         for name in WELL_KNOWN {
-            let sym = doc.names.len() as u16;
+            let sym = doc.names.len() as Sym;
             doc.names.push(Cow::Borrowed(name));
+            doc.names_ok.push(true);
             doc.name_index.insert(Cow::Borrowed(name), sym);
         }
         doc.create("Wix");
@@ -477,20 +535,34 @@ impl Document {
         self.nodes[0].child_count == 0
     }
 
-    fn intern(&mut self, name: Name) -> u16 {
+    /// The symbol of `name`, interned if new.
+    ///
+    /// # Panics
+    /// When the document already holds [`MAX_NAMES`] distinct names (see [`Sym`]).
+    fn intern(&mut self, name: Name) -> Sym {
         if let Some(sym) = well_known(&name) {
             return sym;
         }
         if let Some(&sym) = self.name_index.get(&name) {
             return sym;
         }
-        let sym = u16::try_from(self.names.len()).expect("fewer than 65,536 distinct names");
+        assert!(
+            self.names.len() < MAX_NAMES,
+            "a document holds at most {MAX_NAMES} distinct names"
+        );
+        let sym = self.names.len() as Sym;
+        self.names_ok.push(is_xml_name(&name));
         self.names.push(name.clone());
         self.name_index.insert(name, sym);
         sym
     }
 
-    fn sym(&self, name: &str) -> Option<u16> {
+    /// The number of distinct element and attribute names the document has interned.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    fn sym(&self, name: &str) -> Option<Sym> {
         well_known(name).or_else(|| self.name_index.get(name).copied())
     }
 
@@ -523,10 +595,10 @@ impl Document {
 
     /// An attribute's value as held.
     fn value_of(&self, a: &Attr) -> Value<'_> {
-        match a.kind {
+        match a.kind() {
             kind::TEXT => Value::Text(self.text_of(a)),
             kind::ID_V3 | kind::ID_V3_FIPS | kind::ID_V4 => {
-                let scheme = match a.kind {
+                let scheme = match a.kind() {
                     kind::ID_V3 => IdScheme::V3,
                     kind::ID_V3_FIPS => IdScheme::V3Fips,
                     _ => IdScheme::V4,
@@ -538,7 +610,7 @@ impl Document {
             }
             kind::GUID | kind::GUID_BRACED => Value::Guid {
                 guid: Uuid::from_bytes(self.guids[a.a as usize]),
-                braces: a.kind == kind::GUID_BRACED,
+                braces: a.kind() == kind::GUID_BRACED,
             },
             _ => {
                 let [folder, name] = self.paths[a.a as usize];
@@ -719,6 +791,13 @@ impl Document {
         &self.names[self.nodes[node.0 as usize].name as usize]
     }
 
+    /// The element's name, and whether it is an XML name (which the writer checks without
+    /// reading it again).
+    pub(crate) fn name_checked(&self, node: NodeId) -> (&str, bool) {
+        let sym = self.nodes[node.0 as usize].name as usize;
+        (&self.names[sym], self.names_ok[sym])
+    }
+
     /// Renames the element.
     pub fn set_name(&mut self, node: NodeId, name: impl Into<Name>) {
         let sym = self.intern(name.into());
@@ -732,9 +811,10 @@ impl Document {
 
     /// The rank of a `child` element among the children of a `parent` element, by symbol;
     /// see [`Schema::child_rank`].
-    fn child_rank(&mut self, parent: u16, child: u16) -> u16 {
-        let small = usize::from(parent) < WELL_KNOWN.len() && usize::from(child) < WELL_KNOWN.len();
-        let slot = usize::from(parent) * WELL_KNOWN.len() + usize::from(child);
+    fn child_rank(&mut self, parent: Sym, child: Sym) -> u16 {
+        let (parent_i, child_i) = (parent as usize, child as usize);
+        let small = parent_i < WELL_KNOWN.len() && child_i < WELL_KNOWN.len();
+        let slot = parent_i * WELL_KNOWN.len() + child_i;
         if small && self.known_child_ranks[slot] != u16::MAX {
             return self.known_child_ranks[slot];
         }
@@ -837,7 +917,7 @@ impl Document {
         let first = self.nodes[node.0 as usize].attr_start as usize;
         self.node_attrs(node)
             .iter()
-            .position(|a| a.name == sym)
+            .position(|a| a.name() == sym)
             .map(|i| first + i)
     }
 
@@ -853,17 +933,34 @@ impl Document {
         self.find_attr(node, name).is_some()
     }
 
+    /// The element's attributes as [`attrs`](Self::attrs) gives them, each with whether its
+    /// name is an XML name.
+    pub(crate) fn attrs_checked(
+        &self,
+        node: NodeId,
+    ) -> impl Iterator<Item = (&str, bool, Value<'_>)> {
+        self.node_attrs(node).iter().map(move |a| {
+            let sym = a.name() as usize;
+            (
+                self.names[sym].as_ref(),
+                self.names_ok[sym],
+                self.value_of(a),
+            )
+        })
+    }
+
     /// The element's attributes and their values, in the order they are written.
     pub fn attrs(&self, node: NodeId) -> impl Iterator<Item = (&str, Value<'_>)> {
         self.node_attrs(node)
             .iter()
-            .map(move |a| (self.names[a.name as usize].as_ref(), self.value_of(a)))
+            .map(move |a| (self.names[a.name() as usize].as_ref(), self.value_of(a)))
     }
 
-    fn rank(&mut self, element: u16, attr: u16) -> Option<u16> {
+    fn rank(&mut self, element: Sym, attr: Sym) -> Option<u16> {
         // The well-known names' ranks sit in a table of their own, looked up without hashing.
-        let small = usize::from(element) < WELL_KNOWN.len() && usize::from(attr) < WELL_KNOWN.len();
-        let slot = usize::from(element) * WELL_KNOWN.len() + usize::from(attr);
+        let (element_i, attr_i) = (element as usize, attr as usize);
+        let small = element_i < WELL_KNOWN.len() && attr_i < WELL_KNOWN.len();
+        let slot = element_i * WELL_KNOWN.len() + attr_i;
         if small {
             if let Some(r) = self.known_ranks[slot] {
                 return r;
@@ -909,7 +1006,7 @@ impl Document {
         n.attr_count = n
             .attr_count
             .checked_add(1)
-            .expect("fewer than 65,536 attributes");
+            .expect("an element holds at most 65,535 attributes");
     }
 
     /// Makes room for `additional` more attributes on `node`, so that setting them later does
@@ -927,13 +1024,8 @@ impl Document {
         if room >= additional {
             return;
         }
-        let blank = Attr {
-            name: 0,
-            kind: kind::TEXT,
-            a: 0,
-            b: 0,
-        };
-        let want = u16::try_from(additional).expect("fewer than 65,536 attributes");
+        let blank = Attr::new(0, kind::TEXT, 0, 0);
+        let want = u16::try_from(additional).expect("at most 65,535 attributes");
         if start + count + room == self.attrs.len() {
             self.attrs
                 .resize(self.attrs.len() + additional - room, blank);
@@ -950,12 +1042,18 @@ impl Document {
     /// Sets attribute `name`. A new attribute takes its place in the order the schema declares
     /// (so the output matches heat's whatever order mutators set them in); an attribute the
     /// schema does not know goes last.
+    ///
+    /// # Panics
+    /// When the element has 65,535 attributes already, or the document 2^29 distinct names.
     pub fn set_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl AsRef<str>) {
         self.put_attr(node, name.into(), value.as_ref(), true);
     }
 
     /// Sets attribute `name`, appending it after the others when new (the order a document
     /// was read in is kept).
+    ///
+    /// # Panics
+    /// As [`set_attr`](Self::set_attr).
     pub fn push_attr(&mut self, node: NodeId, name: impl Into<Name>, value: impl AsRef<str>) {
         self.put_attr(node, name.into(), value.as_ref(), false);
     }
@@ -976,22 +1074,29 @@ impl Document {
         let Some(a) = self
             .node_attrs(from)
             .iter()
-            .find(|a| a.name == sym)
+            .find(|a| a.name() == sym)
             .copied()
         else {
             return false;
         };
         let to_sym = self.intern(to_name.into());
-        self.put_slot(to, Attr { name: to_sym, ..a }, true);
+        self.put_slot(to, a.renamed(to_sym), true);
         true
     }
 
     /// Stores `text`, for values that share it (see [`set_attr_path`](Self::set_attr_path)).
+    ///
+    /// # Panics
+    /// When the document would hold more than 4 GiB of attribute text.
     pub(crate) fn store_text(&mut self, text: &str) -> TextRef {
-        let start = u32::try_from(self.text.len()).expect("less than 4 GiB of attribute text");
+        let start = self.text.len();
+        assert!(
+            u32::try_from(start + text.len()).is_ok(),
+            "a document holds at most 4 GiB of attribute text"
+        );
         self.text.push_str(text);
         TextRef {
-            start,
+            start: start as u32,
             len: text.len() as u32,
         }
     }
@@ -1017,7 +1122,7 @@ impl Document {
         let index = u32::try_from(self.hashes.len()).expect("fewer than 2^32 ids");
         self.hashes.push(*hash.bytes());
         let kind = id_kind(hash.scheme());
-        self.put_value(node, sym, kind, index, u32::from(prefix));
+        self.put_value(node, sym, kind, index, prefix);
     }
 
     /// Hands the document the hashes of ids made with `scheme`, for
@@ -1054,30 +1159,15 @@ impl Document {
         assert!(i < block.len(), "id {i} of a block of {}", block.len);
         let sym = self.intern(name.into());
         let prefix = self.prefix_sym(prefix);
-        self.put_value(
-            node,
-            sym,
-            block.kind,
-            block.start + i as u32,
-            u32::from(prefix),
-        );
+        self.put_value(node, sym, block.kind, block.start + i as u32, prefix);
     }
 
     /// Sets attribute `sym` of `node`, in schema order, to a value of `kind` held in `a`, `b`.
-    fn put_value(&mut self, node: NodeId, sym: u16, kind: u8, a: u32, b: u32) {
-        self.put_slot(
-            node,
-            Attr {
-                name: sym,
-                kind,
-                a,
-                b,
-            },
-            true,
-        );
+    fn put_value(&mut self, node: NodeId, sym: Sym, kind: u8, a: u32, b: u32) {
+        self.put_slot(node, Attr::new(sym, kind, a, b), true);
     }
 
-    fn prefix_sym(&mut self, prefix: &str) -> u16 {
+    fn prefix_sym(&mut self, prefix: &str) -> Sym {
         match self.sym(prefix) {
             Some(sym) => sym,
             None => self.intern(Cow::Owned(prefix.to_owned())),
@@ -1122,7 +1212,7 @@ impl Document {
     /// The folder's part and the name of path attribute `name`, if it is held as a path.
     pub(crate) fn path_parts(&self, node: NodeId, name: &str) -> Option<[TextRef; 2]> {
         let a = self.attrs[self.find_attr(node, name)?];
-        (a.kind == kind::PATH).then(|| self.paths[a.a as usize])
+        (a.kind() == kind::PATH).then(|| self.paths[a.a as usize])
     }
 
     /// Makes room for `ids` more ids, `guids` more GUIDs and `paths` more paths held
@@ -1133,29 +1223,33 @@ impl Document {
         self.paths.reserve_exact(paths);
     }
 
+    /// Appends attribute `name`, which the element does not have yet (a document read from
+    /// text names each attribute of an element once), without looking for it among the others:
+    /// an element of many attributes is read in time linear in their number.
+    ///
+    /// # Panics
+    /// As [`set_attr`](Self::set_attr).
+    pub(crate) fn push_new_attr(&mut self, node: NodeId, name: Name, value: &str) {
+        let sym = self.intern(name);
+        let (a, b) = self.store(value);
+        let count = self.nodes[node.0 as usize].attr_count as usize;
+        self.insert_attr(node, count, Attr::new(sym, kind::TEXT, a, b));
+    }
+
     fn put_attr(&mut self, node: NodeId, name: Name, value: &str, schema_order: bool) {
         let sym = self.intern(name);
         let (a, b) = self.store(value);
-        self.put_slot(
-            node,
-            Attr {
-                name: sym,
-                kind: kind::TEXT,
-                a,
-                b,
-            },
-            schema_order,
-        );
+        self.put_slot(node, Attr::new(sym, kind::TEXT, a, b), schema_order);
     }
 
     fn put_slot(&mut self, node: NodeId, attr: Attr, schema_order: bool) {
-        let sym = attr.name;
+        let sym = attr.name();
         let n = &self.nodes[node.0 as usize];
         let first = n.attr_start as usize;
         let count = n.attr_count as usize;
         if let Some(i) = self.attrs[first..first + count]
             .iter()
-            .position(|a| a.name == sym)
+            .position(|a| a.name() == sym)
         {
             self.attrs[first + i] = attr;
             return;
@@ -1168,7 +1262,7 @@ impl Document {
             // Attributes mostly arrive in schema order: after the last is the usual place.
             Some(rank)
                 if self
-                    .rank(element, self.attrs[first + count - 1].name)
+                    .rank(element, self.attrs[first + count - 1].name())
                     .is_some_and(|r| r < rank) =>
             {
                 count
@@ -1176,7 +1270,7 @@ impl Document {
             Some(rank) => {
                 let mut pos = count;
                 for i in 0..count {
-                    let other = self.attrs[first + i].name;
+                    let other = self.attrs[first + i].name();
                     if self.rank(element, other).is_none_or(|r| r > rank) {
                         pos = i;
                         break;
@@ -1208,7 +1302,7 @@ impl Document {
         let count = n.attr_count as usize;
         let i = self.attrs[first..first + count]
             .iter()
-            .position(|a| a.name == sym)?;
+            .position(|a| a.name() == sym)?;
         let value = self.value_of(&self.attrs[first + i]).to_string();
         self.attrs[first + i..first + count].rotate_left(1);
         let n = &mut self.nodes[node.0 as usize];
@@ -1235,7 +1329,7 @@ impl Document {
     /// The elements of the tree named each of `names`, in document order, found in one pass:
     /// `result[i]` holds those named `names[i]`.
     pub fn index(&self, names: &[&str]) -> Vec<Vec<NodeId>> {
-        let syms: Vec<Option<u16>> = names.iter().map(|n| self.sym(n)).collect();
+        let syms: Vec<Option<Sym>> = names.iter().map(|n| self.sym(n)).collect();
         let mut out = vec![Vec::new(); names.len()];
         for n in self.descendants(self.root()) {
             let sym = self.nodes[n.0 as usize].name;
@@ -1291,7 +1385,7 @@ mod tests {
     fn well_known_names_have_their_symbols() {
         let doc = Document::new(Schema::V3);
         for (i, name) in WELL_KNOWN.iter().enumerate() {
-            assert_eq!(well_known(name), Some(i as u16));
+            assert_eq!(well_known(name), Some(i as Sym));
             assert_eq!(doc.names[i], *name);
         }
     }

@@ -5,6 +5,7 @@
 //! its errors.
 
 mod document;
+pub mod escape;
 pub mod guid;
 pub mod ids;
 #[cfg(test)]
@@ -13,7 +14,7 @@ mod schema;
 mod vocabulary;
 
 pub use document::{Descendants, Document, Name, NodeId, Value};
-pub(crate) use document::{FastHash, IdBlock, TextRef};
+pub(crate) use document::{FastHash, IdBlock, TextRef, MAX_ATTRIBUTES};
 pub use schema::Schema;
 pub use vocabulary::{
     directory_reference, is_directory_reference, is_standard_directory, STANDARD_DIRECTORIES,

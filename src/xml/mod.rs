@@ -8,4 +8,4 @@ pub mod reader;
 pub(crate) mod write;
 
 pub use read::{parse, read_file, MAX_DOCUMENT_BYTES};
-pub use write::{to_text, Format, LineEnding};
+pub use write::{to_text, try_to_text, Format, LineEnding};

@@ -59,7 +59,8 @@ fn build<R: std::io::Read>(mut reader: WixReader<R>) -> Result<Document> {
                     Some(&parent) => d.create_child(parent, e.name.to_owned()),
                 };
                 for (k, v) in e.attributes() {
-                    d.push_attr(node, k.to_owned(), v);
+                    // The reader gives each attribute of an element once.
+                    d.push_new_attr(node, k.to_owned().into(), v);
                 }
                 stack.push(node);
                 text.clear();
@@ -119,11 +120,89 @@ mod tests {
                 "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\"><u:A /></Wix>",
                 "undeclared prefix 'u'",
             ),
+            // Characters XML 1.0 cannot carry, as they are or as references.
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<A N=\"a&#1;b\"/></Wix>",
+                "U+0001",
+            ),
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<A>a&#x1F;b</A></Wix>",
+                "U+001F",
+            ),
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<A N=\"a\u{1}b\"/></Wix>",
+                "U+0001",
+            ),
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<A>\u{FFFF}</A></Wix>",
+                "U+FFFF",
+            ),
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<A N=\"&#xFFFE;\"/></Wix>",
+                "U+FFFE",
+            ),
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<!-- \u{8} --></Wix>",
+                "U+0008",
+            ),
+            (
+                "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\n<A>&#x+41;</A></Wix>",
+                "not a character reference",
+            ),
         ];
         for (input, needle) in cases {
             let err = parse(input.as_bytes()).unwrap_err();
             assert!(err.message().contains(needle), "{input}: {}", err.message());
             assert_eq!(err.code(), codes::BAD_DOCUMENT);
+            if input.contains("\n<") {
+                assert!(
+                    err.message().contains("line 2"),
+                    "{input}: {}",
+                    err.message()
+                );
+            }
         }
+    }
+
+    const V4: &str = "http://wixtoolset.org/schemas/v4/wxs";
+
+    #[test]
+    fn more_names_than_sixteen_bits_hold() {
+        let mut text = format!("<Wix xmlns=\"{V4}\"><Fragment>");
+        for i in 0..70_000 {
+            text.push_str(&format!("<e{i} a{i}=\"v\"/>"));
+        }
+        text.push_str("</Fragment></Wix>");
+        let doc = parse(text.as_bytes()).unwrap();
+        assert!(doc.name_count() > 140_000);
+        let fragment = doc.children(doc.root())[0];
+        let last = *doc.children(fragment).last().unwrap();
+        assert_eq!(doc.name(last), "e69999");
+        assert!(doc.attr(last, "a69999").unwrap() == "v");
+        let written = to_text(&doc, Format::default());
+        assert!(
+            written.contains("\r\n        <e69999 a69999=\"v\" />\r\n"),
+            "{}",
+            &written[written.len() - 100..]
+        );
+        assert_eq!(written.lines().count(), 70_004);
+    }
+
+    #[test]
+    fn an_element_with_too_many_attributes_is_refused() {
+        let attrs: String = (0..65_536).map(|i| format!(" a{i}=\"\"")).collect();
+        let text = format!("<Wix xmlns=\"{V4}\">\n\n<Fragment{attrs}/></Wix>");
+        let err = parse(text.as_bytes()).unwrap_err();
+        assert!(
+            err.message().contains("more than 65535 attributes")
+                && err.message().contains("line 3"),
+            "{}",
+            err.message()
+        );
+        let attrs: String = (0..65_535).map(|i| format!(" a{i}=\"\"")).collect();
+        let text = format!("<Wix xmlns=\"{V4}\"><Fragment{attrs}/></Wix>");
+        let doc = parse(text.as_bytes()).unwrap();
+        let fragment = doc.children(doc.root())[0];
+        assert_eq!(doc.attrs(fragment).count(), 65_535);
     }
 }

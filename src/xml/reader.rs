@@ -9,13 +9,15 @@
 //! normalize. A previous harvest of a million files (about 400 MB) is read in about a second.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
 use memchr::{memchr, memmem};
 
 use crate::error::{codes, Error, Result};
-use crate::wix::Schema;
+use crate::wix::escape::describe_non_xml_char;
+use crate::wix::{Schema, MAX_ATTRIBUTES};
 
 /// Where an attribute's name and value are: the name in the reader's buffer; the value there
 /// too, or in its scratch text when unescaping changed it.
@@ -100,11 +102,14 @@ const MAX_ENTITY: usize = 12;
 ///
 /// It refuses, with an error naming the line: text that is not UTF-8 or not well-formed XML
 /// (an end tag that does not match its start, an unknown entity, a character XML does not
-/// allow, a duplicate attribute among them); a document type declaration (so no entity is ever
-/// expanded) or an XML declaration of another encoding; a root other than `Wix` in WiX v3's or
-/// v4's namespace, or more than one root; text outside the root; an element with an undeclared
-/// prefix; and a document that ends inside an element. Its memory is its buffer and one entry
-/// per open element, whatever the size of the file.
+/// allow, as it is or as a character reference (`&#1;`), a duplicate attribute among them); a
+/// document type declaration (so no entity is ever expanded) or an XML declaration of another
+/// encoding; a root other than `Wix` in WiX v3's or v4's namespace, or more than one root; text
+/// outside the root; an element with an undeclared prefix, or with more than 65,535
+/// attributes; and a document that ends inside an element. Its memory is its buffer and one
+/// entry per open element and per namespace declaration in scope, whatever the size of the
+/// file, and its time is linear in the size of the file, however many attributes and
+/// namespaces an element has.
 ///
 /// ```
 /// use heat::xml::reader::{Item, WixReader};
@@ -162,9 +167,11 @@ struct State {
     /// The open elements' names as written, for end tags, one after the other in `names`.
     names: String,
     open: Vec<usize>,
-    /// Namespace bindings in scope: prefix (`""` for the default), namespace, and the depth of
-    /// the element that declared it.
-    bindings: Vec<(Box<str>, Box<str>, usize)>,
+    /// Namespace bindings in scope, by prefix (`""` for the default): the namespaces the open
+    /// elements declared for it, innermost last.
+    bindings: HashMap<Box<str>, Vec<Box<str>>>,
+    /// The prefixes the open elements declared, with the depth of the element, innermost last.
+    declared: Vec<(usize, Box<str>)>,
     /// An `End` owed for an empty element.
     pending_end: bool,
 }
@@ -187,9 +194,21 @@ impl State {
         if let Some(start) = self.open.pop() {
             self.names.truncate(start);
         }
-        while self.bindings.last().is_some_and(|(_, _, d)| *d >= depth) {
-            self.bindings.pop();
+        while self.declared.last().is_some_and(|(d, _)| *d >= depth) {
+            let (_, prefix) = self.declared.pop().expect("checked");
+            if let Some(stack) = self.bindings.get_mut(&prefix) {
+                stack.pop();
+            }
         }
+    }
+
+    /// Binds `prefix` to `namespace` for the element at `depth` and its content.
+    fn bind(&mut self, prefix: &str, namespace: &str, depth: usize) {
+        self.bindings
+            .entry(prefix.into())
+            .or_default()
+            .push(namespace.into());
+        self.declared.push((depth, prefix.into()));
     }
 
     /// The end of the document: nothing may be open, and there must have been a root.
@@ -348,7 +367,7 @@ impl<R: Read> WixReader<R> {
         r.st.push("\u{0}");
         for (k, v) in bindings {
             let prefix = k.strip_prefix("xmlns:").unwrap_or("");
-            r.st.bindings.push((prefix.into(), v.as_str().into(), 1));
+            r.st.bind(prefix, v, 1);
         }
         r
     }
@@ -711,6 +730,18 @@ impl<R: Read> WixReader<R> {
     }
 }
 
+/// Reads all of `text` as WiX source, as [`WixReader`] reads it (well-formed XML that XML 1.0
+/// can carry, a `Wix` root in WiX v3's or v4's namespace, …), and returns its schema: the
+/// check of text that came from outside (a transform's result, a program's output) before it
+/// is written.
+pub(crate) fn check_wix(text: &str) -> Result<Schema> {
+    let mut reader = WixReader::new(text.as_bytes());
+    while reader.next()?.is_some() {}
+    Ok(reader
+        .schema()
+        .expect("a document read to its end has a root"))
+}
+
 /// Where the first character XML 1.0 does not allow is in `text`: a control character other
 /// than tab, line feed and carriage return, or U+FFFE / U+FFFF.
 fn forbidden_character(text: &str) -> Option<usize> {
@@ -814,6 +845,9 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// From how many attributes on one element duplicates are looked for through a set.
+const MANY_ATTRIBUTES: usize = 16;
+
 /// Reads the start tag at the start of `text` (`<name a="b" c='d'>` or `.../>`), which is at
 /// `base` in the buffer: the attributes go to `attrs` (values that unescaping changes to
 /// `scratch`). `None` when the tag does not end in `text`.
@@ -833,6 +867,7 @@ fn parse_tag(
         return Ok(None);
     }
     let name_len = i - 1;
+    let mut seen: HashSet<&str> = HashSet::new();
     if !is_name(&text[1..i]) {
         return Err(bad(&format!(
             "not well-formed XML: '<{}' does not start an element",
@@ -917,9 +952,29 @@ fn parse_tag(
         };
         let value = &text[value_start..value_start + value_len];
         i = value_start + value_len + 1;
-        if attrs.iter().any(|a| {
-            a.name.1 - a.name.0 == name.len() && &text[a.name.0 - base..a.name.1 - base] == name
-        }) {
+        if attrs.len() == MAX_ATTRIBUTES {
+            return Err(bad(&format!(
+                "the element '{}' has more than {MAX_ATTRIBUTES} attributes",
+                &text[1..1 + name_len]
+            )));
+        }
+        // A few attributes are compared with each other; many, through a set of their names,
+        // so that an element of thousands takes time linear in their number.
+        let twice = if attrs.len() < MANY_ATTRIBUTES {
+            attrs.iter().any(|a| {
+                a.name.1 - a.name.0 == name.len() && &text[a.name.0 - base..a.name.1 - base] == name
+            })
+        } else {
+            if seen.is_empty() {
+                seen.extend(
+                    attrs
+                        .iter()
+                        .map(|a| &text[a.name.0 - base..a.name.1 - base]),
+                );
+            }
+            !seen.insert(name)
+        };
+        if twice {
             return Err(bad(&format!(
                 "not well-formed XML: the attribute '{name}' is given twice"
             )));
@@ -972,12 +1027,12 @@ fn open_element<'b>(
     for (k, a) in attrs.iter().enumerate() {
         let key = &buf[a.name.0..a.name.1];
         if key == "xmlns" {
-            st.bindings.push(("".into(), value(a).into(), depth));
+            st.bind("", value(a), depth);
             if root {
                 root_default = Some(k);
             }
         } else if let Some(prefix) = key.strip_prefix("xmlns:") {
-            st.bindings.push((prefix.into(), value(a).into(), depth));
+            st.bind(prefix, value(a), depth);
         }
     }
     if let Some(k) = root_default {
@@ -990,10 +1045,9 @@ fn open_element<'b>(
     };
     let namespace = st
         .bindings
-        .iter()
-        .rev()
-        .find(|(p, _, _)| **p == *prefix)
-        .map(|(_, ns, _)| &**ns);
+        .get(prefix)
+        .and_then(|stack| stack.last())
+        .map(|ns| &**ns);
     if namespace.is_none() && !prefix.is_empty() && prefix != "xml" {
         return Err(bad(&format!(
             "an element with the undeclared prefix '{prefix}'"
@@ -1065,7 +1119,7 @@ fn unescape<'s>(raw: &'s str, attr: bool, bad: &dyn Fn(&str) -> Error) -> Result
                 let name = &raw[i + 1..i + 1 + end];
                 match entity(name) {
                     Some(c) => out.push(c),
-                    None => return Err(bad(&format!("the unknown entity '&{name};'"))),
+                    None => return Err(bad(&not_an_entity(name))),
                 }
                 i += end + 2;
             }
@@ -1080,6 +1134,30 @@ fn unescape<'s>(raw: &'s str, attr: bool, bad: &dyn Fn(&str) -> Error) -> Result
         }
     }
     Ok(Cow::Owned(out))
+}
+
+/// Why `&name;` is refused: a character reference to a character XML 1.0 cannot carry, or
+/// what is no entity XML defines.
+fn not_an_entity(name: &str) -> String {
+    let code = match name.strip_prefix("#x") {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
+    };
+    let digits = name
+        .trim_start_matches("#x")
+        .trim_start_matches('#')
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit());
+    match code.and_then(char::from_u32) {
+        Some(c) if digits => format!(
+            "not well-formed XML: the character reference '&{name};' is to {}",
+            describe_non_xml_char(c)
+        ),
+        _ if name.starts_with('#') => {
+            format!("not well-formed XML: '&{name};' is not a character reference")
+        }
+        _ => format!("the unknown entity '&{name};'"),
+    }
 }
 
 /// The character of entity `&name;`: a character reference to a character XML allows, or one
@@ -1211,9 +1289,14 @@ mod tests {
             ("<?xml version='1.0'?>", "not at the start"),
             ("<? x?>", "without a target"),
             ("a ]]> b", "']]>' in text"),
-            ("<A a='&#1;'/>", "unknown entity '&#1;'"),
-            ("&#xFFFE;", "unknown entity"),
-            ("&#0;", "unknown entity"),
+            (
+                "<A a='&#1;'/>",
+                "reference '&#1;' is to the character U+0001",
+            ),
+            ("&#xFFFE;", "is to the character U+FFFE"),
+            ("&#0;", "is to the character U+0000"),
+            ("&#x+41;", "'&#x+41;' is not a character reference"),
+            ("&#xD800;", "not a character reference"),
             ("<A a='&amp'/>", "starts no entity"),
             ("<A a='&bogus;'/>", "unknown entity"),
             ("<A>\u{1}</A>", "U+0001"),
@@ -1225,6 +1308,28 @@ mod tests {
             assert!(err.contains(needle), "{body:?}: {err}");
             assert!(err.contains("line 1"), "{body:?}: {err}");
         }
+    }
+
+    #[test]
+    fn many_attributes_and_namespaces_read_in_linear_time() {
+        // Duplicates among thousands of attributes are found through a set; prefixes are
+        // looked up by prefix.
+        let attrs: String = (0..20_000).map(|i| format!(" a{i}='v'")).collect();
+        assert!(refused(&format!("<A{attrs} a7='w'/>")).contains("'a7' is given twice"));
+        let prefixes: String = (0..5_000)
+            .map(|i| format!(" xmlns:p{i}='urn:p{i}'"))
+            .collect();
+        let text = format!(
+            "<Wix xmlns=\"{V3}\"{prefixes}>{}<p4999:x/></Wix>",
+            "<A/>".repeat(20_000)
+        );
+        let got = items(text.as_bytes(), 1 << 20).unwrap();
+        assert_eq!(got.len(), 2 + 2 * 20_001);
+        assert!(
+            got.contains(&"<p4999:x? >".to_owned()),
+            "{:?}",
+            &got[got.len() - 3..]
+        );
     }
 
     #[test]

@@ -5,6 +5,13 @@
 //! mutators change that string, and then writes a UTF-8 byte-order mark, for WiX v3 the
 //! declaration `<?xml version="1.0" encoding="utf-8"?>` and a line end, and the string. heat
 //! ran on Windows only, so its lines end in CRLF, and no line end follows `</Wix>`.
+//!
+//! What is written is well-formed XML whatever the document holds: the writer checks every
+//! name (an XML name, see [`is_xml_name`](crate::wix::escape::is_xml_name)) and every
+//! character of every value and text (XML 1.0 cannot carry most control characters, not even
+//! as references) as it escapes them, and stops with error `HEAT8108` naming the element and
+//! attribute rather than write what no XML reader would read. The check rides on the escaping
+//! it does anyway, so it costs nothing on names and values that need no escaping.
 
 use std::fs;
 use std::io::{self, Write};
@@ -13,7 +20,8 @@ use std::sync::mpsc;
 
 use quick_xml::events::Event;
 
-use crate::error::{Error, Result};
+use crate::error::{codes, Error, Result};
+use crate::wix::escape::describe_non_xml_char;
 use crate::wix::{Document, NodeId, Schema, Value};
 
 /// Line ends of the output.
@@ -56,15 +64,67 @@ impl Default for Format {
 
 /// Serializes the document's elements as heat's `XmlWriter` does: no declaration, one element
 /// a line, empty elements as `<X a="b" />`, no line end after the last.
+///
+/// # Panics
+/// When the document holds what XML cannot carry (see [`try_to_text`], which says so instead).
 pub fn to_text(doc: &Document, format: Format) -> String {
-    let mut out = Vec::with_capacity(1 << 16);
-    write_text(doc, format, &mut out).expect("writing to memory cannot fail");
-    String::from_utf8(out).expect("the document holds text only")
+    try_to_text(doc, format).unwrap_or_else(|e| panic!("{}", e.message()))
 }
 
-/// Serializes the document's elements into `out`; see [`to_text`].
+/// [`to_text`], or error `HEAT8108` when the document holds a name that is not an XML name
+/// or a character XML 1.0 cannot carry (a control character other than tab, line feed and
+/// carriage return, U+FFFE, U+FFFF), which no WiX source can hold.
+pub fn try_to_text(doc: &Document, format: Format) -> Result<String> {
+    let mut out = Vec::with_capacity(1 << 16);
+    if let Err(e) = write_text(doc, format, &mut out) {
+        return Err(match document_error(&e) {
+            Some(inner) => Error::new(inner.code(), inner.message()),
+            None => Error::new(codes::IO, e.to_string()),
+        });
+    }
+    Ok(String::from_utf8(out).expect("the document holds text only"))
+}
+
+/// Serializes the document's elements into `out`; see [`to_text`]. A document holding what
+/// XML cannot carry is an error of kind [`io::ErrorKind::InvalidData`] that holds the crate's
+/// [`Error`] (`HEAT8108`).
 pub fn write_text(doc: &Document, format: Format, out: &mut dyn Write) -> io::Result<()> {
     write_text_counted(doc, format, out).map(|_| ())
+}
+
+/// The document's problem that made [`write_text`] fail, when that was the reason.
+pub(crate) fn document_error(e: &io::Error) -> Option<&Error> {
+    e.get_ref().and_then(|inner| inner.downcast_ref::<Error>())
+}
+
+/// The error for a document that holds what XML cannot carry: `what` is the problem, `node`
+/// the element it is in.
+fn not_xml(doc: &Document, node: NodeId, what: String) -> io::Error {
+    let path: Vec<&str> = std::iter::once(node)
+        .chain(doc.ancestors(node))
+        .map(|n| doc.name(n))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let shown: String = path
+        .join("/")
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        Error::new(
+            codes::NOT_XML,
+            format!("{what}, in the element {shown}: no WiX source can hold it, and nothing is written."),
+        ),
+    )
 }
 
 /// [`write_text`], also returning the numbers of `File`, `Directory` and `Component` elements
@@ -83,7 +143,7 @@ pub(crate) fn write_text_counted(
         scratch: String::with_capacity(64),
         counts: [0; 3],
     };
-    w.element(doc.root(), 0)?;
+    w.write_all()?;
     w.out.write_all(&w.buf)?;
     Ok(w.counts)
 }
@@ -152,93 +212,155 @@ impl ElementWriter<'_> {
         Ok(())
     }
 
-    fn element(&mut self, node: NodeId, depth: usize) -> io::Result<()> {
+    /// Writes the whole document, element by element, with a stack of the open elements
+    /// (not the call stack: a document read from a file may nest deeper than it holds).
+    fn write_all(&mut self) -> io::Result<()> {
+        let doc = self.doc;
+        // The open elements, each with the index of its next child.
+        let mut open: Vec<(NodeId, usize)> = Vec::new();
+        if self.start(doc.root(), 0)? {
+            open.push((doc.root(), 0));
+        }
+        while let Some((node, next)) = open.last_mut() {
+            let children = doc.children(*node);
+            if let Some(&child) = children.get(*next) {
+                *next += 1;
+                let depth = open.len();
+                if self.start(child, depth)? {
+                    open.push((child, 0));
+                }
+            } else {
+                let node = *node;
+                open.pop();
+                self.end(node, open.len())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the start of element `node` at `depth`; an element without children is written
+    /// whole. Returns whether its children follow (and then its end, with [`end`](Self::end)).
+    fn start(&mut self, node: NodeId, depth: usize) -> io::Result<bool> {
         if depth > 0 {
             self.line(depth)?;
         }
         let doc = self.doc;
-        let name = doc.name(node);
+        let (name, name_ok) = doc.name_checked(node);
+        if !name_ok {
+            return Err(not_xml(doc, node, format!("'{name}' is not an XML name")));
+        }
         if let Some(i) = counted(name) {
             self.counts[i] += 1;
         }
         self.put(b"<");
         self.put(name.as_bytes());
-        if depth == 0 && name == "Wix" {
+        let root = depth == 0 && name == "Wix";
+        if root {
             self.put(b" xmlns=\"");
             self.put(doc.schema().namespace().as_bytes());
             self.put(b"\"");
         }
-        for (k, v) in doc.attrs(node) {
+        for (k, k_ok, v) in doc.attrs_checked(node) {
+            if !k_ok {
+                return Err(not_xml(
+                    doc,
+                    node,
+                    format!("the attribute name '{k}' is not an XML name"),
+                ));
+            }
+            if root && k == "xmlns" {
+                // The schema's namespace is written above.
+                continue;
+            }
             self.put(b" ");
             self.put(k.as_bytes());
             self.put(b"=\"");
-            match v {
+            let escaped = match v {
                 Value::Text(t) => escape_into(t, &mut self.buf),
-                Value::Path { folder, name } => {
-                    escape_into(folder, &mut self.buf);
-                    escape_into(name, &mut self.buf);
-                }
+                Value::Path { folder, name } => escape_into(folder, &mut self.buf)
+                    .and_then(|()| escape_into(name, &mut self.buf)),
                 v => {
                     self.scratch.clear();
                     v.write_to(&mut self.scratch);
-                    escape_into(&self.scratch, &mut self.buf);
+                    escape_into(&self.scratch, &mut self.buf)
                 }
+            };
+            if let Err(c) = escaped {
+                return Err(not_xml(
+                    doc,
+                    node,
+                    format!("the attribute '{k}' holds {}", describe_non_xml_char(c)),
+                ));
             }
             self.put(b"\"");
         }
-        let children = doc.children(node);
-        if children.is_empty() {
-            // Text is written as XmlWriter's WriteString does; an empty one writes nothing, so
-            // the element stays empty.
-            match doc.text(node).filter(|t| !t.is_empty()) {
-                Some(text) => {
-                    let mut escaped = String::with_capacity(text.len());
-                    escape_text(text, self.format.line_ending, &mut escaped);
-                    self.put(b">");
-                    self.put(escaped.as_bytes());
-                    self.put(b"</");
-                    self.put(name.as_bytes());
-                    self.put(b">");
+        if !doc.children(node).is_empty() {
+            self.put(b">");
+            return Ok(true);
+        }
+        // Text is written as XmlWriter's WriteString does; an empty one writes nothing, so
+        // the element stays empty.
+        match doc.text(node).filter(|t| !t.is_empty()) {
+            Some(text) => {
+                let mut escaped = String::with_capacity(text.len());
+                if let Err(c) = escape_text(text, self.format.line_ending, &mut escaped) {
+                    return Err(not_xml(
+                        doc,
+                        node,
+                        format!("its text holds {}", describe_non_xml_char(c)),
+                    ));
                 }
-                None => self.put(b" />"),
+                self.put(b">");
+                self.put(escaped.as_bytes());
+                self.put(b"</");
+                self.put(name.as_bytes());
+                self.put(b">");
             }
-            return Ok(());
+            None => self.put(b" />"),
         }
-        self.put(b">");
-        for &c in children {
-            self.element(c, depth + 1)?;
-        }
+        Ok(false)
+    }
+
+    /// Writes the end of element `node`, whose children are written, at `depth`.
+    fn end(&mut self, node: NodeId, depth: usize) -> io::Result<()> {
         if depth > 0 {
             self.line(depth)?;
         } else {
             self.put(self.format.line_ending.as_str().as_bytes());
         }
         self.put(b"</");
-        self.put(name.as_bytes());
+        self.put(self.doc.name(node).as_bytes());
         self.put(b">");
         Ok(())
     }
 }
 
-/// Which bytes an attribute value escapes (see [`escape_of`]).
+/// Which bytes an attribute value escapes (see [`escape_of`]) or looks at twice: every
+/// control character, which XML cannot carry but for tab, line feed and carriage return, and
+/// `0xEF`, which starts U+FFFE and U+FFFF (and the other characters from U+E000 to U+FFFF,
+/// which pass).
 const NEEDS_ESCAPE: [bool; 256] = {
     let mut t = [false; 256];
     t[b'&' as usize] = true;
     t[b'<' as usize] = true;
     t[b'>' as usize] = true;
     t[b'"' as usize] = true;
-    t[b'\t' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0xEF] = true;
     t
 };
 
-/// Appends `v` escaped as an attribute value.
-fn escape_into(v: &str, out: &mut Vec<u8>) {
+/// Appends `v` escaped as an attribute value; or the first character XML cannot carry, and
+/// then `out` holds part of the value.
+fn escape_into(v: &str, out: &mut Vec<u8>) -> std::result::Result<(), char> {
     let bytes = v.as_bytes();
     if !bytes.iter().any(|&b| NEEDS_ESCAPE[usize::from(b)]) {
         out.extend_from_slice(bytes);
-        return;
+        return Ok(());
     }
     let mut run = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -246,9 +368,14 @@ fn escape_into(v: &str, out: &mut Vec<u8>) {
             out.extend_from_slice(&bytes[run..i]);
             out.extend_from_slice(esc);
             run = i + 1;
+        } else if b < 0x20 {
+            return Err(char::from(b));
+        } else if b == 0xEF && bytes[i + 1] == 0xBF && matches!(bytes[i + 2], 0xBE | 0xBF) {
+            return Err(v[i..].chars().next().expect("a character starts here"));
         }
     }
     out.extend_from_slice(&bytes[run..]);
+    Ok(())
 }
 
 fn escape_of(b: u8) -> Option<&'static [u8]> {
@@ -265,8 +392,13 @@ fn escape_of(b: u8) -> Option<&'static [u8]> {
 }
 
 /// Escapes text content as .NET's `XmlWriter` does with heat's settings: `&`, `<` and `>`
-/// as entities, and every line end (`\r\n`, `\r` or `\n`) written as `line_ending`.
-pub fn escape_text(v: &str, line_ending: LineEnding, out: &mut String) {
+/// as entities, and every line end (`\r\n`, `\r` or `\n`) written as `line_ending`; or the
+/// first character XML cannot carry.
+pub fn escape_text(
+    v: &str,
+    line_ending: LineEnding,
+    out: &mut String,
+) -> std::result::Result<(), char> {
     let mut chars = v.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -280,16 +412,20 @@ pub fn escape_text(v: &str, line_ending: LineEnding, out: &mut String) {
                 out.push_str(line_ending.as_str());
             }
             '\n' => out.push_str(line_ending.as_str()),
+            c if !crate::wix::escape::is_xml_char(c) => return Err(c),
             c => out.push(c),
         }
     }
+    Ok(())
 }
 
-/// Escapes an attribute value as .NET's `XmlWriter` does.
-pub fn escape_attr(v: &str, out: &mut String) {
+/// Escapes an attribute value as .NET's `XmlWriter` does; or the first character XML cannot
+/// carry.
+pub fn escape_attr(v: &str, out: &mut String) -> std::result::Result<(), char> {
     let mut buf = Vec::new();
-    escape_into(v, &mut buf);
+    escape_into(v, &mut buf)?;
     out.push_str(std::str::from_utf8(&buf).expect("escaping keeps UTF-8"));
+    Ok(())
 }
 
 /// What goes before the serialized document: the byte-order mark and, for WiX v3, the XML
@@ -510,6 +646,60 @@ mod tests {
             text,
             "<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">\r\n    <MultiStringValue>a&lt;b&gt;&amp;\r\nc</MultiStringValue>\r\n    <MultiStringValue />\r\n</Wix>"
         );
+    }
+
+    #[test]
+    fn what_xml_cannot_carry_is_not_written() {
+        let problem = |doc: &Document| try_to_text(doc, Format::default()).unwrap_err();
+        let mut doc = Document::new(Schema::V4);
+        let f = doc.create_child(doc.root(), "Fragment");
+        let d = doc.create_child(f, "Directory");
+        doc.set_attr(d, "Name", "a\u{1}b");
+        let e = problem(&doc);
+        assert_eq!(e.code(), codes::NOT_XML);
+        assert!(
+            e.message().contains("'Name' holds the character U+0001")
+                && e.message().contains("Wix/Fragment/Directory"),
+            "{}",
+            e.message()
+        );
+        doc.set_attr(d, "Name", "\u{FFFF}");
+        assert!(problem(&doc).message().contains("U+FFFF"));
+        // U+FFFD and the other characters that start like U+FFFF pass.
+        doc.set_attr(d, "Name", "\u{FFFD}\u{FF10}\u{E000}");
+        assert!(try_to_text(&doc, Format::default()).is_ok());
+        let m = doc.create_child(d, "MultiStringValue");
+        doc.set_text(m, "x\u{1b}[0m");
+        assert!(problem(&doc)
+            .message()
+            .contains("its text holds the character U+001B"));
+        doc.set_text(m, "tab\tok");
+        assert!(try_to_text(&doc, Format::default()).is_ok());
+        doc.set_attr(d, "a b", "x");
+        assert!(problem(&doc).message().contains("'a b' is not an XML name"));
+        let mut doc = Document::new(Schema::V4);
+        doc.create_child(doc.root(), "1st");
+        assert!(problem(&doc).message().contains("'1st' is not an XML name"));
+    }
+
+    #[test]
+    fn a_deep_document_is_written_without_recursion() {
+        let mut doc = Document::new(Schema::V4);
+        let mut at = doc.root();
+        for _ in 0..200_000 {
+            at = doc.create_child(at, "D");
+        }
+        let text = to_text(
+            &doc,
+            Format {
+                indent: 0,
+                line_ending: LineEnding::Lf,
+            },
+        );
+        assert_eq!(text.matches("<D>").count(), 199_999);
+        assert_eq!(text.matches("</D>").count(), 199_999);
+        assert!(text.contains("<D>\n<D />\n</D>\n</D>"));
+        assert!(text.ends_with("</D>\n</Wix>"));
     }
 
     #[test]

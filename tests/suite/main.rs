@@ -9,6 +9,7 @@ mod cases;
 mod check;
 mod dropin;
 mod errors;
+mod escaping;
 mod external;
 mod filters;
 mod golden;
@@ -26,6 +27,7 @@ mod reg;
 mod report;
 mod schema_tables;
 mod snapshots;
+mod untrusted;
 mod update;
 mod vectors;
 #[cfg(feature = "xslt")]

@@ -114,7 +114,7 @@ fn group_id_variables_separators_and_v3() {
             "        <PayloadGroup Id='Redists'>",
             "            <Payload SourceFile='!(wix.Redist)/x64/vc_redist.exe' Name='x64\\vc_redist.exe' />",
             "            <Payload SourceFile='!(wix.Redist)/x86/vc_redist.exe' Name='x86\\vc_redist.exe' />",
-            "            <Payload SourceFile='!(wix.Redist)/b$1.txt' />",
+            "            <Payload SourceFile='!(wix.Redist)/b$$1.txt' />",
             "        </PayloadGroup>",
             "    </Fragment>",
             "</Wix>",

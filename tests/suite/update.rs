@@ -1235,3 +1235,43 @@ fn registry_harvest_keeps_guids_by_id() {
     let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+/// A folder whose name holds a `$` is written `$$` (WiX's preprocessor reads `$$` as `$`);
+/// heat.exe wrote it as it is. Both are the same install location: an update from either keeps
+/// every id, and `heat check` finds nothing.
+#[test]
+fn dollar_in_a_folder_name_is_the_same_location_escaped_or_not() {
+    let s = Scenario::new();
+    std::fs::create_dir_all(s.path("App/a$b")).unwrap();
+    std::fs::write(s.path("App/a$b/x$y.txt"), "x").unwrap();
+    std::fs::write(s.path("App/top.txt"), "t").unwrap();
+    heat().ok(&s.dir, &["dir", "App", "-cg", "A", "-gg", "-o", "new.wxs"]);
+    let new = s.text("new.wxs");
+    assert!(new.contains(r#"Name="a$$b""#), "{new}");
+    // As heat.exe wrote it: names as they are on disk.
+    let old = new.replace("a$$b", "a$b").replace("x$$y", "x$y");
+    std::fs::write(s.path("old.wxs"), old).unwrap();
+    let out = heat().run(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-cg",
+            "A",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-o",
+            "again.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 kept, 0 added, 0 removed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(s.text("again.wxs"), new);
+    let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -24,6 +24,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use crate::wix::escape::describe_non_xml_char;
 use crate::xml::write::{escape_attr, escape_text, Format, LineEnding};
 
 struct Writer {
@@ -65,7 +66,7 @@ impl Writer {
         };
     }
 
-    fn start(&mut self, name: &str, attrs: &[(String, String)]) {
+    fn start(&mut self, name: &str, attrs: &[(String, String)]) -> Result<(), String> {
         self.close_tag();
         if !self.mixed && !self.after_text {
             self.indent();
@@ -78,11 +79,17 @@ impl Writer {
             self.out.push(' ');
             self.out.push_str(k);
             self.out.push_str("=\"");
-            escape_attr(v, &mut self.out);
+            escape_attr(v, &mut self.out).map_err(|c| {
+                format!(
+                    "the result's attribute '{k}' of <{name}> holds {}",
+                    describe_non_xml_char(c)
+                )
+            })?;
             self.out.push('"');
         }
         self.open_tag = true;
         self.after_text = false;
+        Ok(())
     }
 
     fn end(&mut self, name: &str) {
@@ -106,14 +113,16 @@ impl Writer {
         self.content_at = usize::MAX;
     }
 
-    fn text(&mut self, text: &str) {
+    fn text(&mut self, text: &str) -> Result<(), String> {
         if text.is_empty() {
-            return;
+            return Ok(());
         }
         self.close_tag();
         self.mixed = true;
-        escape_text(text, self.nl, &mut self.out);
+        escape_text(text, self.nl, &mut self.out)
+            .map_err(|c| format!("the result's text holds {}", describe_non_xml_char(c)))?;
         self.after_text = true;
+        Ok(())
     }
 
     /// A comment, processing instruction or document type: indented like an element.
@@ -194,7 +203,7 @@ pub(crate) fn reserialize(xml: &str, format: Format) -> Result<String, String> {
                     ));
                 }
             } else {
-                w.text(&text);
+                w.text(&text)?;
             }
             text.clear();
         }
@@ -207,7 +216,7 @@ pub(crate) fn reserialize(xml: &str, format: Format) -> Result<String, String> {
                     }
                 }
                 let name = s.name().as_ref().to_owned();
-                w.start(&name, &attributes(s)?);
+                w.start(&name, &attributes(s)?)?;
                 if matches!(event, Event::Empty(_)) {
                     w.end(&name);
                 }
@@ -308,5 +317,11 @@ mod tests {
         assert!(reserialize("<a/><b/>", LF)
             .unwrap_err()
             .contains("more than one"));
+        assert!(reserialize("<a b=\"&#1;\"/>", LF)
+            .unwrap_err()
+            .contains("U+0001"));
+        assert!(reserialize("<a>&#x1F;</a>", LF)
+            .unwrap_err()
+            .contains("U+001F"));
     }
 }

@@ -3,8 +3,15 @@
 //! has had the same signature since libxml2 2.7 and libxslt 1.1.
 //!
 //! libxml2 and libxslt keep global state (error handlers, parser defaults), so every use goes
-//! through [`with_libxslt`], which holds a process-wide lock, installs the error sink, and
-//! removes it again.
+//! through [`with_libxslt`], which holds a process-wide lock, installs the error sink and the
+//! sandbox, and removes them again.
+//!
+//! The sandbox: libxslt's security preferences forbid writing files, creating folders, and
+//! reading or writing over the network (`xsltSetSecurityPrefs` with `xsltSecurityForbid`, set
+//! as the default, which compiling a stylesheet's imports obeys, and on each transform's
+//! context with `xsltSetCtxtSecurityPrefs`); libxml2's external entity loader is its
+//! `xmlNoNetExternalEntityLoader`, so no DTD or entity is fetched from the network either;
+//! and a transform can be stopped from another thread ([`Running::stop`]).
 
 use std::ffi::{c_char, c_int, c_long, c_void, CStr, CString};
 use std::path::Path;
@@ -26,6 +33,30 @@ struct XmlBuffer {
 struct XmlSaveCtxt {
     _opaque: [u8; 0],
 }
+#[repr(C)]
+struct XsltSecurityPrefs {
+    _opaque: [u8; 0],
+}
+#[repr(C)]
+struct XsltTransformContext {
+    _opaque: [u8; 0],
+}
+
+/// libxslt's `xsltSecurityCheck`.
+type SecurityCheck = unsafe extern "C" fn(
+    sec: *mut XsltSecurityPrefs,
+    ctxt: *mut XsltTransformContext,
+    value: *const c_char,
+) -> c_int;
+/// libxml2's `xmlExternalEntityLoader`.
+type EntityLoader =
+    unsafe extern "C" fn(url: *const c_char, id: *const c_char, ctxt: *mut c_void) -> *mut c_void;
+
+/// libxslt's `xsltSecurityOption`s that the sandbox forbids.
+const XSLT_SECPREF_WRITE_FILE: c_int = 2;
+const XSLT_SECPREF_CREATE_DIRECTORY: c_int = 3;
+const XSLT_SECPREF_READ_NETWORK: c_int = 4;
+const XSLT_SECPREF_WRITE_NETWORK: c_int = 5;
 
 /// libxml2's `xmlGenericErrorFunc`: `void (*)(void *ctx, const char *msg, ...)`. Only the
 /// C shim, which is variadic, is ever passed as one.
@@ -44,6 +75,46 @@ const XML_SAVE_AS_XML: c_int = 1 << 5;
 
 extern "C" {
     fn heat_xslt_error(ctx: *mut c_void, msg: *const c_char, ...);
+    fn heat_xslt_stop(ctxt: *mut XsltTransformContext);
+
+    fn xsltNewSecurityPrefs() -> *mut XsltSecurityPrefs;
+    fn xsltFreeSecurityPrefs(sec: *mut XsltSecurityPrefs);
+    fn xsltSetSecurityPrefs(
+        sec: *mut XsltSecurityPrefs,
+        option: c_int,
+        func: Option<SecurityCheck>,
+    ) -> c_int;
+    fn xsltSecurityForbid(
+        sec: *mut XsltSecurityPrefs,
+        ctxt: *mut XsltTransformContext,
+        value: *const c_char,
+    ) -> c_int;
+    fn xsltSetDefaultSecurityPrefs(sec: *mut XsltSecurityPrefs);
+    fn xsltGetDefaultSecurityPrefs() -> *mut XsltSecurityPrefs;
+    fn xsltSetCtxtSecurityPrefs(
+        sec: *mut XsltSecurityPrefs,
+        ctxt: *mut XsltTransformContext,
+    ) -> c_int;
+    fn xsltNewTransformContext(
+        style: *mut XsltStylesheet,
+        doc: *mut XmlDoc,
+    ) -> *mut XsltTransformContext;
+    fn xsltFreeTransformContext(ctxt: *mut XsltTransformContext);
+    fn xsltApplyStylesheetUser(
+        style: *mut XsltStylesheet,
+        doc: *mut XmlDoc,
+        params: *const *const c_char,
+        output: *const c_char,
+        profile: *mut c_void,
+        user: *mut XsltTransformContext,
+    ) -> *mut XmlDoc;
+    fn xmlSetExternalEntityLoader(f: Option<EntityLoader>);
+    fn xmlGetExternalEntityLoader() -> Option<EntityLoader>;
+    fn xmlNoNetExternalEntityLoader(
+        url: *const c_char,
+        id: *const c_char,
+        ctxt: *mut c_void,
+    ) -> *mut c_void;
 
     fn xmlReadMemory(
         buffer: *const c_char,
@@ -70,11 +141,6 @@ extern "C" {
 
     fn xsltParseStylesheetFile(filename: *const u8) -> *mut XsltStylesheet;
     fn xsltFreeStylesheet(style: *mut XsltStylesheet);
-    fn xsltApplyStylesheet(
-        style: *mut XsltStylesheet,
-        doc: *mut XmlDoc,
-        params: *const *const c_char,
-    ) -> *mut XmlDoc;
     fn xsltSetGenericErrorFunc(ctx: *mut c_void, handler: Option<GenericErrorFunc>);
     fn xsltRegisterExtModuleFunction(
         name: *const u8,
@@ -127,6 +193,33 @@ static LOCK: Mutex<()> = Mutex::new(());
 /// The session in which libxslt may be used; see [`with_libxslt`].
 pub(crate) struct Session {
     sink: Box<Sink>,
+    /// The sandbox's security preferences, for each transform's context.
+    prefs: *mut XsltSecurityPrefs,
+}
+
+/// The transform running now, if any, so that another thread can stop it.
+#[derive(Clone, Default)]
+pub(crate) struct Running {
+    /// Its context's address while it runs; whether it was asked to stop.
+    state: std::sync::Arc<Mutex<(usize, bool)>>,
+}
+
+impl Running {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (usize, bool)> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Asks the transform running now, or the next one, to stop: libxslt stops at its next
+    /// step (a long XPath evaluation is not interrupted).
+    pub(crate) fn stop(&self) {
+        let mut state = self.lock();
+        state.1 = true;
+        if state.0 != 0 {
+            // SAFETY: the context is live while its address is held here (see
+            // [`Session::apply`], which clears it under this lock before freeing it).
+            unsafe { heat_xslt_stop(state.0 as *mut XsltTransformContext) }
+        }
+    }
 }
 
 /// Runs `f` with libxslt, holding the process-wide lock, with every message libxml2 and
@@ -134,24 +227,49 @@ pub(crate) struct Session {
 pub(crate) fn with_libxslt<T>(f: impl FnOnce(&mut Session) -> T) -> T {
     let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     register_msxsl();
+    // SAFETY: a new preferences object, freed below once no context uses it.
+    let prefs = unsafe { xsltNewSecurityPrefs() };
     let mut session = Session {
         sink: Box::new(Sink {
             push,
             text: String::new(),
         }),
+        prefs,
     };
     let ctx: *mut Sink = &mut *session.sink;
     // SAFETY: the sink outlives its registration, which is removed below before it is
-    // dropped; the lock keeps other threads away from the global handlers meanwhile.
-    unsafe {
+    // dropped; the lock keeps other threads away from the global handlers meanwhile. The
+    // sandbox's preferences and loader are libxslt's and libxml2's own functions.
+    let (default_prefs, default_loader) = unsafe {
         xmlLineNumbersDefault(1);
         xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
         xmlSetGenericErrorFunc(ctx.cast(), Some(heat_xslt_error));
         xsltSetGenericErrorFunc(ctx.cast(), Some(heat_xslt_error));
-    }
+        if !prefs.is_null() {
+            for option in [
+                XSLT_SECPREF_WRITE_FILE,
+                XSLT_SECPREF_CREATE_DIRECTORY,
+                XSLT_SECPREF_READ_NETWORK,
+                XSLT_SECPREF_WRITE_NETWORK,
+            ] {
+                xsltSetSecurityPrefs(prefs, option, Some(xsltSecurityForbid));
+            }
+        }
+        let default_prefs = xsltGetDefaultSecurityPrefs();
+        xsltSetDefaultSecurityPrefs(prefs);
+        let default_loader = xmlGetExternalEntityLoader();
+        xmlSetExternalEntityLoader(Some(xmlNoNetExternalEntityLoader));
+        (default_prefs, default_loader)
+    };
     let result = f(&mut session);
-    // SAFETY: back to libxml2's and libxslt's own handlers.
+    // SAFETY: back to libxml2's and libxslt's own handlers and defaults; no context uses the
+    // preferences any more.
     unsafe {
+        xmlSetExternalEntityLoader(default_loader);
+        xsltSetDefaultSecurityPrefs(default_prefs);
+        if !prefs.is_null() {
+            xsltFreeSecurityPrefs(prefs);
+        }
         xsltSetGenericErrorFunc(std::ptr::null_mut(), None);
         xmlSetGenericErrorFunc(std::ptr::null_mut(), None);
     }
@@ -209,12 +327,50 @@ impl Session {
         (!p.is_null()).then_some(Doc(p))
     }
 
-    /// Applies `style` to `doc`; `None` when libxslt reported an error (it then gives no
-    /// result at all).
-    pub(crate) fn apply(&mut self, style: &Stylesheet, doc: &Doc) -> Option<Doc> {
-        // SAFETY: both pointers are live; no parameters (a NULL list).
-        let p = unsafe { xsltApplyStylesheet(style.0, doc.0, std::ptr::null()) };
-        (!p.is_null()).then_some(Doc(p))
+    /// Applies `style` to `doc` in the sandbox, stoppable through `running`; `None` when
+    /// libxslt reported an error or was stopped (it then gives no result at all).
+    pub(crate) fn apply(
+        &mut self,
+        style: &Stylesheet,
+        doc: &Doc,
+        running: &Running,
+    ) -> Option<Doc> {
+        if self.prefs.is_null() {
+            // No sandbox, no transform.
+            return None;
+        }
+        // SAFETY: both pointers are live; the context is made, used and freed here, and its
+        // address is shared with `running` only while it is live.
+        unsafe {
+            let ctxt = xsltNewTransformContext(style.0, doc.0);
+            if ctxt.is_null() {
+                return None;
+            }
+            if xsltSetCtxtSecurityPrefs(self.prefs, ctxt) != 0 {
+                xsltFreeTransformContext(ctxt);
+                return None;
+            }
+            let stopped = {
+                let mut state = running.lock();
+                state.0 = ctxt as usize;
+                state.1
+            };
+            let p = if stopped {
+                std::ptr::null_mut()
+            } else {
+                xsltApplyStylesheetUser(
+                    style.0,
+                    doc.0,
+                    std::ptr::null(),
+                    std::ptr::null(),
+                    std::ptr::null_mut(),
+                    ctxt,
+                )
+            };
+            running.lock().0 = 0;
+            xsltFreeTransformContext(ctxt);
+            (!p.is_null()).then_some(Doc(p))
+        }
     }
 
     /// The result tree as XML text: UTF-8, no declaration, nothing added (no indentation),

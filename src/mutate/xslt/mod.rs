@@ -14,6 +14,15 @@
 //!
 //! Errors name the stylesheet and the file and line of the instruction at fault.
 //! `xsl:message` output becomes warning 8107.
+//!
+//! A stylesheet is a program, and runs as one that cannot harm: it writes no file (both
+//! processors refuse `xsl:document`, `exsl:document` and the like; libxslt runs with its
+//! security preferences forbidding writing files, creating folders and network access, and
+//! with network access refused to libxml2's loader too), reads no URL (`document()` reads
+//! local files only), stops when templates recurse too deep, and stops at a deadline
+//! (`-xslttimeout`, 60 seconds by default). Its result must be WiX source whose root is `Wix`
+//! in the output's schema's namespace, checked as the reader of `.wxs` files checks them,
+//! before anything is written.
 
 mod dotnet;
 #[cfg(all(feature = "xslt", not(feature = "system-libxslt")))]
@@ -22,15 +31,31 @@ mod engine;
 mod ffi;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 pub(crate) use dotnet::reserialize;
 
 use crate::error::{codes, Error, Messages, Result};
 use crate::pipeline::{sequence, Context, TextMutator};
+use crate::wix::Schema;
+use crate::xml::reader::check_wix;
 use crate::xml::write::Format;
 
 /// Whether this build can run `-t` (the `xslt` feature, on by default).
 pub const AVAILABLE: bool = cfg!(feature = "xslt");
+
+/// How long a transform may run unless `-xslttimeout` says otherwise: 60 seconds, as an
+/// `-ext` program.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The stack a transform runs on: templates that call templates recurse, 3000 deep at most.
+#[cfg(feature = "xslt")]
+const STACK: usize = 256 << 20;
+
+/// How long a transform stopped at its deadline is given to return before the run goes on
+/// without it.
+#[cfg(feature = "xslt")]
+const GRACE: Duration = Duration::from_secs(5);
 
 /// One `-t` stylesheet, as a text mutator.
 #[derive(Debug, Clone)]
@@ -38,6 +63,7 @@ pub struct TransformMutator {
     stylesheet: PathBuf,
     index: usize,
     name: String,
+    timeout: Duration,
 }
 
 impl TransformMutator {
@@ -67,8 +93,31 @@ impl TransformMutator {
             name: format!("transform {}", stylesheet.display()),
             stylesheet,
             index,
+            timeout: DEFAULT_TIMEOUT,
         })
     }
+
+    /// The same transform, stopped with an error when it runs longer than `timeout`
+    /// ([`DEFAULT_TIMEOUT`] unless set).
+    pub fn with_timeout(mut self, timeout: Duration) -> TransformMutator {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// `-xslttimeout <seconds>`: a number of seconds above 0.
+pub(crate) fn parse_timeout(v: &str) -> Result<Duration> {
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| {
+            Error::new(
+                codes::COMMAND_LINE,
+                format!("-xslttimeout needs a number of seconds above 0, not '{v}'."),
+            )
+        })
 }
 
 impl TextMutator for TransformMutator {
@@ -81,7 +130,43 @@ impl TextMutator for TransformMutator {
     }
 
     fn mutate_text(&mut self, cx: &mut Context, wxs: String) -> Result<String> {
-        transform(&self.stylesheet, &wxs, cx.format, &mut cx.messages)
+        let out = transform(
+            &self.stylesheet,
+            &wxs,
+            cx.format,
+            self.timeout,
+            &mut cx.messages,
+        )?;
+        // What is written must be WiX source of the run's schema, whatever the stylesheet
+        // made: checked here, before anything is written.
+        let path = &self.stylesheet;
+        match check_wix(&out) {
+            Ok(schema) if schema == cx.schema => Ok(out),
+            Ok(other) => Err(failed(
+                path,
+                &format!(
+                    "the result's root is WiX {}'s Wix element, where the output is WiX {}'s \
+                     ('{}'); nothing is written.",
+                    schema_version(other),
+                    schema_version(cx.schema),
+                    cx.schema.namespace()
+                ),
+            )),
+            Err(e) => Err(failed(
+                path,
+                &format!(
+                    "the result is not WiX source, so nothing is written: {}",
+                    e.message()
+                ),
+            )),
+        }
+    }
+}
+
+fn schema_version(schema: Schema) -> &'static str {
+    match schema {
+        Schema::V3 => "v3",
+        Schema::V4 => "v4",
     }
 }
 
@@ -136,15 +221,17 @@ fn terminating_messages(path: &Path) -> Vec<usize> {
 }
 
 /// Applies the stylesheet at `path` to the WiX document `wxs` and writes the result as heat
-/// does, in `format` (heat always indented by four; here `-indent` holds too). Messages the
-/// stylesheet writes (`xsl:message`) are reported as warnings.
+/// does, in `format` (heat always indented by four; here `-indent` holds too), stopping it
+/// when it runs longer than `timeout`. Messages the stylesheet writes (`xsl:message`) are
+/// reported as warnings.
 pub fn transform(
     path: &Path,
     wxs: &str,
     format: Format,
+    timeout: Duration,
     messages: &mut Messages,
 ) -> Result<String> {
-    let result = run(path, wxs)?;
+    let result = run(path, wxs, timeout)?;
     if !result.messages.trim().is_empty() {
         messages.warn(
             codes::XSLT_MESSAGE,
@@ -159,18 +246,90 @@ struct Output {
     messages: String,
 }
 
-#[cfg(all(feature = "xslt", not(feature = "system-libxslt")))]
-fn run(path: &Path, wxs: &str) -> Result<Output> {
-    engine::transform(path, wxs)
-        .map(|t| Output {
-            xml: t.xml,
-            messages: t.messages,
+/// Runs `transform` on a thread of its own with a large stack, and gives up on it once it has
+/// run `timeout` and then [`GRACE`] more: `stop` is called at the deadline, and a transform
+/// that does not return then is left behind (the run ends with the error).
+#[cfg(feature = "xslt")]
+fn bounded<T: Send + 'static>(
+    path: &Path,
+    timeout: Duration,
+    transform: impl FnOnce(Option<Instant>) -> Result<T> + Send + 'static,
+    stop: impl FnOnce(),
+) -> Result<T> {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    // No deadline for a time too long to add.
+    let deadline = Instant::now().checked_add(timeout);
+    let (tx, rx) = channel();
+    std::thread::Builder::new()
+        .name("xslt".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            // The receiver may have given up already.
+            let _ = tx.send(transform(deadline));
         })
-        .map_err(|e| failed(path, &e))
+        .map_err(|e| failed(path, &format!("the transform could not start: {e}")))?;
+    let lost = || failed(path, "the transform failed unexpectedly");
+    match rx.recv_timeout(timeout) {
+        Ok(r) => return r,
+        Err(RecvTimeoutError::Disconnected) => return Err(lost()),
+        Err(RecvTimeoutError::Timeout) => {}
+    }
+    stop();
+    let late = || failed(path, &timed_out(timeout));
+    match rx.recv_timeout(GRACE) {
+        // It finished after all.
+        Ok(Ok(done)) => Ok(done),
+        // Stopped: the engine's own message says where it was.
+        Ok(Err(e)) if e.message().contains(&timed_out(timeout)) => Err(e),
+        Ok(Err(_)) | Err(RecvTimeoutError::Timeout) => Err(late()),
+        Err(RecvTimeoutError::Disconnected) => Err(lost()),
+    }
+}
+
+/// The message of a transform that ran past its time.
+#[cfg(feature = "xslt")]
+pub(crate) fn timed_out(timeout: Duration) -> String {
+    format!(
+        "the transform did not finish within {} s and was stopped (-xslttimeout <seconds> gives \
+         it longer)",
+        timeout.as_secs_f64()
+    )
+}
+
+#[cfg(all(feature = "xslt", not(feature = "system-libxslt")))]
+fn run(path: &Path, wxs: &str, timeout: Duration) -> Result<Output> {
+    let (p, wxs) = (path.to_owned(), wxs.to_owned());
+    bounded(
+        path,
+        timeout,
+        move |deadline| {
+            engine::transform(&p, &wxs, deadline.map(|d| (d, timeout)))
+                .map(|t| Output {
+                    xml: t.xml,
+                    messages: t.messages,
+                })
+                .map_err(|e| failed(&p, &e))
+        },
+        // The engine looks at the clock itself.
+        || {},
+    )
 }
 
 #[cfg(feature = "system-libxslt")]
-fn run(path: &Path, wxs: &str) -> Result<Output> {
+fn run(path: &Path, wxs: &str, timeout: Duration) -> Result<Output> {
+    let (p, wxs) = (path.to_owned(), wxs.to_owned());
+    let running = ffi::Running::default();
+    let stopper = running.clone();
+    bounded(
+        path,
+        timeout,
+        move |_| run_libxslt(&p, &wxs, &running),
+        move || stopper.stop(),
+    )
+}
+
+#[cfg(feature = "system-libxslt")]
+fn run_libxslt(path: &Path, wxs: &str, running: &ffi::Running) -> Result<Output> {
     ffi::with_libxslt(|s| {
         let style = s
             .stylesheet(path)
@@ -185,7 +344,7 @@ fn run(path: &Path, wxs: &str) -> Result<Output> {
             )
         })?;
         let compiled = s.take_messages();
-        let result = s.apply(&style, &doc).ok_or_else(|| {
+        let result = s.apply(&style, &doc, running).ok_or_else(|| {
             let mut detail = format!("{compiled}{}", s.take_messages());
             if !detail.contains(" line ") {
                 let lines = terminating_messages(path);
@@ -210,7 +369,7 @@ fn run(path: &Path, wxs: &str) -> Result<Output> {
 }
 
 #[cfg(not(feature = "xslt"))]
-fn run(path: &Path, _wxs: &str) -> Result<Output> {
+fn run(path: &Path, _wxs: &str, _timeout: Duration) -> Result<Output> {
     Err(Error::new(
         codes::XSLT_UNAVAILABLE,
         format!("-t {}: this heat was built without XSLT.", path.display()),

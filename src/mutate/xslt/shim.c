@@ -1,13 +1,19 @@
 /*
- * The one piece of the XSLT binding that Rust cannot write: libxml2 and libxslt report errors
- * through printf-style callbacks (`void (*)(void *ctx, const char *fmt, ...)`), and stable
- * Rust cannot define a C variadic function. This formats each message and hands the text to
- * the sink registered as the callback's context.
+ * The pieces of the XSLT binding that Rust cannot write, or should not:
+ * - libxml2 and libxslt report errors through printf-style callbacks
+ *   (`void (*)(void *ctx, const char *fmt, ...)`), and stable Rust cannot define a C variadic
+ *   function: `heat_xslt_error` formats each message and hands the text to the sink
+ *   registered as the callback's context;
+ * - a transform is stopped by setting its context's state to XSLT_STATE_STOPPED, which
+ *   libxslt checks as it goes (its CHECK_STOPPED macros); the context's layout is known here,
+ *   from libxslt's own headers, and not on the Rust side.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <libxslt/xsltInternals.h>
 
 /* The start of the sink the Rust side registers as the error context. */
 struct heat_xslt_sink {
@@ -43,4 +49,14 @@ void heat_xslt_error(void *ctx, const char *fmt, ...)
     va_end(ap);
     sink->push(sink, big, (size_t)n);
     free(big);
+}
+
+/*
+ * Asks the running transform of `ctxt` to stop. Called from another thread than the one
+ * running it: the state is a plain int that libxslt reads between steps, written once here.
+ */
+void heat_xslt_stop(void *ctxt)
+{
+    if (ctxt != NULL)
+        *(volatile xsltTransformState *)&((xsltTransformContextPtr)ctxt)->state = XSLT_STATE_STOPPED;
 }

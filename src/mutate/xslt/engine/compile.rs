@@ -122,6 +122,9 @@ pub(crate) enum Op {
     Pi(Vec<Avt>, Vec<Instr>),
     Number(Box<NumberSpec>),
     Message(bool, Vec<Instr>),
+    /// An extension element this processor does not have, without `xsl:fallback`: an error
+    /// when it runs (XSLT 1.0, 14.1), with this message.
+    Unavailable(Rc<str>),
 }
 
 #[derive(Debug, Clone)]
@@ -215,7 +218,22 @@ pub(crate) fn compile(arena: &mut Arena, path: &Path) -> Result<Stylesheet, Stri
     Ok(s)
 }
 
+/// Reads the stylesheet or document in file `path`: a regular file (not a device or a FIFO,
+/// which may never end) of 1 GiB at most, as `.wxs` files are read.
 pub(crate) fn read_file(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{}: not a regular file (a folder, device or FIFO is not read)",
+            path.display()
+        ));
+    }
+    if meta.len() > crate::xml::MAX_DOCUMENT_BYTES {
+        return Err(format!(
+            "{}: larger than 1 GiB; it is not read",
+            path.display()
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     decode(&bytes).ok_or_else(|| {
         format!(
@@ -342,10 +360,24 @@ fn collect_top(
                 }
                 .error("compilation", "the href attribute is missing")
             })?;
+            let here = || Loc {
+                file: file.clone(),
+                line: arena.node(c).line,
+                element: Rc::from(name.local.as_ref()),
+            };
+            local_href(&href).map_err(|e| here().error("compilation", &e))?;
             let target = resolve(file, &href);
             if is_xsl(&name, "import") {
                 load_module(arena, s, &target, loading)?;
             } else {
+                let canonical = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+                if loading.contains(&canonical) {
+                    return Err(here().error(
+                        "compilation",
+                        &format!("{} includes itself", target.display()),
+                    ));
+                }
+                loading.push(canonical);
                 let text = read_file(&target)?;
                 let root = arena.parse(&text, Some(&target)).map_err(|e| {
                     format!(
@@ -359,9 +391,52 @@ fn collect_top(
                     .ok_or_else(|| format!("{}: empty", target.display()))?;
                 let f: Rc<Path> = Rc::from(target.as_path());
                 collect_top(arena, s, inner, &f, out, loading)?;
+                loading.pop();
             }
         } else {
             out.push(c);
+        }
+    }
+    Ok(())
+}
+
+/// An expression for a message: its first 80 characters, then `…`.
+fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
+/// Refuses an `href` that is not a local file: a URL of any scheme but `file:` (`http:`,
+/// `https:`, `ftp:`, …; a Windows drive letter is no scheme), a `file:` URL with a host, or a
+/// path to another machine (`\\server\share`, `//server/share`). A stylesheet reads local
+/// files only.
+pub(crate) fn local_href(href: &str) -> Result<(), String> {
+    let refuse = || {
+        Err(format!(
+            "'{href}' is not a local file: a -t stylesheet reads local files only, never from \
+             the network"
+        ))
+    };
+    if href.starts_with("\\\\") || href.starts_with("//") || href.starts_with("\\/") {
+        return refuse();
+    }
+    if let Some((scheme, rest)) = href.split_once(':') {
+        let is_scheme = scheme.len() > 1
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if is_scheme {
+            let host = rest
+                .strip_prefix("//")
+                .map(|r| r.split(['/', '\\']).next().unwrap_or(""));
+            let local_host =
+                host.is_none_or(|h| h.is_empty() || h.eq_ignore_ascii_case("localhost"));
+            if !scheme.eq_ignore_ascii_case("file") || !local_host {
+                return refuse();
+            }
         }
     }
     Ok(())
@@ -399,8 +474,14 @@ fn err(arena: &Arena, m: &Module, e: NodeId, message: &str) -> String {
 }
 
 fn xpath_at(arena: &Arena, m: &Module, e: NodeId, text: &str) -> Result<Expr, String> {
-    xpath::parse(text, &|p| arena.lookup(e, p))
-        .map_err(|why| err(arena, m, e, &format!("invalid expression '{text}': {why}")))
+    xpath::parse(text, &|p| arena.lookup(e, p)).map_err(|why| {
+        err(
+            arena,
+            m,
+            e,
+            &format!("invalid expression '{}': {why}", shorten(text)),
+        )
+    })
 }
 
 fn required(arena: &Arena, m: &Module, e: NodeId, name: &str) -> Result<String, String> {
@@ -434,8 +515,14 @@ fn pattern_at(
     e: NodeId,
     text: &str,
 ) -> Result<Vec<PathPattern>, String> {
-    xpath::parse_pattern(text, &|p| arena.lookup(e, p))
-        .map_err(|why| err(arena, m, e, &format!("invalid pattern '{text}': {why}")))
+    xpath::parse_pattern(text, &|p| arena.lookup(e, p)).map_err(|why| {
+        err(
+            arena,
+            m,
+            e,
+            &format!("invalid pattern '{}': {why}", shorten(text)),
+        )
+    })
 }
 
 fn avt_at(arena: &Arena, m: &Module, e: NodeId, text: &str) -> Result<Vec<Avt>, String> {
@@ -841,6 +928,77 @@ fn body_without_sorts(
     Ok(out)
 }
 
+/// The namespace URIs of `extension-element-prefixes` in scope at element `e`: its elements
+/// there are extension elements, not literal result elements.
+fn extension_namespaces(arena: &Arena, e: NodeId) -> Vec<Rc<str>> {
+    let mut out = Vec::new();
+    let mut at = Some(e);
+    while let Some(n) = at {
+        let node = arena.node(n);
+        if node.kind != Kind::Element {
+            break;
+        }
+        let name = node.name.as_ref().expect("an element");
+        let v = if &*name.uri == XSL_NS {
+            attr(arena, n, "extension-element-prefixes")
+        } else {
+            xsl_attr(arena, n, "extension-element-prefixes")
+        };
+        for p in v.iter().flat_map(|v| v.split_whitespace()) {
+            let p = if p == "#default" { "" } else { p };
+            if let Some(u) = arena.lookup(n, p) {
+                out.push(u);
+            }
+        }
+        at = node.parent;
+    }
+    out
+}
+
+/// Whether extension element `name` writes files: EXSLT's `exsl:document`, Saxon's
+/// `saxon:output` and `saxon:result-document`, Xalan's `redirect:write` (and its
+/// `redirect:open`), and any other extension element of those names. A `-t` stylesheet may not
+/// write files, so these are refused however the stylesheet would use them.
+fn writes_files(name: &Name) -> bool {
+    matches!(
+        &*name.local,
+        "document" | "output" | "result-document" | "write" | "open"
+    )
+}
+
+/// The error for an instruction that would write files.
+fn refused_write(arena: &Arena, m: &Module, e: NodeId, shown: &str) -> String {
+    err(
+        arena,
+        m,
+        e,
+        &format!(
+            "{shown} writes files, which a -t stylesheet may not do (its result is the only \
+             output)"
+        ),
+    )
+}
+
+/// The `xsl:fallback` children of `e`, compiled.
+fn fallbacks(
+    arena: &Arena,
+    s: &mut Stylesheet,
+    m: &Module,
+    e: NodeId,
+    preserve: bool,
+) -> Result<Option<Vec<Instr>>, String> {
+    let mut fallback = None;
+    for &c in &arena.node(e).children {
+        let n = arena.node(c);
+        if n.kind == Kind::Element && n.name.as_ref().is_some_and(|x| is_xsl(x, "fallback")) {
+            fallback
+                .get_or_insert_with(Vec::new)
+                .extend(body(arena, s, m, c, preserve)?);
+        }
+    }
+    Ok(fallback)
+}
+
 /// The namespace URIs a literal element leaves out of the result: XSLT's, and those of
 /// `exclude-result-prefixes` and `extension-element-prefixes` in scope.
 fn excluded(arena: &Arena, e: NodeId) -> Vec<Rc<str>> {
@@ -883,6 +1041,28 @@ fn compile_instr(
         op,
         loc: here.clone(),
     };
+    if &*name.uri != XSL_NS && extension_namespaces(arena, e).contains(&name.uri) {
+        let shown = name.qualified();
+        if writes_files(&name) {
+            return Err(refused_write(arena, m, e, &shown));
+        }
+        let always = Expr::Call(
+            QName {
+                uri: Rc::from(""),
+                local: Rc::from("true"),
+            },
+            Rc::from(""),
+            Vec::new(),
+        );
+        return Ok(instr(match fallbacks(arena, s, m, e, preserve)? {
+            Some(fallback) => Op::If(always, fallback),
+            None => Op::Unavailable(Rc::from(format!(
+                "the extension element {shown} ({{{}}}{}) is not available, and it has no \
+                 xsl:fallback",
+                name.uri, name.local
+            ))),
+        }));
+    }
     if &*name.uri != XSL_NS {
         let mut attrs = Vec::new();
         for &a in &arena.node(e).attrs {
@@ -1044,6 +1224,10 @@ fn compile_instr(
             Op::Message(terminate, body(arena, s, m, e, preserve)?)
         }
         "fallback" => Op::Text(Rc::from("")),
+        // XSLT 1.1's and 2.0's instructions that write other files.
+        "document" | "result-document" => {
+            return Err(refused_write(arena, m, e, &format!("xsl:{}", name.local)))
+        }
         other => {
             if forwards_compatible(arena, e) {
                 // Its xsl:fallback children run instead (XSLT 1.0, 15).

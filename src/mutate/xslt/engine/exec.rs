@@ -5,15 +5,19 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::time::Instant;
 
 use super::compile::{self, Avt, Instr, Op, Sort, Stylesheet, Value, WithParam, XSL_NS};
-use super::tree::{split_qname, Arena, Kind, Name, NodeId};
+use super::tree::{split_qname, Arena, Kind, Name, NodeId, MAX_TREE_DEPTH};
 use super::xpath::{self, Axis, Expr, NodeTest, PathPattern, PatternStart, QName, Step};
 
 const MSXSL_NS: &str = "urn:schemas-microsoft-com:xslt";
 const EXSLT_COMMON_NS: &str = "http://exslt.org/common";
-/// How deep templates may call each other (libxslt's default too).
+/// How deep templates may call each other (libxslt's default too), and attribute sets use
+/// each other.
 const MAX_DEPTH: usize = 3000;
+/// How many steps the transform takes between two looks at the clock.
+const TICKS_PER_CHECK: u32 = 1 << 12;
 
 /// An XPath value. Node-sets are in document order, without duplicates.
 #[derive(Debug, Clone)]
@@ -66,6 +70,10 @@ pub(crate) struct Exec<'s> {
     template_out: Option<NodeId>,
     source: NodeId,
     pub messages: String,
+    /// When the transform must have finished (`-xslttimeout`), and how long it was given.
+    deadline: Option<(Instant, std::time::Duration)>,
+    /// Steps taken since the clock was last looked at.
+    ticks: u32,
 }
 
 type R<T> = Result<T, String>;
@@ -122,7 +130,14 @@ fn clark(s: &str) -> QName {
 }
 
 impl<'s> Exec<'s> {
-    pub fn new(arena: Arena, ss: &'s Stylesheet, source: NodeId) -> Exec<'s> {
+    /// A transform of `source` by `ss`, which must finish by `deadline` (the instant, and the
+    /// time it was given, for the message).
+    pub fn new(
+        arena: Arena,
+        ss: &'s Stylesheet,
+        source: NodeId,
+        deadline: Option<(Instant, std::time::Duration)>,
+    ) -> Exec<'s> {
         Exec {
             arena,
             ss,
@@ -137,7 +152,28 @@ impl<'s> Exec<'s> {
             template_out: None,
             source,
             messages: String::new(),
+            deadline,
+            ticks: 0,
         }
+    }
+
+    /// One step of the transform: fails once it has built a tree too deep to walk, or run
+    /// past its deadline. Called in every loop and recursion a stylesheet can make run long.
+    fn tick(&mut self) -> R<()> {
+        if self.arena.too_deep {
+            return Err(format!(
+                "the transform builds elements nested deeper than {MAX_TREE_DEPTH} levels"
+            ));
+        }
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % TICKS_PER_CHECK == 0 {
+            if let Some((deadline, given)) = self.deadline {
+                if Instant::now() >= deadline {
+                    return Err(super::super::timed_out(given));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Applies the stylesheet to the source document; the result tree's root.
@@ -145,6 +181,9 @@ impl<'s> Exec<'s> {
         let out = self.arena.new_root();
         let source = self.source;
         self.apply(&[source], None, &[], &Ctx::at(source), out)?;
+        // The result is walked to be written: not when it is too deep to walk.
+        self.ticks = TICKS_PER_CHECK - 1;
+        self.tick()?;
         Ok(out)
     }
 
@@ -377,6 +416,7 @@ impl<'s> Exec<'s> {
         for step in steps {
             let mut next = Vec::new();
             for &n in &set {
+                self.tick()?;
                 let mut found = self.axis(step.axis, n);
                 found.retain(|&x| self.test(step.axis, &step.test, x));
                 for p in &step.preds {
@@ -399,6 +439,7 @@ impl<'s> Exec<'s> {
         let size = nodes.len();
         let mut kept = Vec::with_capacity(size);
         for (i, &n) in nodes.iter().enumerate() {
+            self.tick()?;
             let c = Ctx {
                 node: n,
                 pos: i + 1,
@@ -894,9 +935,7 @@ impl<'s> Exec<'s> {
                 out.push(self.ss.root);
                 continue;
             }
-            if href.contains("://") && !href.starts_with("file://") {
-                return Err(format!("document('{href}'): only local files can be read"));
-            }
+            compile::local_href(&href).map_err(|e| format!("document(): {e}"))?;
             let path = match &base {
                 Some(b) => compile::resolve(b, &href),
                 None => PathBuf::from(&href),
@@ -1072,6 +1111,7 @@ impl<'s> Exec<'s> {
         let mode = mode.cloned();
         let size = nodes.len();
         for (i, &n) in nodes.iter().enumerate() {
+            self.tick()?;
             let c = Ctx {
                 node: n,
                 pos: i + 1,
@@ -1126,6 +1166,7 @@ impl<'s> Exec<'s> {
     ) -> R<()> {
         let ss = self.ss;
         let t = &ss.templates[template];
+        self.tick().map_err(|e| t.loc.error("runtime", &e))?;
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             self.depth -= 1;
@@ -1295,7 +1336,19 @@ impl<'s> Exec<'s> {
                 .get(s)
                 .ok_or_else(|| format!("the attribute set '{}' is not defined", s.local))?;
             for (uses, body) in defs {
-                self.attribute_sets(uses, el, c)?;
+                self.tick()?;
+                // A set that uses itself, through others or not, would never end.
+                self.depth += 1;
+                let used = if self.depth > MAX_DEPTH {
+                    Err(format!(
+                        "the attribute set '{}' uses attribute sets more than {MAX_DEPTH} deep (does it use itself?)",
+                        s.local
+                    ))
+                } else {
+                    self.attribute_sets(uses, el, c)
+                };
+                self.depth -= 1;
+                used?;
                 let (frame, out) = (self.frame, self.template_out.take());
                 self.frame = self.vars.len();
                 let r = self.run(body, c, el);
@@ -1428,6 +1481,10 @@ impl<'s> Exec<'s> {
                 let mut r = Ok(());
                 for (i, &n) in nodes.iter().enumerate() {
                     self.current = n;
+                    r = self.tick();
+                    if r.is_err() {
+                        break;
+                    }
                     r = self.run(
                         body,
                         &Ctx {
@@ -1470,6 +1527,7 @@ impl<'s> Exec<'s> {
             Op::CopyOf(e) => match self.eval(e, c)? {
                 Val::Nodes(ns) => {
                     for n in ns {
+                        self.tick()?;
                         self.copy_deep(n, out);
                     }
                 }
@@ -1569,6 +1627,7 @@ impl<'s> Exec<'s> {
                 let text = format_numbers(&numbers, &format);
                 self.arena.add_text(out, &text);
             }
+            Op::Unavailable(message) => return Err(message.to_string()),
             Op::Message(terminate, body) => {
                 let text = self.text_of(body, c)?;
                 if *terminate {

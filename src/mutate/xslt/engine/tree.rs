@@ -68,7 +68,14 @@ pub(crate) struct Node {
     pub line: u32,
     /// The root of the tree this node is in.
     pub root: NodeId,
+    /// How many elements the node is in (0 for a root and its children).
+    pub depth: u32,
 }
+
+/// How deep elements may nest in a tree: a document or stylesheet read, or a tree the
+/// transform builds. The walks over a tree recurse, and this keeps them well inside the
+/// transform's stack (libxml2 refuses more than 256 levels unless told otherwise).
+pub(crate) const MAX_TREE_DEPTH: u32 = 10_000;
 
 /// A well-formedness error: the line and libxml2-like words.
 #[derive(Debug)]
@@ -84,6 +91,9 @@ pub(crate) struct Arena {
     strings: HashMap<Box<str>, Rc<str>>,
     /// A parsed document's base (its file), by root: `document()` resolves from it.
     pub base: HashMap<NodeId, std::path::PathBuf>,
+    /// An element was made [`MAX_TREE_DEPTH`] levels deep: the transform stops at its next
+    /// step (see `Exec::tick`).
+    pub too_deep: bool,
 }
 
 impl Arena {
@@ -132,6 +142,7 @@ impl Arena {
             ns: Vec::new(),
             line: 0,
             root: id,
+            depth: 0,
         })
     }
 
@@ -144,7 +155,14 @@ impl Arena {
         value: Rc<str>,
         line: u32,
     ) -> NodeId {
-        let root = self.node(parent).root;
+        let (root, depth) = {
+            let p = self.node(parent);
+            let inside = u32::from(p.kind == Kind::Element);
+            (p.root, p.depth + inside)
+        };
+        if kind == Kind::Element && depth >= MAX_TREE_DEPTH {
+            self.too_deep = true;
+        }
         let id = self.push(Node {
             kind,
             parent: Some(parent),
@@ -155,6 +173,7 @@ impl Arena {
             ns: Vec::new(),
             line,
             root,
+            depth,
         });
         let p = self.node_mut(parent);
         if kind == Kind::Attribute {
@@ -335,6 +354,11 @@ impl Arena {
                             return Err(fail("extra content at the end of the document".into()));
                         }
                         seen_root = true;
+                    }
+                    if stack.len() > MAX_TREE_DEPTH as usize {
+                        return Err(fail(format!(
+                            "elements nest deeper than {MAX_TREE_DEPTH} levels"
+                        )));
                     }
                     let id = self.element(top, s, line32).map_err(fail)?;
                     if matches!(event, Event::Start(_)) {

@@ -350,7 +350,17 @@ struct Parser<'a> {
     toks: Vec<Tok>,
     at: usize,
     ns: Resolver<'a>,
+    /// How deep the parser is in nested expressions (parentheses, predicates, arguments,
+    /// unary minus), and how many operators it has read: both bounded, since the parser and
+    /// the evaluation recurse through them.
+    depth: usize,
+    operators: usize,
 }
+
+/// How deep expressions may nest (libxml2 allows 5000 with its own, smaller frames).
+const MAX_NESTING: usize = 256;
+/// How many operators an expression may have.
+const MAX_OPERATORS: usize = 4096;
 
 /// Parses an XPath expression.
 pub(crate) fn parse(text: &str, ns: Resolver<'_>) -> Result<Expr, String> {
@@ -358,7 +368,13 @@ pub(crate) fn parse(text: &str, ns: Resolver<'_>) -> Result<Expr, String> {
     if toks.is_empty() {
         return Err("the expression is empty".into());
     }
-    let mut p = Parser { toks, at: 0, ns };
+    let mut p = Parser {
+        toks,
+        at: 0,
+        ns,
+        depth: 0,
+        operators: 0,
+    };
     let e = p.or_expr()?;
     if p.at < p.toks.len() {
         return Err(format!("unexpected {:?}", p.toks[p.at]));
@@ -408,6 +424,17 @@ impl Parser<'_> {
         })
     }
 
+    /// Counts one more operator.
+    fn operator(&mut self) -> Result<(), String> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(format!(
+                "the expression has more than {MAX_OPERATORS} operators"
+            ));
+        }
+        Ok(())
+    }
+
     fn binary(
         &mut self,
         next: fn(&mut Self) -> Result<Expr, String>,
@@ -417,6 +444,7 @@ impl Parser<'_> {
         'outer: loop {
             for (t, op) in ops {
                 if self.eat(t) {
+                    self.operator()?;
                     let right = next(self)?;
                     left = Expr::Binary(*op, Box::new(left), Box::new(right));
                     continue 'outer;
@@ -427,7 +455,15 @@ impl Parser<'_> {
     }
 
     fn or_expr(&mut self) -> Result<Expr, String> {
-        self.binary(Self::and_expr, &[(Tok::OpName("or"), Op::Or)])
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(format!(
+                "the expression nests more than {MAX_NESTING} levels deep"
+            ));
+        }
+        let e = self.binary(Self::and_expr, &[(Tok::OpName("or"), Op::Or)]);
+        self.depth -= 1;
+        e
     }
 
     fn and_expr(&mut self) -> Result<Expr, String> {
@@ -470,10 +506,20 @@ impl Parser<'_> {
 
     fn unary_expr(&mut self) -> Result<Expr, String> {
         if self.eat(&Tok::Minus) {
-            return Ok(Expr::Neg(Box::new(self.unary_expr()?)));
+            self.operator()?;
+            self.depth += 1;
+            if self.depth > MAX_NESTING {
+                return Err(format!(
+                    "the expression nests more than {MAX_NESTING} levels deep"
+                ));
+            }
+            let operand = self.unary_expr();
+            self.depth -= 1;
+            return Ok(Expr::Neg(Box::new(operand?)));
         }
         let mut left = self.path_expr()?;
         while self.eat(&Tok::Pipe) {
+            self.operator()?;
             let right = self.path_expr()?;
             left = Expr::Union(Box::new(left), Box::new(right));
         }
