@@ -1829,7 +1829,7 @@ pub(crate) fn format_number(n: f64, pattern: &str) -> String {
         let digits: Vec<char> = int.chars().collect();
         let mut grouped = String::new();
         for (i, d) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i) % g == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(g) {
                 grouped.push(',');
             }
             grouped.push(*d);
