@@ -23,6 +23,10 @@ const TEST_TOOLS: &[&str] = &[
     "python3",
     "script",
     "xbuild",
+    "bash",
+    "zsh",
+    "fish",
+    "groff",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@ mod dropin;
 mod errors;
 mod external;
 mod filters;
+mod generate;
 mod golden;
 mod groups;
 #[cfg(unix)]
