@@ -21,6 +21,7 @@ mod msbuild;
 mod order;
 mod payload;
 mod progress;
+mod project;
 mod properties;
 mod reg;
 mod report;
