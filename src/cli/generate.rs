@@ -238,8 +238,9 @@ fn zsh(t: &Table) -> String {
     let f = ident(p);
     let mut s = format!("#compdef {p}\n");
     s.push_str(&banner("#", "zsh completion", "complete-zsh", p));
-    s.push_str(
-        "# Save it as _heat in a folder of $fpath before compinit runs, or source it after compinit.\n\n",
+    let _ = writeln!(
+        s,
+        "# Save it as _{p} in a folder of $fpath before compinit runs, or source it after compinit.\n"
     );
     let placeholders = |check: bool| {
         let table = if check { &t.check_options } else { &t.options };
