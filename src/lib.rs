@@ -39,7 +39,9 @@ pub mod xml;
 mod cli;
 mod pipeline;
 
-pub use cli::{HarvestReport, Heat, Outcome, EXIT_ERROR, EXIT_FILES_REMOVED, EXIT_USAGE};
+pub use cli::{
+    CheckOutcome, HarvestReport, Heat, Outcome, EXIT_ERROR, EXIT_FILES_REMOVED, EXIT_USAGE,
+};
 pub use error::{Error, Messages, Result, Warning, WarningPolicy};
 pub use extension::Extension;
 pub use wix::ids::IdScheme;

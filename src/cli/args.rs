@@ -257,62 +257,6 @@ pub(crate) fn numbered_switch(
     Ok(false)
 }
 
-/// ` (did you mean 'x'?)` for the candidate closest to `word`, when one is close: a small edit
-/// away (case aside), or starting with it; empty otherwise.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> String {
-    let lower = word.to_lowercase();
-    let allowed = (lower.chars().count() / 3).max(1);
-    let mut best: Option<(usize, usize, &str)> = None;
-    for c in candidates {
-        let d = edit_distance(&lower, &c.to_lowercase());
-        let score = if d <= allowed {
-            Some(d)
-        } else if lower.chars().count() >= 2 && c.to_lowercase().starts_with(&lower) {
-            Some(allowed + 1)
-        } else {
-            None
-        };
-        if let Some(score) = score {
-            let key = (score, c.len());
-            if best.is_none_or(|(s, l, _)| key < (s, l)) {
-                best = Some((key.0, key.1, c));
-            }
-        }
-    }
-    best.map(|(_, _, c)| format!(" (did you mean '{c}'?)"))
-        .unwrap_or_default()
-}
-
-/// The optimal string alignment distance: insertions, deletions, substitutions and swaps of
-/// neighbours, each one step.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,17 +311,6 @@ mod tests {
             words(&["dir", "heat"])
         );
         assert_eq!(strip_tool_words(&words(&["wix"])), words(&["wix"]));
-    }
-
-    #[test]
-    fn suggestions() {
-        let names = ["sfrag", "srd", "sreg", "dr", "cg", "template"];
-        assert_eq!(did_you_mean("frag", names), " (did you mean 'sfrag'?)");
-        assert_eq!(did_you_mean("sf", names), " (did you mean 'sfrag'?)");
-        assert_eq!(did_you_mean("srl", names), " (did you mean 'srd'?)");
-        assert_eq!(did_you_mean("dir", names), " (did you mean 'dr'?)");
-        assert_eq!(did_you_mean("SRD", names), " (did you mean 'srd'?)");
-        assert_eq!(did_you_mean("platypus", names), "");
     }
 
     #[test]

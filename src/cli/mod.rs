@@ -869,7 +869,7 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
                         format!(
                             "The switch '{arg}' is ignored: heat does not know it, and ignores \
                              it{}.",
-                            args::did_you_mean(body, names)
+                            crate::error::did_you_mean(body, names)
                                 .replace("(did you mean '", "(did you mean '-")
                         ),
                     ));

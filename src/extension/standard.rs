@@ -353,7 +353,7 @@ impl StandardOptions {
                     format!(
                         "The template '{other}' is not one of fragment, module or product{}; \
                          fragments are written, as heat writes them.",
-                        crate::cli::args::did_you_mean(other, ["fragment", "module", "product"])
+                        crate::error::did_you_mean(other, ["fragment", "module", "product"])
                     ),
                 );
                 Template::Fragment

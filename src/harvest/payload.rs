@@ -19,8 +19,8 @@ use std::path::Path;
 
 use crate::error::{codes, Error, Result};
 use crate::harvest::walk::{walk, Folder, WalkOptions};
-use crate::mutate::{rewrite_source, variable_reference};
 use crate::pipeline::{sequence, Context, Harvester, Mutator};
+use crate::wix::{rewrite_source, variable_reference};
 use crate::wix::{Document, NodeId};
 
 /// Harvests a folder into a `PayloadGroup`.

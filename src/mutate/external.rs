@@ -819,7 +819,7 @@ mod tests {
             ("<!DOCTYPE Wix [<!ENTITY a \"b\">]><Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\"/>", "DOCTYPE"),
             ("<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\">&a;</Wix>", "unknown entity"),
             ("<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\"><u:X/></Wix>", "undeclared prefix 'u'"),
-            ("<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\"><X a='1' a='2'/></Wix>", "bad attribute"),
+            ("<Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\"><X a='1' a='2'/></Wix>", "given twice"),
             ("<?xml version=\"1.0\" encoding=\"utf-16\"?><Wix xmlns=\"http://schemas.microsoft.com/wix/2006/wi\"/>", "utf-16"),
         ];
         for (input, needle) in cases {

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::pipeline::{sequence, Context, Mutator};
 use std::collections::HashMap;
 
-use crate::wix::{Document, FastHash, TextRef, Value};
+use crate::wix::{rewrite_source, variable_reference, Document, FastHash, TextRef, Value};
 
 /// heat's `UtilFinalizeHarvesterMutator`, for files and folders.
 #[derive(Debug, Clone)]
@@ -102,29 +102,4 @@ impl Mutator for FinalizeMutator {
         }
         Ok(())
     }
-}
-
-/// How `-var` names a variable in a path: `$(var.X)` for a preprocessor variable, `!(wix.X)`
-/// for a WiX variable.
-pub(crate) fn variable_reference(variable: &str) -> String {
-    if variable.starts_with("wix.") {
-        format!("!({variable})")
-    } else {
-        format!("$({variable})")
-    }
-}
-
-/// A source path as heat's finalizer leaves it: `SourceDir` at its start replaced by the
-/// `-var` reference, if any, and `\` written as `separator`.
-pub(crate) fn rewrite_source(source: &str, substitution: Option<&str>, separator: char) -> String {
-    let mut source = source.to_owned();
-    if let Some(sub) = substitution {
-        if source.starts_with("SourceDir\\") {
-            source.replace_range(..9, sub);
-        }
-    }
-    if separator != '\\' {
-        source = source.replace('\\', &separator.to_string());
-    }
-    source
 }

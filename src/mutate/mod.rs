@@ -9,5 +9,4 @@ mod main;
 pub(crate) mod xslt;
 
 pub use finalize::FinalizeMutator;
-pub(crate) use finalize::{rewrite_source, variable_reference};
 pub use main::{GuidMode, MainMutator, Template};

@@ -18,3 +18,4 @@ pub use schema::Schema;
 pub use vocabulary::{
     directory_reference, is_directory_reference, is_standard_directory, STANDARD_DIRECTORIES,
 };
+pub(crate) use vocabulary::{rewrite_source, variable_reference};

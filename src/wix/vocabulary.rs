@@ -61,3 +61,28 @@ pub fn directory_reference(doc: &mut Document, parent: NodeId, id: &str) -> Node
 pub fn is_directory_reference(name: &str) -> bool {
     name == "DirectoryRef" || name == "StandardDirectory"
 }
+
+/// How `-var` names a variable in a path: `$(var.X)` for a preprocessor variable, `!(wix.X)`
+/// for a WiX variable.
+pub(crate) fn variable_reference(variable: &str) -> String {
+    if variable.starts_with("wix.") {
+        format!("!({variable})")
+    } else {
+        format!("$({variable})")
+    }
+}
+
+/// A source path as heat's finalizer leaves it: `SourceDir` at its start replaced by the
+/// `-var` reference, if any, and `\` written as `separator`.
+pub(crate) fn rewrite_source(source: &str, substitution: Option<&str>, separator: char) -> String {
+    let mut source = source.to_owned();
+    if let Some(sub) = substitution {
+        if source.starts_with("SourceDir\\") {
+            source.replace_range(..9, sub);
+        }
+    }
+    if separator != '\\' {
+        source = source.replace('\\', &separator.to_string());
+    }
+    source
+}

@@ -58,13 +58,13 @@ fn build<R: std::io::Read>(mut reader: WixReader<R>) -> Result<Document> {
                     None => d.root(),
                     Some(&parent) => d.create_child(parent, e.name.to_owned()),
                 };
-                for (k, v) in e.attributes {
+                for (k, v) in e.attributes() {
                     d.push_attr(node, k.to_owned(), v);
                 }
                 stack.push(node);
                 text.clear();
             }
-            Item::Text(t) => text.push_str(&t),
+            Item::Text(t) => text.push_str(t),
             Item::End => {
                 let node = stack.pop().expect("the reader balances elements");
                 let d = doc.as_mut().expect("an element was read");

@@ -3,6 +3,7 @@
 
 use kit::Tool;
 
+mod api;
 mod cases;
 
 mod check;

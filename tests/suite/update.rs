@@ -491,6 +491,84 @@ fn renamed_and_moved_files_are_removed_and_added() {
     assert!(!s.path("strict.wxs").exists());
 }
 
+/// A run that fails (here: removed files under `-wx8201`) writes none of its outputs, the
+/// `-updatereport` file no more than the `.wxs`; an earlier report is left as it was.
+#[test]
+fn failed_run_writes_no_report() {
+    let s = Scenario::new();
+    sample(&s);
+    heat().ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
+    std::fs::remove_file(s.path("App/docs/README.md")).unwrap();
+    std::fs::write(s.path("earlier.json"), "earlier").unwrap();
+    for report in ["report.json", "earlier.json"] {
+        let out = heat().run(
+            &s.dir,
+            &[
+                "dir",
+                "App",
+                "-gg",
+                "-update",
+                "old.wxs",
+                "-wx8201",
+                "-updatereport",
+                report,
+                "-o",
+                "new.wxs",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(!s.path("new.wxs").exists());
+    }
+    assert!(!s.path("report.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(s.path("earlier.json")).unwrap(),
+        "earlier"
+    );
+}
+
+/// The report and the `.wxs` cannot share standard output: a usage error, before anything
+/// is harvested or written.
+#[test]
+fn report_and_output_both_on_stdout_is_a_usage_error() {
+    let s = Scenario::new();
+    sample(&s);
+    heat().ok(&s.dir, &["dir", "App", "-gg", "-o", "old.wxs"]);
+    let out = heat().run(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-updatereport",
+            "-",
+            "-o",
+            "-",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("-updatereport"), "{}", stderr(&out));
+    // Each alone on standard output is fine.
+    let out = heat().ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-gg",
+            "-update",
+            "old.wxs",
+            "-updatereport",
+            "-",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["kept"], 4);
+}
+
 #[test]
 fn json_report() {
     let s = Scenario::new();
