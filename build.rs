@@ -10,10 +10,10 @@
 //!
 //! It also looks for the external tools some tests need and sets `has_tool_<name>` for each one
 //! on the PATH; a test that needs a missing tool is then ignored, with the reason (see
-//! `tests/kit`). In CI (`CI` is `true` or `1`) every one is set, so that a missing tool fails
+//! `tests/kit`, which shares `build/find_tool.rs`). In CI (`CI` is `true` or `1`) every one is set, so that a missing tool fails
 //! its tests instead.
 
-#[path = "tests/kit/src/find_tool.rs"]
+#[path = "build/find_tool.rs"]
 mod find_tool;
 
 /// The tools the tests use, as `has_tool_<name>`.
@@ -25,6 +25,10 @@ const TEST_TOOLS: &[&str] = &[
     "python3",
     "script",
     "xbuild",
+    "bash",
+    "zsh",
+    "fish",
+    "groff",
 ];
 
 fn main() {
@@ -36,7 +40,7 @@ fn main() {
 }
 
 fn detect_test_tools() {
-    println!("cargo::rerun-if-changed=tests/kit/src/find_tool.rs");
+    println!("cargo::rerun-if-changed=build/find_tool.rs");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=CI");
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");

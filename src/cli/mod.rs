@@ -8,6 +8,7 @@
 
 pub(crate) mod args;
 mod display;
+mod generate;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,82 @@ mod core {
          standard error)",
     );
 }
+
+/// Where a switch of [`TOOL_SWITCHES`] is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// In place of the harvest type: the first argument.
+    First,
+    /// Among the options.
+    Options,
+    /// Either.
+    Anywhere,
+}
+
+/// A switch the command line reads itself, outside the option table.
+struct ToolSwitch {
+    /// As the help shows it.
+    shown: &'static str,
+    /// The words a shell completes for it.
+    words: &'static [&'static str],
+    /// The values it takes, when it takes one.
+    values: &'static [&'static str],
+    /// Its line of help.
+    help: &'static str,
+    /// Where it is given.
+    place: Place,
+}
+
+/// The switches the command line reads itself, for the help, the completions and the man page.
+const TOOL_SWITCHES: &[ToolSwitch] = &[
+    ToolSwitch {
+        shown: "-sw[N]",
+        words: &["-sw"],
+        values: &[],
+        help: "suppress all warnings or a specific message ID (e.g. -sw1011)",
+        place: Place::Options,
+    },
+    ToolSwitch {
+        shown: "-wx[N]",
+        words: &["-wx"],
+        values: &[],
+        help: "treat all warnings or a specific message ID as an error",
+        place: Place::Options,
+    },
+    ToolSwitch {
+        shown: "-? | -help",
+        words: &["-help"],
+        values: &[],
+        help: "this help information",
+        place: Place::Anywhere,
+    },
+    ToolSwitch {
+        shown: "--version",
+        words: &["--version"],
+        values: &[],
+        help: "the version of this tool",
+        place: Place::First,
+    },
+    ToolSwitch {
+        shown: "--generate <kind>",
+        words: &["--generate"],
+        values: generate::KIND_NAMES,
+        help: "print a shell completion script or the man page, made from this help's table: \
+               complete-bash, complete-zsh, complete-fish, complete-powershell or man",
+        place: Place::First,
+    },
+];
+
+/// The exit codes, for the help texts and the man page.
+const EXIT_CODE_ROWS: &[(u8, &str)] = &[
+    (0, "success (heat check: nothing breaks a patch)"),
+    (1, "an error (heat check: something breaks a patch)"),
+    (2, "a command line that cannot be understood"),
+    (
+        3,
+        "-update removed files of the previous harvest (the output is written)",
+    ),
+];
 
 /// Exit code for a failed run; `heat check`: a change breaks a patch.
 pub const EXIT_ERROR: u8 = 1;
@@ -114,6 +191,8 @@ pub enum Outcome {
     Help(String),
     /// `--version`: the version line.
     Version(String),
+    /// `--generate <kind>`: a shell completion script or the man page, for standard output.
+    Generated(String),
     /// A harvest, written.
     Harvest(HarvestReport),
     /// `heat check`.
@@ -323,6 +402,17 @@ impl Heat {
         let mut notes = Vec::new();
         let args = args::expand_response_files(args, 0, &mut notes)?;
         let args = args::strip_tool_words(&args);
+        if let Some(kind) = generate_request(args)? {
+            let program = if live {
+                program_name()
+            } else {
+                "heat".to_owned()
+            };
+            return Ok(Outcome::Generated(generate::generate(
+                kind,
+                &self.command_table(program),
+            )));
+        }
         if args.is_empty() || args.iter().any(|a| is_help(a)) {
             return Ok(Outcome::Help(match args.first().map(String::as_str) {
                 Some("check") => CHECK_HELP.to_owned(),
@@ -367,19 +457,31 @@ impl Heat {
             };
             s.push_str(&format!("   {shown:<28} {}\n", o.help()));
         }
-        s.push_str(&format!(
-            "   {:<28} {}\n   {:<28} {}\n   {:<28} {}\n   {:<28} {}\n",
-            "-sw[N]",
-            "suppress all warnings or a specific message ID (e.g. -sw1011)",
-            "-wx[N]",
-            "treat all warnings or a specific message ID as an error",
-            "-? | -help",
-            "this help information",
-            "--version",
-            "the version of this tool"
-        ));
-        s.push_str(EXIT_CODES);
+        for sw in TOOL_SWITCHES {
+            s.push_str(&format!("   {:<28} {}\n", sw.shown, sw.help));
+        }
+        s.push_str("\nExit codes:\n");
+        for (code, meaning) in EXIT_CODE_ROWS {
+            s.push_str(&format!("   {code:<28} {meaning}\n"));
+        }
         s
+    }
+
+    /// What the command line accepts, for `--generate`: the harvest types and the option
+    /// tables the parser reads.
+    fn command_table(&self, program: String) -> generate::Table {
+        let mut options = self.harvest_options();
+        options.sort_by(|a, b| a.name().cmp(b.name()));
+        generate::Table {
+            program,
+            types: self
+                .extensions
+                .iter()
+                .flat_map(|e| e.harvest_types())
+                .collect(),
+            options,
+            check_options: Heat::check_options(),
+        }
     }
 
     fn harvest(&self, line: Line, live: bool) -> Result<HarvestReport> {
@@ -602,6 +704,7 @@ fn show(outcome: &Outcome) {
     match outcome {
         Outcome::Help(text) => print!("{text}"),
         Outcome::Version(line) => println!("{line}"),
+        Outcome::Generated(text) => print!("{text}"),
         Outcome::Harvest(h) => {
             if let Some(update) = &h.update {
                 for line in update.to_text().lines() {
@@ -626,14 +729,50 @@ fn is_help(arg: &str) -> bool {
     matches!(arg, "-?" | "/?" | "-help" | "/help" | "--help" | "-h")
 }
 
-/// The exit codes, for the help texts.
-const EXIT_CODES: &str = "
-Exit codes:
-   0                            success (heat check: nothing breaks a patch)
-   1                            an error (heat check: something breaks a patch)
-   2                            a command line that cannot be understood
-   3                            -update removed files of the previous harvest (the output is written)
-";
+/// `--generate <kind>` (or `--generate=<kind>`) as the first argument: the kind asked for.
+/// Anywhere else, `--generate` is heat's `-generate` (`components` or `payloadgroup`), spelled
+/// with two dashes.
+fn generate_request(args: &[String]) -> Result<Option<generate::Kind>> {
+    let Some(first) = args.first() else {
+        return Ok(None);
+    };
+    let name = match first.strip_prefix("--generate") {
+        Some("") => args.get(1).map(String::as_str),
+        Some(rest) => match rest.strip_prefix('=') {
+            Some(name) => Some(name),
+            None => return Ok(None),
+        },
+        None => return Ok(None),
+    };
+    let kinds = generate::KIND_NAMES.join(", ");
+    match name {
+        Some(name) => generate::Kind::named(name).map(Some).ok_or_else(|| {
+            Error::new(
+                codes::COMMAND_LINE,
+                format!("--generate {name}: not something heat generates; use one of {kinds}."),
+            )
+        }),
+        None => Err(Error::new(
+            codes::COMMAND_LINE,
+            format!("--generate needs what to generate: one of {kinds}."),
+        )),
+    }
+}
+
+/// The name the program was started by (`heat`, `heat-mydir`), for the scripts `--generate`
+/// makes to name; `heat` when it cannot be told.
+fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .and_then(|a| {
+            Path::new(&a)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(str::to_owned)
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "heat".to_owned())
+}
 
 const CHECK_HELP: &str = "\
 usage: heat check <old.wxs> <new.wxs> [-json <file.json>]
@@ -957,6 +1096,30 @@ mod tests {
             err.message().contains("-srd") && err.message().contains("clash"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn generate_is_a_request_only_in_place_of_the_harvest_type() {
+        let words = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let request = |a: &[&str]| generate_request(&words(a));
+        assert_eq!(
+            request(&["--generate", "man"]).unwrap(),
+            Some(generate::Kind::Man)
+        );
+        assert_eq!(
+            request(&["--generate=complete-zsh"]).unwrap(),
+            Some(generate::Kind::Zsh)
+        );
+        // heat's own -generate, spelled with two dashes after the harvest type.
+        assert_eq!(
+            request(&["dir", "src", "--generate", "payloadgroup"]).unwrap(),
+            None
+        );
+        assert_eq!(request(&["--generated"]).unwrap(), None);
+        assert_eq!(request(&[]).unwrap(), None);
+        let err = request(&["--generate", "payloadgroup"]).unwrap_err();
+        assert_eq!(err.code(), codes::COMMAND_LINE);
+        assert!(err.message().contains("complete-bash"), "{err}");
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub struct Parameter {
     placeholder: &'static str,
     help: &'static str,
     kind: ValueKind,
+    values: &'static [&'static str],
 }
 
 impl Parameter {
@@ -161,6 +162,7 @@ impl Parameter {
             placeholder,
             help,
             kind: ValueKind::Text,
+            values: &[],
         }
     }
 
@@ -180,6 +182,13 @@ impl Parameter {
         }
     }
 
+    /// The same option, with the values it is known to take (`-template`: `fragment`, `module`,
+    /// `product`), for shell completions to offer. The command line does not check them: that
+    /// is the extension's part, when it reads the value.
+    pub const fn with_values(self, values: &'static [&'static str]) -> Self {
+        Parameter { values, ..self }
+    }
+
     /// The name, without its dash.
     pub const fn name(&self) -> &'static str {
         self.name
@@ -192,6 +201,7 @@ pub struct OptionSpec {
     name: &'static str,
     value: Option<(&'static str, ValueKind)>,
     help: &'static str,
+    values: &'static [&'static str],
 }
 
 impl OptionSpec {
@@ -219,6 +229,11 @@ impl OptionSpec {
     pub fn help(&self) -> &'static str {
         self.help
     }
+
+    /// The values it is known to take ([`Parameter::with_values`]); empty when any will do.
+    pub fn values(&self) -> &'static [&'static str] {
+        self.values
+    }
 }
 
 impl From<Flag> for OptionSpec {
@@ -227,6 +242,7 @@ impl From<Flag> for OptionSpec {
             name: f.name,
             value: None,
             help: f.help,
+            values: &[],
         }
     }
 }
@@ -237,6 +253,7 @@ impl From<Parameter> for OptionSpec {
             name: p.name,
             value: Some((p.placeholder, p.kind)),
             help: p.help,
+            values: p.values,
         }
     }
 }

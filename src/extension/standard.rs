@@ -77,12 +77,14 @@ pub(crate) mod opt {
         "template",
         "<type>",
         "use template, one of: fragment, module, product",
-    );
+    )
+    .with_values(&["fragment", "module", "product"]);
     pub const PATHSEP: Parameter = Parameter::text(
         "pathsep",
         "<\\|/>",
         "separator written in File/@Source (default \\; wixl on Linux needs /)",
-    );
+    )
+    .with_values(&["\\", "/"]);
     pub const FOLLOWLINKS: Flag = Flag::new(
         "followlinks",
         "follow links to folders (loops are detected and left out)",
@@ -91,7 +93,8 @@ pub(crate) mod opt {
         "skip",
         "<kinds>",
         "leave out, with a warning, entries that would fail the harvest: names, unicode, case, special, dangling or all",
-    );
+    )
+    .with_values(&["names", "unicode", "case", "special", "dangling", "all"]);
     pub const INCLUDE: Parameter = Parameter::text(
         "include",
         "<glob>",
@@ -110,7 +113,8 @@ pub(crate) mod opt {
         "generate",
         "<type>",
         "what dir generates: components (default) or payloadgroup",
-    );
+    )
+    .with_values(&["components", "payloadgroup"]);
     pub const T: Parameter = Parameter::input(
         "t",
         "<xsl>",
@@ -595,5 +599,28 @@ impl Extension for StandardExtension {
             run.add_mutator(groups);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values an option declares for completions are those its help names.
+    #[test]
+    fn declared_values_are_named_in_the_help() {
+        let options = StandardExtension.options();
+        let with_values: Vec<_> = options.iter().filter(|o| !o.values().is_empty()).collect();
+        assert_eq!(with_values.len(), 4, "{with_values:?}");
+        for o in with_values {
+            for v in o.values() {
+                assert!(
+                    o.help().contains(v),
+                    "-{}: {v} not in '{}'",
+                    o.name(),
+                    o.help()
+                );
+            }
+        }
     }
 }

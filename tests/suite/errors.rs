@@ -95,6 +95,22 @@ fn file_given_a_folder() {
     fails(tmp.path(), &["file", "App"], "HEAT8003", "App", 1);
 }
 
+/// A build without the `xslt` feature (`--no-default-features`) still reads `-t`, and stops with
+/// one message saying why it cannot run it.
+#[cfg(not(feature = "xslt"))]
+#[test]
+fn transforms_without_xslt_are_one_clear_error() {
+    let tmp = setup();
+    std::fs::write(tmp.path().join("drop.xsl"), "<xsl:stylesheet/>").unwrap();
+    fails(
+        tmp.path(),
+        &["dir", "App", "-t", "drop.xsl"],
+        "HEAT8106",
+        "built without XSLT",
+        1,
+    );
+}
+
 #[test]
 fn nothing_to_harvest_without_ke() {
     let tmp = setup();

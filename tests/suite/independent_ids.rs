@@ -47,7 +47,7 @@ fn base64(bytes: &[u8]) -> String {
     for b in bytes {
         bits.push_str(&format!("{b:08b}"));
     }
-    while bits.len() % 6 != 0 {
+    while !bits.len().is_multiple_of(6) {
         bits.push('0');
     }
     bits.as_bytes()

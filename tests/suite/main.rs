@@ -12,6 +12,7 @@ mod errors;
 mod escaping;
 mod external;
 mod filters;
+mod generate;
 mod golden;
 mod groups;
 #[cfg(unix)]
@@ -22,6 +23,7 @@ mod msbuild;
 mod order;
 mod payload;
 mod progress;
+mod project;
 mod properties;
 mod reg;
 mod report;

@@ -249,3 +249,22 @@ fn the_binary() {
     assert!(kit::stderr(&out).contains("error HEAT8001"));
     assert!(!tmp.path().join("bad.wxs").exists());
 }
+
+/// `heat-mydir --generate`: the completions and the man page hold the extension's harvest type
+/// and option, and name the program they were made by.
+#[test]
+fn generated_completions_hold_the_extension() {
+    let bin = Tool::new(env!("CARGO_BIN_EXE_heat-mydir"));
+    let tmp = tempfile::tempdir().unwrap();
+    let bash = kit::stdout(&bin.ok(tmp.path(), &["--generate", "complete-bash"]));
+    assert!(bash.contains(" mydir "), "{bash}");
+    assert!(bash.contains(" -omit "), "{bash}");
+    assert!(
+        bash.contains("complete -o filenames -F _heat_mydir heat-mydir\n"),
+        "{bash}"
+    );
+    let man = kit::stdout(&bin.ok(tmp.path(), &["--generate", "man"]));
+    assert!(man.contains(".TH \"HEAT\\-MYDIR\" 1 "), "{man}");
+    assert!(man.contains(".B \"mydir\"\n"), "{man}");
+    assert!(man.contains(".BI \"\\-omit \" \"pattern\"\n"), "{man}");
+}

@@ -166,7 +166,7 @@ impl<'s> Exec<'s> {
             ));
         }
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % TICKS_PER_CHECK == 0 {
+        if self.ticks.is_multiple_of(TICKS_PER_CHECK) {
             if let Some((deadline, given)) = self.deadline {
                 if Instant::now() >= deadline {
                     return Err(super::super::timed_out(given));
@@ -1888,7 +1888,7 @@ pub(crate) fn format_number(n: f64, pattern: &str) -> String {
         let digits: Vec<char> = int.chars().collect();
         let mut grouped = String::new();
         for (i, d) in digits.iter().enumerate() {
-            if i > 0 && (digits.len() - i) % g == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(g) {
                 grouped.push(',');
             }
             grouped.push(*d);

@@ -1,5 +1,6 @@
-//! Finding a program on the PATH, as a shell would. Shared by the test kit and the root
-//! `build.rs` (which includes this file with `#[path]`), so that the tests the build marks as
+//! Finding a program on the PATH, as a shell would. Shared by the root `build.rs` and the
+//! test kit (both include this file with `#[path]`; it lives here so that the published package,
+//! which leaves the kit out, still builds), so that the tests the build marks as
 //! needing a tool and the check a test makes at its start agree.
 
 use std::path::{Path, PathBuf};
