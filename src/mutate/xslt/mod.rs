@@ -31,7 +31,9 @@ mod engine;
 mod ffi;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+#[cfg(feature = "xslt")]
+use std::time::Instant;
 
 pub(crate) use dotnet::reserialize;
 
