@@ -3,7 +3,7 @@
 
 usage: bench/bench.py [--files 10000,50000,200000] [--runs 5] [--wixl [SIZES]]
                       [--trees DIR] [--keep] [--generator auto|shared|own] [--seed N]
-                      [--heat PATH]
+                      [--heat PATH] [--modes harvest,update,keepremoved,check,cgsplit]
 
 For each size it makes a tree (../shared/bench/mktree.py beside the project when present,
 else bench/mktree.py), runs each command once to warm the page cache, then runs
@@ -19,7 +19,15 @@ present). With --wixl it also runs, once per size,
     find TREE -type f | wixl-heat --directory-ref INSTALLDIR --component-group CG
                                   --var var.Src -p TREE/ > OUT.wxs
 
-when wixl-heat (Debian `wixl`) is installed. The results come out as Markdown tables, with a
+when wixl-heat (Debian `wixl`) is installed. With --modes it also times, in the same rounds,
+the steps a patch-compliant release adds, each against the harvest's output PREV.wxs:
+
+    update       heat dir TREE ... -update PREV.wxs -o OUT.wxs
+    keepremoved  heat dir TREE ... -update PREV.wxs -keepremoved -o OUT.wxs
+    check        heat check PREV.wxs OUT.wxs      (two harvests of the tree)
+    cgsplit      heat dir TREE ... -cgsplit 700 -o OUT.wxs
+
+and prints each one's median and peak memory as ratios to the plain harvest's, run side by side. The results come out as Markdown tables, with a
 description of the machine, ready to paste into BENCHMARKS.md. Machines are shared and their
 speed drifts: compare ratios against find from the same session, not absolute times.
 
@@ -43,6 +51,15 @@ ROOT = os.path.dirname(BENCH)
 SHARED_MKTREE = os.path.join(os.path.dirname(ROOT), "shared", "bench", "mktree.py")
 OWN_MKTREE = os.path.join(BENCH, "mktree.py")
 GNU_TIME = "/usr/bin/time"
+
+# The steps a patch-compliant release adds to the harvest: what each adds to heat's command line
+# (PREV is the harvest's own output, OTHER a second harvest of the same tree).
+PATCH_MODES = {
+    "update": lambda prev, other: ["-update", prev],
+    "keepremoved": lambda prev, other: ["-update", prev, "-keepremoved"],
+    "check": None,
+    "cgsplit": lambda prev, other: ["-cgsplit", "700"],
+}
 
 
 def fail(message):
@@ -80,9 +97,18 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=1600, help="tree seed (default 1600)")
     parser.add_argument("--heat", metavar="PATH",
                         help="time this heat binary instead of building the release binary")
+    parser.add_argument("--modes", default="harvest", metavar="MODE,...",
+                        help="what to time beside find: harvest (always), update, keepremoved, "
+                             "check, cgsplit, or all (default harvest)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    known = ["harvest"] + list(PATCH_MODES)
+    modes = known if args.modes == "all" else [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in known]
+    if unknown:
+        parser.error("--modes: unknown %s (known: %s, all)" % (", ".join(unknown), ", ".join(known)))
+    args.modes = [m for m in known if m in modes and m != "harvest"]
     if args.wixl is None:
         args.wixl = []
     elif args.wixl == "all":
@@ -187,13 +213,13 @@ def time_heat(heat_argv, errors):
     return wall, rss, cpu
 
 
-def peak_rss_gnu_time(heat_argv, errors):
+def peak_rss_gnu_time(heat_argv, errors, codes=(0,)):
     """heat's peak RSS in KiB as `/usr/bin/time -v` reports it, or None without it."""
     if not os.access(GNU_TIME, os.X_OK):
         return None
     with open(errors, "wb") as err:
         code = subprocess.call([GNU_TIME, "-v"] + heat_argv, stdout=subprocess.DEVNULL, stderr=err)
-    if code != 0:
+    if code not in codes:
         fail("%s -v heat exited with %d" % (GNU_TIME, code))
     with open(errors, "r", errors="replace") as err:
         for line in err:
@@ -220,6 +246,56 @@ def time_wixl(tree, out, errors):
             sys.stderr.write(e.read())
         fail("find | wixl-heat failed over %s" % tree)
     return wall, rss_kib(usage.ru_maxrss)
+
+
+def time_modes(args, heat, heat_argv, tree, out, outputs, files, errors):
+    """Times --modes beside the plain harvest, in alternating rounds; returns, for the harvest
+    and each mode, the median wall time and the peak RSS (KiB) of its runs."""
+    if not args.modes:
+        return {}
+    prev = os.path.join(outputs, "prev-%d.wxs" % files)
+    other = os.path.join(outputs, "other-%d.wxs" % files)
+    shutil.copyfile(out, prev)
+    shutil.copyfile(out, other)
+    argvs = {"harvest": heat_argv}
+    for mode in args.modes:
+        if mode == "check":
+            argvs[mode] = [heat, "check", prev, other]
+        else:
+            mode_out = os.path.join(outputs, "%s-%d.wxs" % (mode, files))
+            argvs[mode] = heat_argv[:-2] + PATCH_MODES[mode](prev, other) + ["-o", mode_out]
+    times = {m: [] for m in argvs}
+    peaks = {m: 0 for m in argvs}
+    for m, argv in argvs.items():
+        run_mode(argv, errors)  # warm-up
+    for _ in range(args.runs):
+        for m, argv in argvs.items():
+            wall, rss = run_mode(argv, errors)
+            times[m].append(wall)
+            peaks[m] = max(peaks[m], rss)
+    for m, argv in argvs.items():
+        print("  %s runs: %s" % (m, ", ".join("%.3f" % t for t in times[m])))
+        # getrusage counts the forked Python before the exec: /usr/bin/time when there is one.
+        gnu = peak_rss_gnu_time(mode_argv(argv), errors, codes=(0, 3))
+        if gnu is not None:
+            peaks[m] = gnu
+    return {m: (statistics.median(times[m]), peaks[m]) for m in argvs}
+
+
+def mode_argv(argv):
+    """A mode's command line: a harvest of more than 1600 components warns (HEAT8202)."""
+    return argv + ["-sw8202"] if argv[1] == "dir" else argv
+
+
+def run_mode(argv, errors):
+    """One run of a mode; heat's exit code 3 (files removed) counts as success here."""
+    with open(errors, "wb") as err:
+        wall, code, rss, _ = run(mode_argv(argv), stdout=subprocess.DEVNULL, stderr=err)
+    if code not in (0, 3):
+        with open(errors, "r", errors="replace") as err:
+            sys.stderr.write(err.read())
+        fail("heat exited with %d: %s" % (code, " ".join(argv)))
+    return wall, rss
 
 
 def command_output(argv, cwd=None):
@@ -341,6 +417,7 @@ def main():
                     fail("heat wrote different bytes on run %d over %s" % (i + 1, tree))
             print("  find runs: %s" % ", ".join("%.3f" % t for t in finds))
             print("  heat runs: %s" % ", ".join("%.3f" % t for t in heats))
+            modes = time_modes(args, heat, heat_argv, tree, out, outputs, files, errors)
             rss = peak_rss_gnu_time(heat_argv, errors)
             rss_source = "/usr/bin/time -v"
             if rss is None:
@@ -350,6 +427,7 @@ def main():
                 "heat": statistics.median(heats), "cpu": statistics.median(cpus),
                 "rss": rss, "rss_source": rss_source,
                 "output": os.path.getsize(out), "wixl": None, "wixl_rss": None,
+                "modes": modes,
             }
             print("  find median %s, heat median %s, heat/find %.2f, heat peak RSS %s (%s)"
                   % (seconds(result["find"]), seconds(result["heat"]),
@@ -404,6 +482,21 @@ def report(args, results, description, kind):
         growth = (last["heat"] / last["found"]) / (first["heat"] / first["found"])
         print("\nheat's time per file at %d files is %.2f times its time per file at %d files "
               "(1.00 is linear growth)." % (last["files"], growth, first["files"]))
+    if any(r["modes"] for r in results):
+        print("\nThe steps of a patch-compliant release beside the plain harvest (`heat dir TREE -cg "
+              "CG -dr INSTALLDIR -srd -gg -o OUT.wxs`), in the same alternating rounds; PREV.wxs is "
+              "the harvest's output, and `check` compares two harvests of the tree:\n")
+        print("| files | step | median | / harvest | / find | peak RSS | RSS / harvest |")
+        print("|---:|---|---:|---:|---:|---:|---:|")
+        for r in results:
+            modes = r["modes"]
+            if not modes:
+                continue
+            base, base_rss = modes["harvest"]
+            for m, (wall, rss) in modes.items():
+                print("| %d | %s | %s | %.2f | %.2f | %s | %.2f |" % (
+                    r["files"], m, seconds(wall), wall / base, wall / r["find"], mib(rss),
+                    rss / base_rss))
     if any(r["wixl"] is not None for r in results):
         print("\n`find TREE -type f | wixl-heat --directory-ref INSTALLDIR --component-group CG "
               "--var var.Src -p TREE/ > OUT.wxs`, one run:\n")
