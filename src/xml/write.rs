@@ -13,6 +13,7 @@
 //! attribute rather than write what no XML reader would read. The check rides on the escaping
 //! it does anyway, so it costs nothing on names and values that need no escaping.
 
+use rayon::prelude::*;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -129,23 +130,78 @@ fn not_xml(doc: &Document, node: NodeId, what: String) -> io::Error {
 
 /// [`write_text`], also returning the numbers of `File`, `Directory` and `Component` elements
 /// written.
+///
+/// Runs of small top-level elements (fragments of a few thousand elements) are serialized on
+/// every core, each into a buffer of its own, and written in order: after `-cgsplit` their
+/// elements lie all over memory, and several cores wait on it better than one.
 pub(crate) fn write_text_counted(
     doc: &Document,
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<[usize; 3]> {
-    let mut w = ElementWriter {
-        doc,
-        format,
-        out,
-        buf: Vec::with_capacity(FLUSH_AT + 4096),
-        indent: String::new(),
-        scratch: String::with_capacity(64),
-        counts: [0; 3],
-    };
-    w.write_all()?;
+    let mut w = ElementWriter::new(doc, format, out);
+    let root = doc.root();
+    if w.start(root, 0)? {
+        let children = doc.children(root);
+        let mut i = 0;
+        while i < children.len() {
+            let mut end = i;
+            let mut total = 0;
+            while end < children.len() && total < RUN_ELEMENTS {
+                let size = estimated_size(doc, children[end]);
+                if size > SMALL_ELEMENTS {
+                    break;
+                }
+                total += size;
+                end += 1;
+            }
+            if end - i >= 2 {
+                let parts: Vec<io::Result<(Vec<u8>, [usize; 3])>> = children[i..end]
+                    .par_iter()
+                    .map(|&child| {
+                        let mut bytes = Vec::new();
+                        let mut sub = ElementWriter::with_capacity(doc, format, &mut bytes, 0);
+                        sub.write_from(child, 1)?;
+                        let counts = sub.counts;
+                        let rest = std::mem::take(&mut sub.buf);
+                        drop(sub);
+                        bytes.extend_from_slice(&rest);
+                        Ok((bytes, counts))
+                    })
+                    .collect();
+                for part in parts {
+                    let (bytes, counts) = part?;
+                    w.put(&bytes);
+                    for (a, b) in w.counts.iter_mut().zip(counts) {
+                        *a += b;
+                    }
+                    w.flush_if_full()?;
+                }
+                i = end;
+            } else {
+                w.write_from(children[i], 1)?;
+                i += 1;
+            }
+        }
+        w.end(root, 0)?;
+    }
     w.out.write_all(&w.buf)?;
     Ok(w.counts)
+}
+
+/// A top-level element this small (see [`estimated_size`]) is serialized on a core of its own.
+const SMALL_ELEMENTS: usize = 4096;
+/// How many elements the buffers of a parallel run hold at most, about.
+const RUN_ELEMENTS: usize = 8192;
+
+/// The elements of `node`'s first two levels: a cheap measure of its size.
+fn estimated_size(doc: &Document, node: NodeId) -> usize {
+    let children = doc.children(node);
+    1 + children.len()
+        + children
+            .iter()
+            .map(|&c| doc.children(c).len())
+            .sum::<usize>()
 }
 
 /// The numbers of `File`, `Directory` and `Component` elements in WiX source `text`, counted as
@@ -192,16 +248,44 @@ struct ElementWriter<'a> {
     counts: [usize; 3],
 }
 
-impl ElementWriter<'_> {
+impl<'a> ElementWriter<'a> {
+    fn new(doc: &'a Document, format: Format, out: &'a mut dyn Write) -> ElementWriter<'a> {
+        ElementWriter::with_capacity(doc, format, out, FLUSH_AT + 4096)
+    }
+
+    /// A writer whose buffer starts with room for `capacity` bytes.
+    fn with_capacity(
+        doc: &'a Document,
+        format: Format,
+        out: &'a mut dyn Write,
+        capacity: usize,
+    ) -> ElementWriter<'a> {
+        ElementWriter {
+            doc,
+            format,
+            out,
+            buf: Vec::with_capacity(capacity),
+            indent: String::new(),
+            scratch: String::with_capacity(64),
+            counts: [0; 3],
+        }
+    }
+
     fn put(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
     }
 
-    fn line(&mut self, depth: usize) -> io::Result<()> {
+    /// Hands the bytes gathered to the output once there are enough of them.
+    fn flush_if_full(&mut self) -> io::Result<()> {
         if self.buf.len() >= FLUSH_AT {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
         }
+        Ok(())
+    }
+
+    fn line(&mut self, depth: usize) -> io::Result<()> {
+        self.flush_if_full()?;
         let want = depth * self.format.indent;
         while self.indent.len() < want {
             self.indent.push(' ');
@@ -212,27 +296,28 @@ impl ElementWriter<'_> {
         Ok(())
     }
 
-    /// Writes the whole document, element by element, with a stack of the open elements
-    /// (not the call stack: a document read from a file may nest deeper than it holds).
-    fn write_all(&mut self) -> io::Result<()> {
+    /// Writes element `top` at `depth` and everything in it, element by element, with a stack
+    /// of the open elements (not the call stack: a document read from a file may nest deeper
+    /// than it holds).
+    fn write_from(&mut self, top: NodeId, depth: usize) -> io::Result<()> {
         let doc = self.doc;
         // The open elements, each with the index of its next child.
         let mut open: Vec<(NodeId, usize)> = Vec::new();
-        if self.start(doc.root(), 0)? {
-            open.push((doc.root(), 0));
+        if self.start(top, depth)? {
+            open.push((top, 0));
         }
         while let Some((node, next)) = open.last_mut() {
             let children = doc.children(*node);
             if let Some(&child) = children.get(*next) {
                 *next += 1;
-                let depth = open.len();
-                if self.start(child, depth)? {
+                let child_depth = depth + open.len();
+                if self.start(child, child_depth)? {
                     open.push((child, 0));
                 }
             } else {
                 let node = *node;
                 open.pop();
-                self.end(node, open.len())?;
+                self.end(node, depth + open.len())?;
             }
         }
         Ok(())
