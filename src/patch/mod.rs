@@ -22,6 +22,8 @@ mod groups;
 pub(crate) mod inventory;
 mod keys;
 mod matching;
+#[cfg(test)]
+mod oracle_tests;
 pub(crate) mod snapshot;
 mod update;
 

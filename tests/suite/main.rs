@@ -26,6 +26,7 @@ mod progress;
 mod project;
 mod properties;
 mod reg;
+mod release_cycle;
 mod report;
 mod schema_tables;
 mod snapshots;
