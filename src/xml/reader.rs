@@ -824,6 +824,26 @@ fn is_name_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+/// Whether `name` is a name an element or attribute can have in a document read with
+/// namespaces (Namespaces in XML 1.0, production 7): an XML name with no `:`, or a prefix and a
+/// local name joined by one `:`, each starting as a name starts (`xmlns:`, `:a`, `a:b:c` and
+/// `a:1` are not).
+fn is_qname(name: &str) -> bool {
+    if !is_name(name) {
+        return false;
+    }
+    let Some(colon) = memchr::memchr(b':', name.as_bytes()) else {
+        return true;
+    };
+    let local = &name[colon + 1..];
+    colon > 0
+        && !local.contains(':')
+        && local
+            .chars()
+            .next()
+            .is_some_and(|c| c != ':' && is_name_start(c))
+}
+
 /// Whether `name` is an XML name.
 fn is_name(name: &str) -> bool {
     // The common case, ASCII, without decoding characters.
@@ -868,7 +888,7 @@ fn parse_tag(
     }
     let name_len = i - 1;
     let mut seen: HashSet<&str> = HashSet::new();
-    if !is_name(&text[1..i]) {
+    if !is_qname(&text[1..i]) {
         return Err(bad(&format!(
             "not well-formed XML: '<{}' does not start an element",
             &text[1..i]
@@ -911,7 +931,7 @@ fn parse_tag(
             i += 1;
         }
         let name = &text[name_start..i];
-        if !is_name(name) {
+        if !is_qname(name) {
             return Err(bad(&format!(
                 "not well-formed XML: a bad attribute name '{name}'"
             )));
@@ -1284,6 +1304,13 @@ mod tests {
             ("<A a='1' / >", "'/' inside a start tag"),
             ("<1A/>", "does not start an element"),
             ("<A 1a='x'/>", "bad attribute name"),
+            // Names with namespaces: one ':' between a prefix and a local name.
+            ("<A xmlns:='x'/>", "bad attribute name 'xmlns:'"),
+            ("<A :a='x'/>", "bad attribute name ':a'"),
+            ("<A p:b:c='x'/>", "bad attribute name 'p:b:c'"),
+            ("<A p:1='x'/>", "bad attribute name 'p:1'"),
+            ("<:A/>", "does not start an element"),
+            ("<p:/>", "does not start an element"),
             ("<!-- a -- b -->", "'--' inside a comment"),
             ("<!ELEMENT x ANY>", "not a comment or CDATA"),
             ("<?xml version='1.0'?>", "not at the start"),
