@@ -284,7 +284,12 @@ fn plainly_fine(name: &str) -> bool {
     let b = name.as_bytes();
     let stem = &b[..b.iter().position(|&c| c == b'.').unwrap_or(b.len())];
     let stem_len = stem.len() - stem.iter().rev().take_while(|&&c| c == b' ').count();
-    stem_len > 4 && b.iter().all(ok_byte) && !matches!(b.last(), Some(b'.' | b' '))
+    // `CONIN$` and `CONOUT$` are the only device names longer than four characters.
+    let device_length = stem_len <= 7 && stem[..stem_len].contains(&b'$');
+    stem_len > 4
+        && !device_length
+        && b.iter().all(ok_byte)
+        && !matches!(b.last(), Some(b'.' | b' '))
 }
 
 /// Whether Windows refuses the character `c` in a name.
@@ -305,22 +310,30 @@ fn name_problem(name: &str) -> Option<String> {
         return Some("ends in a dot or a space, which Windows drops".to_owned());
     }
     let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
-    let b = stem.as_bytes();
-    let is = |word: &str| stem.eq_ignore_ascii_case(word);
-    let reserved = is("CON")
-        || is("PRN")
-        || is("AUX")
-        || is("NUL")
-        || (b.len() == 4
-            && (b[..3].eq_ignore_ascii_case(b"COM") || b[..3].eq_ignore_ascii_case(b"LPT"))
-            && matches!(b[3], b'1'..=b'9'));
-    if reserved {
+    if is_device_name(stem) {
         return Some(format!(
             "is the reserved device name {} on Windows",
-            stem.to_ascii_uppercase()
+            stem.to_uppercase()
         ));
     }
     None
+}
+
+/// Whether Windows reserves `stem` (a name's part before its first dot, trailing spaces
+/// dropped) for a device: `CON`, `PRN`, `AUX`, `NUL`, `CONIN$`, `CONOUT$`, and `COM` or `LPT`
+/// followed by a digit 1-9 or a superscript `¹`, `²` or `³` (which Windows counts as digits
+/// there), in any case.
+fn is_device_name(stem: &str) -> bool {
+    let is = |word: &str| stem.eq_ignore_ascii_case(word);
+    if is("CON") || is("PRN") || is("AUX") || is("NUL") || is("CONIN$") || is("CONOUT$") {
+        return true;
+    }
+    let mut chars = stem.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let digit = chars.next();
+    (prefix.eq_ignore_ascii_case("COM") || prefix.eq_ignore_ascii_case("LPT"))
+        && matches!(digit, Some('1'..='9' | '\u{B9}' | '\u{B2}' | '\u{B3}'))
+        && chars.next().is_none()
 }
 
 /// Walks `root` into a [`Folder`] tree. Fails, naming the path, on anything that cannot be
@@ -708,5 +721,27 @@ mod tests {
         assert!(windows_name_problem("CONSOLE").is_none());
         assert!(windows_name_problem("a\tb").is_some());
         assert!(windows_name_problem("naïve ☃.txt").is_none());
+        for reserved in [
+            "COM\u{B9}",
+            "com\u{B2}.txt",
+            "LPT\u{B3}",
+            "lpt\u{B9}.log",
+            "CONIN$",
+            "conout$.txt",
+            "CONOUT$  .x",
+        ] {
+            assert!(windows_name_problem(reserved).is_some(), "{reserved}");
+            assert!(!plainly_fine(reserved), "{reserved}");
+        }
+        for fine in [
+            "COM\u{B4}",
+            "COM\u{B9}x",
+            "CONIN",
+            "CONIN$$",
+            "a$b.txt",
+            "LPT\u{2074}",
+        ] {
+            assert!(windows_name_problem(fine).is_none(), "{fine}");
+        }
     }
 }
