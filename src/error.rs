@@ -93,7 +93,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error HEAT{:04}: {}", self.code, self.message)
+        write!(f, "error HEAT{:04}: {}", self.code, shown(&self.message))
     }
 }
 
@@ -115,8 +115,43 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning HEAT{:04}: {}", self.code, self.message)
+        write!(f, "warning HEAT{:04}: {}", self.code, shown(&self.message))
     }
+}
+
+/// `text` as a terminal or a log may show it safely: every control character but the line
+/// feed and the tab that lay a message out (C0, DEL, C1: `\x1b`, `\r`, `\u{85}`), and every
+/// character that reorders or hides text (bidirectional overrides and isolates such as
+/// `\u{202e}`, zero-width marks), written as a Rust escape. A name on disk is shown as it is
+/// spelled, not as it would act on the terminal.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if !needs_escape(c) {
+            out.push(c);
+        } else if (c as u32) < 0x80 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether [`shown`] escapes `c`.
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Which warnings are shown, and which become errors.
@@ -394,6 +429,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let e = Error::new(
+            codes::IO,
+            "'a\x1b[2Jb\u{202e}txt.exe' and \r\u{85}\u{7f}, kept:\n\tnaïve",
+        );
+        assert_eq!(
+            e.to_string(),
+            "error HEAT8004: 'a\\x1b[2Jb\\u{202e}txt.exe' and \\x0d\\u{85}\\x7f, kept:\n\tnaïve"
+        );
+        let w = Warning {
+            code: 8010,
+            message: "x\u{2066}y\0".to_owned(),
+        };
+        assert_eq!(w.to_string(), "warning HEAT8010: x\\u{2066}y\\x00");
+        assert!(matches!(shown("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn suggestions() {

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use args::ParseNote;
 
-use crate::error::{codes, Error, Messages, Result, Warning, WarningPolicy};
+use crate::error::{codes, shown, Error, Messages, Result, Warning, WarningPolicy};
 use crate::extension::standard::UNAVAILABLE_TYPES;
 use crate::extension::{
     Configure, Extension, OptionSpec, Options, StandardExtension, StandardOptions, ValueKind,
@@ -360,7 +360,7 @@ impl Heat {
                 eprintln!(
                     "heat: error HEAT{:04}: the argument '{}' is not valid Unicode.",
                     codes::COMMAND_LINE,
-                    raw.to_string_lossy()
+                    shown(&raw.to_string_lossy())
                 );
                 return ExitCode::from(EXIT_USAGE);
             }
@@ -687,7 +687,7 @@ fn messages_for(line: &Line, live: bool, verbose: &Rc<RefCell<Vec<String>>>) -> 
     let kept = Rc::clone(verbose);
     messages.set_listener(move |m| {
         if live {
-            eprintln!("heat: {m}");
+            eprintln!("heat: {}", shown(m));
         }
         kept.borrow_mut().push(m.to_owned());
     });
@@ -708,16 +708,17 @@ fn show(outcome: &Outcome) {
         Outcome::Harvest(h) => {
             if let Some(update) = &h.update {
                 for line in update.to_text().lines() {
-                    eprintln!("heat: {line}");
+                    eprintln!("heat: {}", shown(line));
                 }
             }
         }
         Outcome::Check(c) => {
             for f in &c.report.findings {
+                let f = f.to_string();
                 if c.json_on_stdout {
-                    eprintln!("{f}");
+                    eprintln!("{}", shown(&f));
                 } else {
-                    println!("{f}");
+                    println!("{}", shown(&f));
                 }
             }
             eprintln!("heat check: {}", c.report.summary());
@@ -899,7 +900,8 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
                 Some(v) => v,
                 None => {
                     let next = args.get(i).filter(|v| {
-                        !v.trim().is_empty() && (!v.starts_with('-') || v.as_str() == "-")
+                        !v.trim().is_empty()
+                            && (!v.starts_with('-') || v.as_str() == "-" || is_negative_number(v))
                     });
                     match next {
                         Some(v) => {
@@ -956,14 +958,7 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
                 });
                 line.warnings.error_all = true;
             }
-            ("indent", Some(v)) => {
-                line.format.indent = v.parse().map_err(|_| {
-                    Error::new(
-                        codes::COMMAND_LINE,
-                        format!("-indent needs a number, not '{v}'."),
-                    )
-                })?
-            }
+            ("indent", Some(v)) => line.format.indent = parse_indent(&v)?,
             (_, v) => line.options.push(name, v),
         }
     }
@@ -979,6 +974,34 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
     }
     line.notes = notes;
     Ok(line)
+}
+
+/// The most spaces `-indent` takes. heat reads any `int`, but a level of more than 255 spaces
+/// is no layout anyone reads, and a deep tree times a huge indent would be gigabytes of spaces.
+const MAX_INDENT: usize = 255;
+
+/// `-indent <N>`: a whole number from 0 to [`MAX_INDENT`].
+fn parse_indent(v: &str) -> Result<usize> {
+    let t = v.trim();
+    let number = is_negative_number(t) || (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()));
+    match t.parse::<u64>() {
+        Ok(n) if n <= MAX_INDENT as u64 => Ok(n as usize),
+        _ if number => Err(Error::new(
+            codes::COMMAND_LINE,
+            format!("-indent takes 0 to {MAX_INDENT} spaces a level, not {t}."),
+        )),
+        _ => Err(Error::new(
+            codes::COMMAND_LINE,
+            format!("-indent needs a number of spaces from 0 to {MAX_INDENT}, not '{v}'."),
+        )),
+    }
+}
+
+/// Whether `v` is a negative whole number (`-1`), which a switch's value may be: no switch is
+/// a number.
+fn is_negative_number(v: &str) -> bool {
+    v.strip_prefix('-')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// heat's warning for a switch it still reads under an old spelling.
