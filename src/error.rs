@@ -312,10 +312,16 @@ pub mod codes {
     pub const LINK_NOT_FOLLOWED: u32 = 8010;
     /// A loop of folder links, left out (warning).
     pub const LINK_LOOP: u32 = 8011;
+    /// With `-followlinks`, a link to a folder the walk has already harvested at another path,
+    /// left out (warning): every folder is walked once, however many links lead to it.
+    pub const LINK_DUPLICATE: u32 = 8015;
     /// An extension or mutator failed.
     pub const EXTENSION_FAILED: u32 = 8012;
     /// A WiX document that cannot be read.
     pub const BAD_DOCUMENT: u32 = 8013;
+    /// An output that is the same file as one the run reads (its source, `-update`'s previous
+    /// harvest, a stylesheet, an `-ext` program, a response file) or as another output.
+    pub const OUTPUT_IS_INPUT: u32 = 8014;
     /// A switch no extension declares, ignored as heat ignores it (warning).
     pub const UNKNOWN_SWITCH: u32 = 8020;
     /// A `-template` value heat does not know, ignored as heat ignores it (warning).
