@@ -93,7 +93,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error HEAT{:04}: {}", self.code, self.message)
+        write!(f, "error HEAT{:04}: {}", self.code, shown(&self.message))
     }
 }
 
@@ -115,8 +115,43 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning HEAT{:04}: {}", self.code, self.message)
+        write!(f, "warning HEAT{:04}: {}", self.code, shown(&self.message))
     }
+}
+
+/// `text` as a terminal or a log may show it safely: every control character but the line
+/// feed and the tab that lay a message out (C0, DEL, C1: `\x1b`, `\r`, `\u{85}`), and every
+/// character that reorders or hides text (bidirectional overrides and isolates such as
+/// `\u{202e}`, zero-width marks), written as a Rust escape. A name on disk is shown as it is
+/// spelled, not as it would act on the terminal.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if !needs_escape(c) {
+            out.push(c);
+        } else if (c as u32) < 0x80 {
+            out.push_str(&format!("\\x{:02x}", c as u32));
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether [`shown`] escapes `c`.
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
 
 /// Which warnings are shown, and which become errors.
@@ -277,10 +312,16 @@ pub mod codes {
     pub const LINK_NOT_FOLLOWED: u32 = 8010;
     /// A loop of folder links, left out (warning).
     pub const LINK_LOOP: u32 = 8011;
+    /// With `-followlinks`, a link to a folder the walk has already harvested at another path,
+    /// left out (warning): every folder is walked once, however many links lead to it.
+    pub const LINK_DUPLICATE: u32 = 8015;
     /// An extension or mutator failed.
     pub const EXTENSION_FAILED: u32 = 8012;
     /// A WiX document that cannot be read.
     pub const BAD_DOCUMENT: u32 = 8013;
+    /// An output that is the same file as one the run reads (its source, `-update`'s previous
+    /// harvest, a stylesheet, an `-ext` program, a response file) or as another output.
+    pub const OUTPUT_IS_INPUT: u32 = 8014;
     /// A switch no extension declares, ignored as heat ignores it (warning).
     pub const UNKNOWN_SWITCH: u32 = 8020;
     /// A `-template` value heat does not know, ignored as heat ignores it (warning).
@@ -394,6 +435,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let e = Error::new(
+            codes::IO,
+            "'a\x1b[2Jb\u{202e}txt.exe' and \r\u{85}\u{7f}, kept:\n\tnaïve",
+        );
+        assert_eq!(
+            e.to_string(),
+            "error HEAT8004: 'a\\x1b[2Jb\\u{202e}txt.exe' and \\x0d\\u{85}\\x7f, kept:\n\tnaïve"
+        );
+        let w = Warning {
+            code: 8010,
+            message: "x\u{2066}y\0".to_owned(),
+        };
+        assert_eq!(w.to_string(), "warning HEAT8010: x\\u{2066}y\\x00");
+        assert!(matches!(shown("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 
     #[test]
     fn suggestions() {

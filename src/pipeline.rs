@@ -110,6 +110,7 @@ pub struct Context {
     progress: Progress,
     handed: HashMap<TypeId, Box<dyn Any>>,
     outputs: Vec<ExtraOutput>,
+    written: Vec<PathBuf>,
 }
 
 impl fmt::Debug for Context {
@@ -137,7 +138,20 @@ impl Context {
             progress: Progress::default(),
             handed: HashMap::new(),
             outputs: Vec::new(),
+            written: Vec::new(),
         }
+    }
+
+    /// Tells the run which files it will write (each where it finally lands, links
+    /// resolved), so that a harvester walking a tree that holds one of them leaves it out:
+    /// the command line sets it before the harvest.
+    pub fn set_written_files(&mut self, files: Vec<PathBuf>) {
+        self.written = files;
+    }
+
+    /// The files the run will write (see [`set_written_files`](Self::set_written_files)).
+    pub fn written_files(&self) -> &[PathBuf] {
+        &self.written
     }
 
     /// The run's progress counters, which a walk counts into.

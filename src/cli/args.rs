@@ -2,7 +2,7 @@
 //! of the harvest type that other tools' spellings add (`wix heat dir …`), paths written for
 //! Windows, and suggestions for switches that are not known.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{codes, Error, Result};
 
@@ -91,11 +91,13 @@ pub(crate) fn host_path(
 }
 
 /// Replaces every `@file` argument by the arguments read from that file, as heat reads them
-/// (see [`split_response_text`]); response files may name others, a few levels deep.
+/// (see [`split_response_text`]); response files may name others, a few levels deep. The
+/// response files read are added to `read`.
 pub(crate) fn expand_response_files(
     args: &[String],
     depth: usize,
     notes: &mut Vec<ParseNote>,
+    read: &mut Vec<PathBuf>,
 ) -> Result<Vec<String>> {
     let mut out = Vec::with_capacity(args.len());
     for a in args {
@@ -120,7 +122,8 @@ pub(crate) fn expand_response_files(
             )
         })?;
         let inner = split_response_text(&text, &|name| std::env::var(name).ok());
-        out.extend(expand_response_files(&inner, depth + 1, notes)?);
+        read.push(PathBuf::from(&path));
+        out.extend(expand_response_files(&inner, depth + 1, notes, read)?);
     }
     Ok(out)
 }

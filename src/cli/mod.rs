@@ -9,6 +9,7 @@
 pub(crate) mod args;
 mod display;
 mod generate;
+mod outputs;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -17,8 +18,9 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use args::ParseNote;
+use outputs::{Named, Target};
 
-use crate::error::{codes, Error, Messages, Result, Warning, WarningPolicy};
+use crate::error::{codes, shown, Error, Messages, Result, Warning, WarningPolicy};
 use crate::extension::standard::UNAVAILABLE_TYPES;
 use crate::extension::{
     Configure, Extension, OptionSpec, Options, StandardExtension, StandardOptions, ValueKind,
@@ -28,8 +30,7 @@ use crate::patch::{CheckReport, UpdateReport};
 use crate::pipeline::{Context, Harvested, Setup};
 use crate::wix::Schema;
 use crate::xml::write::{
-    count_in_text, document_error, preamble, write_atomically, write_text_counted, write_with,
-    Format, LineEnding,
+    count_in_text, document_error, preamble, write_text_counted, Format, LineEnding,
 };
 
 /// The options of the tool itself, beside the extensions' (heat's `heat.exe` switches).
@@ -266,6 +267,11 @@ struct Line {
     verbose: bool,
     warnings: WarningPolicy,
     notes: Vec<ParseNote>,
+    /// The files the run reads, by what named them: the source (or `heat check`'s two
+    /// harvests), every option that names a file to read, the response files.
+    inputs: Vec<Named>,
+    /// The files the options other than `-o` write (`-updatereport`, `-json`).
+    outputs: Vec<Named>,
 }
 
 impl Heat {
@@ -350,6 +356,7 @@ impl Heat {
     /// `-update` removed files ([`EXIT_FILES_REMOVED`]); `heat check` exits 1 when it finds a
     /// change that breaks a patch.
     pub fn main(&self) -> ExitCode {
+        outputs::stop_cleanly_on_signals();
         let args: Vec<String> = match std::env::args_os()
             .skip(1)
             .map(|a| a.into_string())
@@ -360,7 +367,7 @@ impl Heat {
                 eprintln!(
                     "heat: error HEAT{:04}: the argument '{}' is not valid Unicode.",
                     codes::COMMAND_LINE,
-                    raw.to_string_lossy()
+                    shown(&raw.to_string_lossy())
                 );
                 return ExitCode::from(EXIT_USAGE);
             }
@@ -400,7 +407,11 @@ impl Heat {
     fn run_with(&self, args: &[String], live: bool) -> Result<Outcome> {
         self.check_option_names()?;
         let mut notes = Vec::new();
-        let args = args::expand_response_files(args, 0, &mut notes)?;
+        let mut response_files = Vec::new();
+        let args = args::expand_response_files(args, 0, &mut notes, &mut response_files)?;
+        let response_files = response_files
+            .into_iter()
+            .map(|p| Named::new("the response file", p));
         let args = args::strip_tool_words(&args);
         if let Some(kind) = generate_request(args)? {
             let program = if live {
@@ -428,10 +439,12 @@ impl Heat {
         if args[0] == "check" {
             let mut line = parse_line(&args[1..], &Heat::check_options(), &[0, 1])?;
             line.notes.splice(0..0, notes);
+            line.inputs.extend(response_files);
             return self.check(line).map(Outcome::Check);
         }
         let mut line = parse_line(args, &self.harvest_options(), &[1])?;
         line.notes.splice(0..0, notes);
+        line.inputs.extend(response_files);
         self.harvest(line, live).map(Outcome::Harvest)
     }
 
@@ -530,6 +543,28 @@ impl Heat {
         if !setup.has_harvester() {
             return Err(self.no_harvester(harvest_type));
         }
+        // Every file the run writes is checked against every file it reads, and against the
+        // others, before anything is harvested; again with the extensions' outputs, once they
+        // are known, before anything is written.
+        let mut inputs = line.inputs.clone();
+        for command in line.options.values(&crate::extension::standard::opt::EXT) {
+            let words = crate::mutate::external::split_command_line(command).unwrap_or_default();
+            inputs.extend(
+                words
+                    .into_iter()
+                    .filter(|w| std::fs::metadata(w).is_ok_and(|m| m.is_file()))
+                    .map(|w| Named::new("the -ext program", w)),
+            );
+        }
+        let main_output = Named::new("-o", &output);
+        let option_outputs = last_of_each(&line.outputs);
+        let planned = outputs::plan(Some(&main_output), &option_outputs, &inputs)?;
+        cx.set_written_files(
+            planned
+                .iter()
+                .filter_map(|(_, t)| t.file().map(Path::to_owned))
+                .collect(),
+        );
 
         let t0 = Instant::now();
         let progress = display::ProgressLine::start(!live || line.nologo, cx.progress().clone());
@@ -538,7 +573,7 @@ impl Heat {
         let t1 = Instant::now();
         let preamble = preamble(cx.schema, line.format.line_ending);
         let mut counts = [0; 3];
-        let mut fill = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
+        let fill = |w: &mut dyn std::io::Write| -> std::io::Result<()> {
             w.write_all(&preamble)?;
             match &harvested {
                 Harvested::Text(text) => {
@@ -551,28 +586,28 @@ impl Heat {
                 }
             }
         };
-        if output == Path::new("-") {
-            let mut stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-            fill(&mut stdout)
-                .and_then(|()| std::io::Write::flush(&mut stdout))
-                .map_err(|e| Error::io(&output, "write", e))
-                .map_err(|e| not_written(&output, e))?;
-        } else {
-            write_with(&output, fill).map_err(|e| not_written(&output, e))?;
-        }
-        drop(harvested);
-        // The files the run asked for beside its output, now that it has succeeded.
-        for extra in cx.take_outputs() {
-            if extra.path == Path::new("-") {
-                use std::io::Write as _;
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(&extra.bytes)
-                    .and_then(|()| stdout.flush())
-                    .map_err(|e| Error::io(&extra.path, "write", e))?;
-            } else {
-                write_atomically(&extra.path, &extra.bytes)?;
+        // The files the run asked for beside its output, checked with it before any is written.
+        let extras = cx.take_outputs();
+        let mut others = option_outputs;
+        for extra in &extras {
+            if !others.iter().any(|o| o.path == extra.path) {
+                others.push(Named::new("an extension's output", &extra.path));
             }
+        }
+        let planned = outputs::plan(Some(&main_output), &others, &inputs)?;
+        let target_of = |path: &Path| {
+            planned
+                .iter()
+                .find(|(n, _)| n.path == path)
+                .map(|(_, t)| t.clone())
+                .unwrap_or(Target::Stdout)
+        };
+        outputs::write(&planned[0].1, &output, fill).map_err(|e| not_written(&output, e))?;
+        drop(harvested);
+        for extra in extras {
+            outputs::write(&target_of(&extra.path), &extra.path, |w| {
+                w.write_all(&extra.bytes)
+            })?;
         }
         let t2 = Instant::now();
         drop(progress);
@@ -640,8 +675,10 @@ impl Heat {
         let verbose = Rc::new(RefCell::new(Vec::new()));
         let mut messages = messages_for(&line, false, &verbose);
         messages.check()?;
-        let report = CheckReport::of_files(Path::new(old_name), Path::new(new_name))?;
         let json = line.options.value(&core::JSON);
+        // The JSON file may be neither of the harvests.
+        let planned = outputs::plan(None, &last_of_each(&line.outputs), &line.inputs)?;
+        let report = CheckReport::of_files(Path::new(old_name), Path::new(new_name))?;
         if let Some(path) = json {
             let mut text = serde_json::to_string_pretty(&report.to_json())
                 .expect("a JSON value always serializes");
@@ -649,7 +686,11 @@ impl Heat {
             if path == "-" {
                 print!("{text}");
             } else {
-                write_atomically(Path::new(path), text.as_bytes())?;
+                let target = planned
+                    .iter()
+                    .find(|(n, _)| n.path == Path::new(path))
+                    .map_or(Target::Stdout, |(_, t)| t.clone());
+                outputs::write(&target, Path::new(path), |w| w.write_all(text.as_bytes()))?;
             }
         }
         Ok(CheckOutcome {
@@ -658,6 +699,16 @@ impl Heat {
             json_on_stdout: json == Some("-"),
         })
     }
+}
+
+/// The last of the outputs each option names (an option given twice writes its last value).
+fn last_of_each(outputs: &[Named]) -> Vec<Named> {
+    let mut last: Vec<Named> = Vec::new();
+    for o in outputs {
+        last.retain(|l| l.what != o.what);
+        last.push(o.clone());
+    }
+    last
 }
 
 /// The run's messages: `-sw`/`-wx` as given, the command line's warnings first, verbose
@@ -687,7 +738,7 @@ fn messages_for(line: &Line, live: bool, verbose: &Rc<RefCell<Vec<String>>>) -> 
     let kept = Rc::clone(verbose);
     messages.set_listener(move |m| {
         if live {
-            eprintln!("heat: {m}");
+            eprintln!("heat: {}", shown(m));
         }
         kept.borrow_mut().push(m.to_owned());
     });
@@ -708,16 +759,17 @@ fn show(outcome: &Outcome) {
         Outcome::Harvest(h) => {
             if let Some(update) = &h.update {
                 for line in update.to_text().lines() {
-                    eprintln!("heat: {line}");
+                    eprintln!("heat: {}", shown(line));
                 }
             }
         }
         Outcome::Check(c) => {
             for f in &c.report.findings {
+                let f = f.to_string();
                 if c.json_on_stdout {
-                    eprintln!("{f}");
+                    eprintln!("{}", shown(&f));
                 } else {
-                    println!("{f}");
+                    println!("{}", shown(&f));
                 }
             }
             eprintln!("heat check: {}", c.report.summary());
@@ -810,6 +862,8 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
         verbose: false,
         warnings: WarningPolicy::default(),
         notes: Vec::new(),
+        inputs: Vec::new(),
+        outputs: Vec::new(),
     };
     // The note of the last unknown switch, when the argument after it may be its value.
     let mut unknown_switch: Option<usize> = None;
@@ -838,7 +892,9 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
             if line.positional.len() < 2 {
                 let at = line.positional.len();
                 let value = if inputs.contains(&at) {
-                    args::host_path(arg, false, "The source", &mut notes)
+                    let path = args::host_path(arg, false, "The source", &mut notes);
+                    line.inputs.push(Named::new("the input", &path));
+                    path
                 } else {
                     arg.clone()
                 };
@@ -899,7 +955,8 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
                 Some(v) => v,
                 None => {
                     let next = args.get(i).filter(|v| {
-                        !v.trim().is_empty() && (!v.starts_with('-') || v.as_str() == "-")
+                        !v.trim().is_empty()
+                            && (!v.starts_with('-') || v.as_str() == "-" || is_negative_number(v))
                     });
                     match next {
                         Some(v) => {
@@ -925,8 +982,23 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
                     }
                     value
                 }
-                ValueKind::Input => args::host_path(&value, false, &what, &mut notes),
-                ValueKind::Output => args::host_path(&value, true, &what, &mut notes),
+                ValueKind::Input => {
+                    let path = args::host_path(&value, false, &what, &mut notes);
+                    line.inputs.push(Named {
+                        // -update's previous harvest is read whole before anything is written:
+                        // -o may regenerate it in place.
+                        main_output_may_replace: name == "update",
+                        ..Named::new(&what, &path)
+                    });
+                    path
+                }
+                ValueKind::Output => {
+                    let path = args::host_path(&value, true, &what, &mut notes);
+                    if !matches!(name, "o" | "out") {
+                        line.outputs.push(Named::new(&what, &path));
+                    }
+                    path
+                }
                 _ => value,
             })
         } else {
@@ -956,14 +1028,7 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
                 });
                 line.warnings.error_all = true;
             }
-            ("indent", Some(v)) => {
-                line.format.indent = v.parse().map_err(|_| {
-                    Error::new(
-                        codes::COMMAND_LINE,
-                        format!("-indent needs a number, not '{v}'."),
-                    )
-                })?
-            }
+            ("indent", Some(v)) => line.format.indent = parse_indent(&v)?,
             (_, v) => line.options.push(name, v),
         }
     }
@@ -979,6 +1044,34 @@ fn parse_line(args: &[String], specs: &[OptionSpec], inputs: &[usize]) -> Result
     }
     line.notes = notes;
     Ok(line)
+}
+
+/// The most spaces `-indent` takes. heat reads any `int`, but a level of more than 255 spaces
+/// is no layout anyone reads, and a deep tree times a huge indent would be gigabytes of spaces.
+const MAX_INDENT: usize = 255;
+
+/// `-indent <N>`: a whole number from 0 to [`MAX_INDENT`].
+fn parse_indent(v: &str) -> Result<usize> {
+    let t = v.trim();
+    let number = is_negative_number(t) || (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()));
+    match t.parse::<u64>() {
+        Ok(n) if n <= MAX_INDENT as u64 => Ok(n as usize),
+        _ if number => Err(Error::new(
+            codes::COMMAND_LINE,
+            format!("-indent takes 0 to {MAX_INDENT} spaces a level, not {t}."),
+        )),
+        _ => Err(Error::new(
+            codes::COMMAND_LINE,
+            format!("-indent needs a number of spaces from 0 to {MAX_INDENT}, not '{v}'."),
+        )),
+    }
+}
+
+/// Whether `v` is a negative whole number (`-1`), which a switch's value may be: no switch is
+/// a number.
+fn is_negative_number(v: &str) -> bool {
+    v.strip_prefix('-')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// heat's warning for a switch it still reads under an old spelling.

@@ -43,6 +43,18 @@ impl Harvester for FileHarvester {
                 ),
             ));
         }
+        if !meta.is_file() {
+            // A FIFO would hang whoever reads it, and a device or a socket is no file to
+            // install.
+            return Err(Error::at(
+                codes::SPECIAL_FILE,
+                path,
+                format!(
+                    "'{}' is a FIFO, socket or device, not a file; it cannot be harvested.",
+                    path.display()
+                ),
+            ));
+        }
         let file_name = folder_name(path)?;
         let abs = std::path::absolute(path).map_err(|e| Error::io(path, "resolve", e))?;
         let parent = abs.parent().unwrap_or(Path::new("/"));

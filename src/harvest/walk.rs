@@ -284,7 +284,12 @@ fn plainly_fine(name: &str) -> bool {
     let b = name.as_bytes();
     let stem = &b[..b.iter().position(|&c| c == b'.').unwrap_or(b.len())];
     let stem_len = stem.len() - stem.iter().rev().take_while(|&&c| c == b' ').count();
-    stem_len > 4 && b.iter().all(ok_byte) && !matches!(b.last(), Some(b'.' | b' '))
+    // `CONIN$` and `CONOUT$` are the only device names longer than four characters.
+    let device_length = stem_len <= 7 && stem[..stem_len].contains(&b'$');
+    stem_len > 4
+        && !device_length
+        && b.iter().all(ok_byte)
+        && !matches!(b.last(), Some(b'.' | b' '))
 }
 
 /// Whether Windows refuses the character `c` in a name.
@@ -305,22 +310,30 @@ fn name_problem(name: &str) -> Option<String> {
         return Some("ends in a dot or a space, which Windows drops".to_owned());
     }
     let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
-    let b = stem.as_bytes();
-    let is = |word: &str| stem.eq_ignore_ascii_case(word);
-    let reserved = is("CON")
-        || is("PRN")
-        || is("AUX")
-        || is("NUL")
-        || (b.len() == 4
-            && (b[..3].eq_ignore_ascii_case(b"COM") || b[..3].eq_ignore_ascii_case(b"LPT"))
-            && matches!(b[3], b'1'..=b'9'));
-    if reserved {
+    if is_device_name(stem) {
         return Some(format!(
             "is the reserved device name {} on Windows",
-            stem.to_ascii_uppercase()
+            stem.to_uppercase()
         ));
     }
     None
+}
+
+/// Whether Windows reserves `stem` (a name's part before its first dot, trailing spaces
+/// dropped) for a device: `CON`, `PRN`, `AUX`, `NUL`, `CONIN$`, `CONOUT$`, and `COM` or `LPT`
+/// followed by a digit 1-9 or a superscript `¹`, `²` or `³` (which Windows counts as digits
+/// there), in any case.
+fn is_device_name(stem: &str) -> bool {
+    let is = |word: &str| stem.eq_ignore_ascii_case(word);
+    if is("CON") || is("PRN") || is("AUX") || is("NUL") || is("CONIN$") || is("CONOUT$") {
+        return true;
+    }
+    let mut chars = stem.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let digit = chars.next();
+    (prefix.eq_ignore_ascii_case("COM") || prefix.eq_ignore_ascii_case("LPT"))
+        && matches!(digit, Some('1'..='9' | '\u{B9}' | '\u{B2}' | '\u{B3}'))
+        && chars.next().is_none()
 }
 
 /// Walks `root` into a [`Folder`] tree. Fails, naming the path, on anything that cannot be
@@ -346,7 +359,14 @@ pub fn walk(root: &Path, options: &WalkOptions, cx: &mut Context) -> Result<Fold
     }
     let name = folder_name(root)?;
     let progress = cx.progress().clone();
-    let (folder, warnings, _) = walk_folder(root, name, options, &[], "", &progress)?;
+    let own = OwnFiles::of(cx.written_files());
+    let walk = Walk {
+        options,
+        own: &own,
+        progress: &progress,
+        seen: std::sync::Mutex::new(std::collections::HashSet::new()),
+    };
+    let (folder, warnings, _) = walk_folder(&walk, root, name, &[], "")?;
     for (code, message) in warnings {
         cx.messages.warn(code, message);
     }
@@ -413,21 +433,94 @@ fn filtered_out(filter: &PathFilter, path: &Path, rel: &str, name: &str, ft: fs:
     }
 }
 
+/// The files the run itself writes, which the walk leaves out wherever it meets them (an
+/// output inside the harvested tree): each by the folder it is in and its name. The temporary
+/// files heat writes beside them (`.heat-*.tmp`) are left out of those folders too.
+struct OwnFiles {
+    files: Vec<(FolderKey, String)>,
+}
+
+/// What tells folders apart: the device and inode on Unix, the resolved path elsewhere.
+#[cfg(unix)]
+type FolderKey = (u64, u64);
+#[cfg(not(unix))]
+type FolderKey = PathBuf;
+
+#[cfg(unix)]
+fn folder_key(path: &Path) -> Option<FolderKey> {
+    fs::metadata(path).ok().map(|m| identity(&m))
+}
+
+#[cfg(not(unix))]
+fn folder_key(path: &Path) -> Option<FolderKey> {
+    fs::canonicalize(path).ok()
+}
+
+impl OwnFiles {
+    fn of(written: &[PathBuf]) -> OwnFiles {
+        let files = written
+            .iter()
+            .filter_map(|f| {
+                let name = f.file_name()?.to_str()?.to_owned();
+                let folder = match f.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                Some((folder_key(folder)?, name))
+            })
+            .collect();
+        OwnFiles { files }
+    }
+
+    /// Whether `name` may be one of the run's files, by its name alone.
+    fn may_be(&self, name: &str) -> bool {
+        is_heat_temp(name) || self.files.iter().any(|(_, n)| n == name)
+    }
+
+    /// Whether `name` in the folder `key` is one of the run's files (or a temporary file
+    /// beside one).
+    fn is(&self, key: &FolderKey, name: &str) -> bool {
+        self.files
+            .iter()
+            .any(|(k, n)| k == key && (n == name || is_heat_temp(name)))
+    }
+}
+
+/// Whether `name` is a temporary file heat writes an output through (`.heat-*.tmp`).
+fn is_heat_temp(name: &str) -> bool {
+    name.starts_with(".heat-") && name.ends_with(".tmp")
+}
+
+/// What every folder of one walk shares.
+struct Walk<'a> {
+    options: &'a WalkOptions,
+    own: &'a OwnFiles,
+    progress: &'a Progress,
+    /// With `-followlinks`: every folder walked so far, so that a link to one of them is left
+    /// out and no folder is walked twice through links (however they nest, the walk stays
+    /// linear in the folders and links).
+    seen: std::sync::Mutex<std::collections::HashSet<(u64, u64)>>,
+}
+
 /// Walks one folder (`rel`: its path below the root, `/`-separated with a trailing `/`, or
 /// empty for the root). Also says whether the filter left anything out in it or below.
 fn walk_folder(
+    walk: &Walk<'_>,
     path: &Path,
     name: String,
-    options: &WalkOptions,
     ancestors: &[(u64, u64)],
     rel: &str,
-    progress: &Progress,
 ) -> Result<(Folder, Warnings, bool)> {
+    let (options, progress) = (walk.options, walk.progress);
     // Folder identities are only needed to stop loops of followed links.
     let mut ancestors = ancestors.to_vec();
     if options.follow_folder_links {
         let here = fs::metadata(path).map_err(|e| Error::io(path, "read", e))?;
         ancestors.push(identity(&here));
+        walk.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(identity(&here));
     }
 
     // Read everything first and sort it, so that what is reported does not depend on the
@@ -452,6 +545,13 @@ fn walk_folder(
         match os_name.into_string() {
             Ok(name) => entries.push((name, ft)),
             Err(raw) => not_unicode_names.push(raw),
+        }
+    }
+    // The run's own output, when it is in the tree, is no part of the harvest: the second run
+    // gives what the first gave.
+    if entries.iter().any(|(n, _)| walk.own.may_be(n)) {
+        if let Some(key) = folder_key(path) {
+            entries.retain(|(n, _)| !walk.own.is(&key, n));
         }
     }
     let mut warnings = Warnings::new();
@@ -518,7 +618,7 @@ fn walk_folder(
         }
         let child = path.join(&name);
         if ft.is_dir() {
-            sub.push((child, name));
+            sub.push((child, name, None));
         } else if ft.is_symlink() {
             match fs::metadata(&child) {
                 Err(e) if is_dangling(&e) => {
@@ -548,16 +648,10 @@ fn walk_folder(
                                 child.display()
                             ),
                         ));
-                    } else if ancestors.contains(&identity(&m)) {
-                        warnings.push((
-                            codes::LINK_LOOP,
-                            format!(
-                                "The link '{}' leads back to a folder above it; left out.",
-                                child.display()
-                            ),
-                        ));
                     } else {
-                        sub.push((child, name));
+                        // Whether it leads to a folder walked already is told when its turn
+                        // comes, in tree order.
+                        sub.push((child, name, Some(identity(&m))));
                     }
                 }
                 Ok(_) => special(&child, options, &mut warnings)?,
@@ -570,17 +664,51 @@ fn walk_folder(
     folder.files.shrink_to_fit();
     progress.add_folder(folder.files.len() as u64);
 
-    // Sub-folders are walked in parallel; their results come back in order.
-    let results: Vec<Result<(Folder, Warnings, bool)>> = sub
-        .into_par_iter()
-        .map(|(child, name)| {
-            let rel = match filter {
-                Some(_) => format!("{rel}{name}/"),
-                None => String::new(),
-            };
-            walk_folder(&child, name, options, &ancestors, &rel, progress)
-        })
-        .collect();
+    let walk_sub = |child: &Path, name: String| {
+        let rel = match filter {
+            Some(_) => format!("{rel}{name}/"),
+            None => String::new(),
+        };
+        walk_folder(walk, child, name, &ancestors, &rel)
+    };
+    // Sub-folders are walked in parallel; their results come back in order. Following links,
+    // they are walked one after the other, in tree order, so that which path of a folder
+    // reached by several is harvested does not depend on timing.
+    let results: Vec<Result<(Folder, Warnings, bool)>> = if options.follow_folder_links {
+        let mut results = Vec::with_capacity(sub.len());
+        for (child, name, link_to) in sub {
+            if let Some(target) = link_to {
+                let why = if ancestors.contains(&target) {
+                    Some((codes::LINK_LOOP, "leads back to a folder above it"))
+                } else if walk
+                    .seen
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .contains(&target)
+                {
+                    Some((
+                        codes::LINK_DUPLICATE,
+                        "leads to a folder already harvested at another path",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((code, why)) = why {
+                    warnings.push((
+                        code,
+                        format!("The link '{}' {why}; left out.", child.display()),
+                    ));
+                    continue;
+                }
+            }
+            results.push(walk_sub(&child, name));
+        }
+        results
+    } else {
+        sub.into_par_iter()
+            .map(|(child, name, _)| walk_sub(&child, name))
+            .collect()
+    };
     for r in results {
         let (f, w, sub_filtered) = r?;
         warnings.extend(w);
@@ -708,5 +836,27 @@ mod tests {
         assert!(windows_name_problem("CONSOLE").is_none());
         assert!(windows_name_problem("a\tb").is_some());
         assert!(windows_name_problem("naïve ☃.txt").is_none());
+        for reserved in [
+            "COM\u{B9}",
+            "com\u{B2}.txt",
+            "LPT\u{B3}",
+            "lpt\u{B9}.log",
+            "CONIN$",
+            "conout$.txt",
+            "CONOUT$  .x",
+        ] {
+            assert!(windows_name_problem(reserved).is_some(), "{reserved}");
+            assert!(!plainly_fine(reserved), "{reserved}");
+        }
+        for fine in [
+            "COM\u{B4}",
+            "COM\u{B9}x",
+            "CONIN",
+            "CONIN$$",
+            "a$b.txt",
+            "LPT\u{2074}",
+        ] {
+            assert!(windows_name_problem(fine).is_none(), "{fine}");
+        }
     }
 }

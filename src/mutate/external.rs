@@ -22,8 +22,10 @@
 //! environment; a program without a folder in its name is looked up on the `PATH`. A script
 //! that cannot be started itself (not executable, or on Windows) is started by the interpreter
 //! its `#!` line names, or by Python for a `.py` file. A program that has not finished after
-//! [`DEFAULT_TIMEOUT`] (`-exttimeout <seconds>` to change) is stopped; programs it started
-//! itself are not. Several `-ext` run in the order given, each on the output of the one before,
+//! [`DEFAULT_TIMEOUT`] (`-exttimeout <seconds>` to change) is stopped with every program it
+//! started: each runs in a process group of its own (on Unix), which is stopped whole on a
+//! timeout, when heat itself is stopped (SIGINT, SIGTERM), and when the program has ended but
+//! something it left running still holds its output open. Several `-ext` run in the order given, each on the output of the one before,
 //! after every other mutator ([`sequence::EXTERNAL`]). When one fails the run stops before
 //! anything is written.
 
@@ -31,6 +33,7 @@ use std::io::{self, Read, Write as _};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -305,12 +308,26 @@ impl ExternalMutator {
     /// `#!` line names, or by Python for a `.py` file without one.
     fn spawn(&self) -> io::Result<Child> {
         let start = |program: &str, args: &[String]| {
-            Command::new(program)
+            let mut command = Command::new(program);
+            command
                 .args(args)
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
+                .stderr(Stdio::piped());
+            // A process group of its own, so that everything the program starts can be stopped
+            // with it.
+            #[cfg(unix)]
+            {
+                use std::os::unix::process::CommandExt;
+                command.process_group(0);
+            }
+            #[cfg(windows)]
+            {
+                use std::os::windows::process::CommandExt;
+                const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+                command.creation_flags(CREATE_NEW_PROCESS_GROUP);
+            }
+            command.spawn()
         };
         let err = match start(&self.program, &self.args) {
             Ok(child) => return Ok(child),
@@ -361,6 +378,7 @@ impl ExternalMutator {
                 None,
             )
         })?;
+        let group = Group::of(&child);
         let deadline = Instant::now().checked_add(self.timeout);
 
         // Every pipe has a thread of its own, so a program that writes much before it has read
@@ -380,18 +398,11 @@ impl ExternalMutator {
             Keep::Tail(STDERR_KEPT),
         );
 
-        let out = match receive(&stdout, deadline) {
-            Some(out) => out,
-            None => return Err(self.timed_out(&mut child, &stderr)),
-        };
-        let err = match receive(&stderr, deadline) {
-            Some(err) => err,
-            None => return Err(self.timed_out(&mut child, &stderr)),
-        };
         let status = match wait(&mut child, deadline) {
             Ok(Some(status)) => status,
-            Ok(None) => return Err(self.timed_out(&mut child, &stderr)),
+            Ok(None) => return Err(self.timed_out(&mut child, &group, &stderr)),
             Err(e) => {
+                group.stop();
                 stop(&mut child);
                 return Err(self.fail(
                     codes::EXTENSION_FAILED,
@@ -399,6 +410,27 @@ impl ExternalMutator {
                     None,
                 ));
             }
+        };
+        // The program has ended, and its outputs close unless something it started holds them
+        // open: that is given a moment, then stopped with the rest of the program's group, so
+        // that it never keeps heat waiting.
+        let leftovers = || {
+            let soon = Instant::now() + STOPPED_GRACE;
+            Some(deadline.map_or(soon, |d| d.min(soon)))
+        };
+        let finished = |rx: &Receiver<io::Result<Captured>>| {
+            receive(rx, leftovers()).or_else(|| {
+                group.stop();
+                receive(rx, Some(Instant::now() + STOPPED_GRACE))
+            })
+        };
+        let (Some(out), Some(err)) = (finished(&stdout), finished(&stderr)) else {
+            return Err(self.fail(
+                codes::EXTENSION_FAILED,
+                "ended, but a program it started keeps its standard output or error open, and \
+                 could not be stopped.",
+                None,
+            ));
         };
         let out = out.map_err(|e| {
             self.fail(
@@ -418,7 +450,13 @@ impl ExternalMutator {
         Ok((out, err))
     }
 
-    fn timed_out(&self, child: &mut Child, stderr: &Receiver<io::Result<Captured>>) -> Error {
+    fn timed_out(
+        &self,
+        child: &mut Child,
+        group: &Group,
+        stderr: &Receiver<io::Result<Captured>>,
+    ) -> Error {
+        group.stop();
         stop(child);
         let err = stderr.recv_timeout(STOPPED_GRACE).ok().and_then(|r| r.ok());
         self.fail(
@@ -578,8 +616,8 @@ fn receive<T>(rx: &Receiver<io::Result<T>>, deadline: Option<Instant>) -> Option
     }
 }
 
-/// Waits for `child` to end, until `deadline`. Its outputs are closed by now, so it is ending
-/// or has ended; a program that closes them and runs on is polled.
+/// Waits for `child` to end, until `deadline`, polling (its outputs are read meanwhile, on
+/// threads of their own).
 fn wait(child: &mut Child, deadline: Option<Instant>) -> io::Result<Option<ExitStatus>> {
     let mut pause = Duration::from_millis(1);
     loop {
@@ -630,7 +668,64 @@ fn interpreter(path: &Path) -> Option<Vec<String>> {
         .then(|| vec![python.to_owned()])
 }
 
-/// Stops `child` and reaps it. (Programs it started itself are not stopped.)
+/// The process groups of the `-ext` programs running now, by their leaders' ids.
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// The process group of a running program: registered while the value lives, so that
+/// [`stop_all`] reaches it.
+struct Group {
+    leader: u32,
+}
+
+impl Group {
+    fn of(child: &Child) -> Group {
+        let leader = child.id();
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(leader);
+        Group { leader }
+    }
+
+    /// Stops every process of the group (the program and what it started and left running).
+    fn stop(&self) {
+        kill_group(self.leader);
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|l| *l != self.leader);
+    }
+}
+
+/// Stops every `-ext` program running, with everything it started: heat is being stopped.
+pub(crate) fn stop_all() {
+    for leader in RUNNING.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        kill_group(*leader);
+    }
+}
+
+#[cfg(unix)]
+fn kill_group(leader: u32) {
+    let Ok(group) = libc::pid_t::try_from(leader) else {
+        return;
+    };
+    // SAFETY: killpg only sends a signal; the group is the one the program was started in.
+    unsafe {
+        libc::killpg(group, libc::SIGKILL);
+    }
+}
+
+/// Without process groups to signal (Windows), the program itself is stopped by [`stop`];
+/// what it started runs on.
+#[cfg(not(unix))]
+fn kill_group(_leader: u32) {}
+
+/// Stops `child` and reaps it.
 fn stop(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();

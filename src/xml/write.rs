@@ -532,25 +532,23 @@ pub fn file_bytes(schema: Schema, text: &str, line_ending: LineEnding) -> Vec<u8
     bytes
 }
 
-/// Writes `bytes` to `path` safely; see [`write_with`].
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_with(path, |w| w.write_all(bytes))
-}
-
 /// Writes the output file at `path` with `fill`, through a temporary file in the same folder
 /// that is renamed over `path` only once everything is written and flushed: a failure leaves
 /// any earlier file untouched and no partial file behind. Missing parent folders are created,
 /// as heat does. An existing `path` that is not a regular file (a device such as `/dev/null`
 /// or `/dev/full`, a FIFO) is written to directly, never replaced.
-pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+///
+/// `temp` is told of the temporary file: `(path, true)` once it is made, `(path, false)` once
+/// it is renamed or removed, so that the caller can remove it should the process be stopped in
+/// between.
+pub(crate) fn write_with_temp(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    temp: &dyn Fn(&Path, bool),
+) -> Result<()> {
     if let Ok(meta) = fs::metadata(path) {
         if !meta.is_file() && !meta.is_dir() {
-            let file = fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| Error::io(path, "open", e))?;
-            let mut file = file;
-            return fill_in_background(&mut file, fill).map_err(|e| Error::io(path, "write", e));
+            return write_to(path, fill);
         }
     }
     let parent = match path.parent() {
@@ -578,7 +576,36 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<(
     if let Some(perms) = keep {
         fs::set_permissions(tmp.path(), perms).map_err(|e| Error::io(path, "write", e))?;
     }
-    let mut tmp = tmp;
+    let tmp_path = tmp.path().to_owned();
+    temp(&tmp_path, true);
+    let done = fill_and_persist(tmp, path, fill);
+    temp(&tmp_path, false);
+    done
+}
+
+/// Writes straight into what `path` opens, never replacing it: a device, a FIFO, or an open
+/// file of the process (`/dev/stdout`), which, when it is a regular file, is appended to, as a
+/// shell's `>` and `>>` leave it.
+pub(crate) fn write_to(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let regular = fs::metadata(path).is_ok_and(|m| m.is_file());
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .append(regular)
+        .open(path)
+        .map_err(|e| Error::io(path, "open", e))?;
+    fill_in_background(&mut file, fill).map_err(|e| Error::io(path, "write", e))
+}
+
+/// Fills the temporary file `tmp`, flushes it to disk and renames it to `path`; on failure it
+/// is removed.
+fn fill_and_persist(
+    mut tmp: tempfile::NamedTempFile,
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     fill_in_background(tmp.as_file_mut(), fill).map_err(|e| Error::io(path, "write", e))?;
     tmp.as_file()
         .sync_all()

@@ -17,6 +17,8 @@ mod golden;
 mod groups;
 #[cfg(unix)]
 mod hostile;
+#[cfg(unix)]
+mod hostile_run;
 mod independent_ids;
 mod interop;
 mod msbuild;
