@@ -82,9 +82,46 @@ impl Mutator for MainMutator {
         sequence::MAIN
     }
 
-    fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
-        Pass::new(self, doc).run();
+    fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        let mut pass = Pass::new(self, doc);
+        let generated = std::mem::take(&mut pass.generated);
+        pass.run();
+        if let GuidMode::Generate { .. } = self.guids {
+            cx.hand_over(LocationGuids::new(generated, doc.len()));
+        }
         Ok(())
+    }
+}
+
+/// The components whose `Guid` the main mutator made from their install location (`-gg`),
+/// handed over to later stages (`-cgsplit`), which then need not work the locations out again.
+#[derive(Debug, Default)]
+pub(crate) struct LocationGuids {
+    /// One bit a node, by index: set for a component given its location's GUID.
+    generated: Vec<u64>,
+}
+
+impl LocationGuids {
+    fn new(components: Vec<NodeId>, nodes: usize) -> Self {
+        let mut generated = vec![0u64; nodes.div_ceil(64)];
+        for c in components {
+            let i = c.index() as usize;
+            generated[i / 64] |= 1 << (i % 64);
+        }
+        LocationGuids { generated }
+    }
+
+    /// The GUID of `component`'s install location, when the main mutator made it and it is
+    /// still the component's `Guid`.
+    pub(crate) fn get(&self, doc: &Document, component: NodeId) -> Option<uuid::Uuid> {
+        let i = component.index() as usize;
+        if self.generated.get(i / 64)? & (1 << (i % 64)) == 0 {
+            return None;
+        }
+        match doc.attr(component, "Guid")? {
+            Value::Guid { guid, .. } => Some(guid),
+            _ => None,
+        }
     }
 }
 
@@ -103,6 +140,8 @@ struct Pass<'a> {
     fragments: Vec<(String, Option<NodeId>)>,
     /// Where each component fragment sits in `fragments`.
     component_fragments: HashMap<String, usize>,
+    /// The components given their location's GUID.
+    generated: Vec<NodeId>,
 }
 
 impl<'a> Pass<'a> {
@@ -118,6 +157,7 @@ impl<'a> Pass<'a> {
             root_element: None,
             fragments: Vec::new(),
             component_fragments: HashMap::new(),
+            generated: Vec::new(),
             doc,
         };
         for n in p.doc.descendants(p.doc.root()) {
@@ -181,6 +221,7 @@ impl<'a> Pass<'a> {
                 for (&c, g) in todo.iter().zip(guids) {
                     p.doc.set_attr_guid(c, "Guid", g, braces);
                 }
+                p.generated.extend(todo);
             }
             p.components = components;
         }

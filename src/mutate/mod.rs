@@ -9,4 +9,5 @@ mod main;
 pub(crate) mod xslt;
 
 pub use finalize::FinalizeMutator;
+pub(crate) use main::LocationGuids;
 pub use main::{GuidMode, MainMutator, Template};

@@ -13,6 +13,7 @@ use crate::wix::FastHash;
 use super::atoms::Texts;
 use super::snapshot::{document_component, KeyPath, Snapshot, NONE};
 use crate::error::{codes, Result};
+use crate::mutate::LocationGuids;
 use crate::pipeline::{Context, Mutator};
 use crate::wix::escape::unescape_wix;
 use crate::wix::guid;
@@ -64,7 +65,7 @@ impl Mutator for SplitGroupMutator {
         SPLIT_SEQUENCE
     }
 
-    fn mutate(&mut self, _cx: &mut Context, doc: &mut Document) -> Result<()> {
+    fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
         let Some(group) = doc
             .elements_named("ComponentGroup")
             .find(|g| attr_text(doc, *g, "Id").as_deref() == Some(self.group.as_str()))
@@ -72,7 +73,7 @@ impl Mutator for SplitGroupMutator {
             return Ok(());
         };
         let parts = self.parts.max(1);
-        let (by_node, by_id) = parts_of_components(doc, group, parts);
+        let (by_node, by_id) = parts_of_components(doc, group, parts, cx.get::<LocationGuids>());
 
         // The group itself becomes part 1; the others follow it, each in a fragment of its own
         // when the group is in one.
@@ -152,11 +153,50 @@ fn fingerprint(value: &crate::wix::Value<'_>) -> u64 {
 
 /// The part of every component of `doc`, by node index ([`NO_PART`] for other elements), and
 /// by id for the components `group` refers to: [`part_of`] their install location (or their
-/// id, when they have none). A folder's location is spelled once, and each component hashes
-/// only its key file's name, on every core.
-fn parts_of_components(doc: &Document, group: NodeId, parts: u32) -> (Vec<u32>, HashMap<u64, u32>) {
-    let places = Snapshot::places_of_document(doc);
+/// id, when they have none). When heat's main mutator gave every component its location's
+/// GUID (`-gg`, `known`), those are the GUIDs; else a folder's location is spelled once, and
+/// each component hashes only its key file's name, on every core.
+fn parts_of_components(
+    doc: &Document,
+    group: NodeId,
+    parts: u32,
+    known: Option<&LocationGuids>,
+) -> (Vec<u32>, HashMap<u64, u32>) {
     let comps: Vec<NodeId> = doc.elements_named("Component").collect();
+    let part = |g: uuid::Uuid| (g.as_u128() % u128::from(parts)) as u32;
+    let from_known: Option<Vec<u32>> =
+        known.and_then(|known| comps.iter().map(|&c| known.get(doc, c).map(part)).collect());
+    let computed = match from_known {
+        Some(found) => {
+            // Both ways give the same parts; debug builds (the tests) check it.
+            debug_assert_eq!(found, parts_from_locations(doc, &comps, parts));
+            found
+        }
+        None => parts_from_locations(doc, &comps, parts),
+    };
+    let mut by_node = vec![NO_PART; doc.len()];
+    for (&c, &part) in comps.iter().zip(&computed) {
+        by_node[c.index() as usize] = part;
+    }
+    let mut by_id = HashMap::new();
+    if doc
+        .children(group)
+        .iter()
+        .any(|&c| doc.name(c) == "ComponentRef")
+    {
+        for (&c, &part) in comps.iter().zip(&computed) {
+            if let Some(id) = doc.attr(c, "Id") {
+                by_id.entry(fingerprint(&id)).or_insert(part);
+            }
+        }
+    }
+    (by_node, by_id)
+}
+
+/// The parts of `comps` (every component of `doc`, in document order) from their install
+/// locations, worked out from the document.
+fn parts_from_locations(doc: &Document, comps: &[NodeId], parts: u32) -> Vec<u32> {
+    let places = Snapshot::places_of_document(doc);
     // Locations as WiX reads them (`$$` is `$`), as install locations are compared.
     let schema = doc.schema();
     let read = |text: &str| unescape_wix(text, schema).into_owned();
@@ -168,7 +208,7 @@ fn parts_of_components(doc: &Document, group: NodeId, parts: u32) -> (Vec<u32>, 
                 .or_insert_with(|| guid::FolderGuids::new(&[&read(&places.place_text(p))]));
         }
     }
-    let computed: Vec<u32> = comps
+    comps
         .par_iter()
         .zip(places.comp_places.par_iter())
         .map(|(&c, &place)| {
@@ -197,24 +237,7 @@ fn parts_of_components(doc: &Document, group: NodeId, parts: u32) -> (Vec<u32>, 
                 ),
             }
         })
-        .collect();
-    let mut by_node = vec![NO_PART; doc.len()];
-    for (&c, &part) in comps.iter().zip(&computed) {
-        by_node[c.index() as usize] = part;
-    }
-    let mut by_id = HashMap::new();
-    if doc
-        .children(group)
-        .iter()
-        .any(|&c| doc.name(c) == "ComponentRef")
-    {
-        for (&c, &part) in comps.iter().zip(&computed) {
-            if let Some(id) = doc.attr(c, "Id") {
-                by_id.entry(fingerprint(&id)).or_insert(part);
-            }
-        }
-    }
-    (by_node, by_id)
+        .collect()
 }
 
 /// Warns (`HEAT8202`) for every `ComponentGroup` and `Feature` of the output that holds more

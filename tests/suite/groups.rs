@@ -240,3 +240,44 @@ fn split_needs_a_group_and_a_count() {
         assert!(!tmp.path().join("x.wxs").exists());
     }
 }
+
+/// A component's part depends on its install location alone: with `-gg` (where the parts come
+/// from the GUIDs heat's main mutator made) it is the same as without, whatever the names,
+/// the schema, `-srd`, `-sfrag` or `-ke`.
+#[test]
+fn parts_are_the_same_with_and_without_gg() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("App");
+    make_files(&app, 0, 300);
+    for name in [
+        "$(env.HOME)",
+        "Ünïcode dir/Ärger.TXT",
+        "a$b/c!(wix.X).dll",
+        "K\u{212A}/k",
+    ] {
+        let path = app.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "x").unwrap();
+    }
+    std::fs::create_dir_all(app.join("empty/inner")).unwrap();
+    for extra in [
+        &[][..],
+        &["-srd"][..],
+        &["-sfrag", "-ke"][..],
+        &["-wix3", "-dr", "INSTALLFOLDER"][..],
+        &["-wix3", "-srd", "-ke", "-sfrag"][..],
+    ] {
+        let mut parts = Vec::new();
+        for gg in [false, true] {
+            let mut args = vec!["dir", "App", "-cg", "G", "-cgsplit", "7", "-o", "out.wxs"];
+            args.extend_from_slice(extra);
+            if gg {
+                args.push("-gg");
+            }
+            heat().ok(tmp.path(), &args);
+            parts.push(membership(&tmp.path().join("out.wxs")));
+        }
+        assert!(parts[0].len() > 300, "{extra:?}: {}", parts[0].len());
+        assert_eq!(parts[0], parts[1], "{extra:?}");
+    }
+}
