@@ -34,6 +34,7 @@ use crate::error::{codes, Error, Result};
 use crate::harvest::walk::ntfs_cmp;
 use crate::pipeline::{Context, Mutator};
 use crate::wix::{directory_reference, Document, NodeId, Schema, Value};
+use rayon::prelude::*;
 use smallvec::SmallVec;
 
 /// When [`UpdateIdsMutator`] runs: after the harvester's mutators, before heat's main one.
@@ -356,6 +357,9 @@ fn new_comp(doc: &Document, node: NodeId, place: u32) -> (NewComp, SmallVec<[Nod
     (comp, files.iter().map(|f| f.0).collect())
 }
 
+/// How many of the harvest's components [`Keep::keep_ids`] works out at a time.
+const NEW_BATCH: usize = 16384;
+
 /// One run of [`UpdateIdsMutator`].
 struct Keep<'a> {
     name: &'a str,
@@ -588,10 +592,24 @@ impl<'a> Keep<'a> {
         // find nothing wait until every other is placed, then look for their id.
         let mut waiting = Vec::new();
         let mut first = 0u32;
+        // The harvest's components as the matcher takes them, worked out on every core a
+        // batch at a time (so that what is held stays small), then matched in order.
+        let mut batch: Vec<(NewComp, SmallVec<[NodeId; 2]>)> = Vec::new();
         for i in 0..self.comps.len() {
+            if i % NEW_BATCH == 0 {
+                let doc: &Document = self.doc;
+                let end = (i + NEW_BATCH).min(self.comps.len());
+                batch = (i..end)
+                    .into_par_iter()
+                    .map(|k| new_comp(doc, self.comps[k], new.comp_places[k]))
+                    .collect();
+                batch.reverse();
+            }
             let node = self.comps[i];
             let doc: &Document = self.doc;
-            let (comp, files) = new_comp(doc, node, new.comp_places[i]);
+            let (comp, files) = batch
+                .pop()
+                .expect("a batch holds every component of its range");
             let source = || {
                 let f = match comp.key {
                     KeyPath::File(k) => files.get(usize::from(k))?,
