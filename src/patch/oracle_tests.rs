@@ -9,26 +9,7 @@ use super::keys;
 use super::matching::match_snapshots;
 use super::snapshot::{Snapshot, NONE};
 use crate::xml::read::parse;
-
-/// A small deterministic random number generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+use kit::Rng;
 
 /// A tree to harvest: folders (parent index, name) and files (folder index, name).
 #[derive(Debug, Clone)]

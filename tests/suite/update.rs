@@ -7,36 +7,9 @@ use std::path::{Path, PathBuf};
 
 use heat::wix::Document;
 use heat::xml::read_file;
-use kit::{stderr, stdout, TextAttr};
+use kit::{stderr, stdout, Rng, TextAttr};
 
 use crate::heat;
-
-/// A small deterministic random number generator (xorshift64*), for "random" GUIDs that are
-/// the same on every run of the tests.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A random (version 4) GUID as heat.exe's -gg wrote them: upper case, in braces.
-    fn guid(&mut self) -> String {
-        let a = self.next();
-        let b = self.next();
-        format!(
-            "{{{:08X}-{:04X}-4{:03X}-{:04X}-{:012X}}}",
-            a >> 32,
-            (a >> 16) & 0xFFFF,
-            a & 0xFFF,
-            0x8000 | (b >> 48) & 0x3FFF,
-            b & 0xFFFF_FFFF_FFFF
-        )
-    }
-}
 
 /// Writes `count` files in a tree of a few nested folders below `root`, with mixed-case names.
 fn make_tree(root: &Path, count: usize) -> Vec<String> {

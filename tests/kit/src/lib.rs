@@ -30,6 +30,7 @@ mod files;
 // beside it, in the package heat-rs publishes.
 #[path = "../../../build/find_tool.rs"]
 mod find_tool;
+mod rng;
 mod snapshot;
 mod tool;
 mod wix;
@@ -38,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 pub use files::{copy_tree, make_fixture, write_file, write_files, write_tree};
 pub use find_tool::find_tool;
+pub use rng::Rng;
 pub use snapshot::{check_snapshot, compared_snapshots, overwriting, snapshot, unlisted_files};
 pub use tool::{stderr, stdout, Tool};
 pub use wix::{validate, wix_lines, xsd_for, TextAttr};
