@@ -25,6 +25,7 @@ mod matching;
 #[cfg(test)]
 mod oracle_tests;
 pub(crate) mod snapshot;
+mod trust;
 mod update;
 
 pub use check::{check, CheckReport, Finding, Rule};

@@ -267,6 +267,9 @@ impl Mutator for UpdateIdsMutator {
 
     fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
         let old = self.previous()?;
+        if let Some(e) = old.untrusted(&self.name) {
+            return Err(e);
+        }
         let new = Snapshot::places_of_document(doc);
         let plan = Keep::new(&self.name, self.keep_removed, &old, &new, cx, doc)?.run()?;
         drop(old);
