@@ -177,7 +177,7 @@ fn problem_findings(s: &Snapshot, name: &str, old: bool) -> Vec<Finding> {
             let rule = match p.flaw {
                 Flaw::DuplicateId(_) => Rule::DuplicateId,
                 Flaw::DuplicateGuid => Rule::DuplicateGuid,
-                Flaw::InvalidId(_) => Rule::InvalidId,
+                Flaw::InvalidId(_) | Flaw::MissingId(_) => Rule::InvalidId,
                 Flaw::InvalidGuid => Rule::InvalidGuid,
             };
             let component = (p.comp != NONE)

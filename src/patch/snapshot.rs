@@ -500,8 +500,14 @@ impl Builder {
                     _ => Parent::None,
                 };
                 let id_text = a.text("Id");
-                if let (Some(w), Some(id)) = (self.watch.as_deref_mut(), id_text.as_deref()) {
-                    w.id_text("Directory", id, NONE, u64::from(at));
+                if let Some(w) = self.watch.as_deref_mut() {
+                    match id_text.as_deref() {
+                        Some(id) => w.id_text("Directory", id, NONE, u64::from(at)),
+                        None if self.s.schema == Some(Schema::V3) => {
+                            w.missing_id("Directory", u64::from(at))
+                        }
+                        None => {}
+                    }
                 }
                 let id = self.sym(id_text);
                 let dir_name = self.sym(a.text("Name"));
@@ -527,8 +533,11 @@ impl Builder {
             }
             n if is_directory_reference(n) => {
                 let id = a.text("Id");
-                if let (Some(w), Some(id)) = (self.watch.as_deref_mut(), id.as_deref()) {
-                    w.id_text(n_static(n), id, NONE, u64::from(at));
+                if let Some(w) = self.watch.as_deref_mut() {
+                    match id.as_deref() {
+                        Some(id) => w.id_text(n_static(n), id, NONE, u64::from(at)),
+                        None => w.missing_id(n_static(n), u64::from(at)),
+                    }
                 }
                 let id = self.s.names.intern(id.as_deref().unwrap_or(""));
                 self.references.push((id, at));
@@ -536,8 +545,11 @@ impl Builder {
             }
             "Component" => self.component(a, top, at),
             "ComponentRef" => {
-                if let (Some(w), Some(id)) = (self.watch.as_deref_mut(), a.text("Id")) {
-                    w.id_text("ComponentRef", &id, NONE, u64::from(at));
+                if let Some(w) = self.watch.as_deref_mut() {
+                    match a.text("Id") {
+                        Some(id) => w.id_text("ComponentRef", &id, NONE, u64::from(at)),
+                        None => w.missing_id("ComponentRef", u64::from(at)),
+                    }
                 }
                 if let (Some(Frame::Group { group, .. }), Some(id)) = (top, a.text("Id")) {
                     let mut scratch = Texts::default();

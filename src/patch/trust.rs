@@ -20,7 +20,9 @@
 //!   32 hexadecimal digits, hyphenated 8-4-4-4-12 or not, in braces or parentheses or not, in
 //!   any case; only GUIDs themselves are compared, case and braces aside;
 //! - a `DirectoryRef` is a reference: its id may be a `Directory`'s, however often; two
-//!   `Directory` elements with one id are two definitions.
+//!   `Directory` elements with one id are two definitions;
+//! - a `DirectoryRef`, `StandardDirectory` or `ComponentRef` needs an `Id`, and so does a
+//!   `Directory` in WiX v3 (v4 makes one); a component or file may have none.
 
 use std::io::Read;
 use std::path::Path;
@@ -46,6 +48,9 @@ pub(crate) enum Flaw {
     InvalidId(&'static str),
     /// A component's `Guid` that is not a GUID.
     InvalidGuid,
+    /// An element of this kind without the `Id` WiX requires of it (a `DirectoryRef`, a
+    /// `ComponentRef`, a WiX v3 `Directory`).
+    MissingId(&'static str),
 }
 
 /// One thing wrong with a file.
@@ -96,6 +101,7 @@ impl Problem {
                 self.value
             ),
             Flaw::InvalidGuid => format!("the Component Guid '{}' is not a GUID", self.value),
+            Flaw::MissingId(element) => format!("a {element} has no Id, which WiX requires"),
         };
         what
     }
@@ -231,6 +237,19 @@ impl Watch {
                 first_line: None,
             });
         }
+    }
+
+    /// An element of kind `element` at `at` without the `Id` WiX requires of it.
+    pub(crate) fn missing_id(&mut self, element: &'static str, at: u64) {
+        self.add(Problem {
+            flaw: Flaw::MissingId(element),
+            value: String::new(),
+            comp: NONE,
+            at,
+            first: None,
+            line: None,
+            first_line: None,
+        });
     }
 
     /// Component `c` of `s`, its id and GUID just taken in.

@@ -789,6 +789,20 @@ impl<'a> Keep<'a> {
                     insert_in_order(self.doc, parent, el, name.as_deref().unwrap_or(""));
                     if dir.id != NONE {
                         self.give_dir_id(el, dir.id);
+                    } else {
+                        // A folder the previous harvest left to WiX to name (v4): the id heat
+                        // gives a folder, from its parent's id and its name, so that fragments
+                        // can refer to it.
+                        let parent_id = self
+                            .doc
+                            .attr(parent, "Id")
+                            .map(|v| v.text().into_owned())
+                            .unwrap_or_default();
+                        let id = self
+                            .cx
+                            .ids
+                            .generate("dir", &[&parent_id, name.as_deref().unwrap_or("")]);
+                        self.doc.set_attr(el, "Id", id);
                     }
                     if let Some(name) = name {
                         self.doc.set_attr(el, "Name", name);
