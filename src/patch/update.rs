@@ -165,7 +165,6 @@ impl Plan {
 /// The previous harvest, read on a thread of its own while the tree is walked.
 enum Previous {
     Reading(std::thread::JoinHandle<Result<Snapshot>>),
-    #[cfg(test)]
     Read(Box<Snapshot>),
     Taken,
 }
@@ -197,6 +196,30 @@ pub(crate) fn update_mutators_for(
     let snapshot = Snapshot::read(crate::xml::reader::WixReader::new(text.as_bytes()))
         .expect("a document reads back");
     mutators(Previous::Read(Box::new(snapshot)), name, options)
+}
+
+/// For the fuzz targets: `-update` from the previous harvest in the file at `previous` (with
+/// `-keepremoved` when `keep_removed`) applied to `doc`, a harvest as heat's harvester leaves
+/// it, with `main` (heat's main mutator) run between the update's two halves as a run orders
+/// them. Returns the update's report.
+#[doc(hidden)]
+pub fn fuzz_update(
+    previous: &Path,
+    keep_removed: bool,
+    cx: &mut Context,
+    doc: &mut Document,
+    main: &mut dyn Mutator,
+) -> Result<UpdateReport> {
+    let snapshot = Snapshot::read_file(previous)?;
+    let options = UpdateOptions {
+        keep_removed,
+        report: None,
+    };
+    let (mut ids, mut groups) = mutators(Previous::Read(Box::new(snapshot)), "previous", options);
+    ids.mutate(cx, doc)?;
+    main.mutate(cx, doc)?;
+    groups.mutate(cx, doc)?;
+    Ok(cx.take::<UpdateReport>().unwrap_or_default())
 }
 
 fn mutators(
@@ -246,7 +269,6 @@ impl UpdateIdsMutator {
             Previous::Reading(handle) => handle.join().map_err(|_| {
                 Error::new(codes::IO, "Reading the previous harvest failed.".to_owned())
             })?,
-            #[cfg(test)]
             Previous::Read(s) => Ok(*s),
             Previous::Taken => Err(Error::new(
                 codes::IO,
