@@ -30,9 +30,9 @@ mod update;
 
 pub use check::{check, CheckReport, Finding, Rule};
 pub(crate) use groups::{GroupLimitMutator, SplitGroupMutator};
-pub(crate) use update::{update_mutators, UpdateOptions};
 #[doc(hidden)]
 pub use update::fuzz_update;
+pub(crate) use update::{update_mutators, UpdateOptions};
 pub use update::{RemovedFile, UpdateReport};
 
 /// An attribute's value as text, spelled out when the document holds it compactly.

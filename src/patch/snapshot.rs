@@ -480,11 +480,10 @@ impl Builder {
                     self.s.file_ids.push(id);
                 }
                 if let Some(w) = self.watch.as_deref_mut() {
-                    if let Some(id) = a.text("Id") {
-                        w.id_text("File", &id, open.comp, u64::from(at));
-                    }
-                    let f = self.s.files.len() as u32 - 1;
-                    w.file(&self.s, f, open.comp, at);
+                    let f = self.s.files.len() - 1;
+                    let id = &self.s.file_ids[f];
+                    w.id("File", id, &self.s.texts, open.comp, u64::from(at));
+                    w.file(open.comp, at);
                 }
                 if open.folderless {
                     open.sources
@@ -610,9 +609,8 @@ impl Builder {
             self.s.comp_guids.push(guid);
         }
         if let Some(w) = self.watch.as_deref_mut() {
-            if let Some(id) = a.text("Id") {
-                w.id_text("Component", &id, c, u64::from(at));
-            }
+            let id = &self.s.comp_ids[c as usize];
+            w.id("Component", id, &self.s.texts, c, u64::from(at));
             w.component(&self.s, c);
         }
         self.open = Some(Open {
@@ -645,8 +643,7 @@ impl Builder {
     fn finish(mut self) -> Snapshot {
         let mut s = std::mem::take(&mut self.s);
         if let Some(w) = self.watch.take() {
-            s.problems = w.problems;
-            s.more_problems = w.more;
+            (s.problems, s.more_problems) = w.finish(&s);
         }
         // References to a Directory of this document are not roots.
         let mut seen: HashMap<Key, ()> = HashMap::new();
@@ -991,15 +988,32 @@ impl Snapshot {
     /// Reads the `.wxs` file at `path`.
     pub(crate) fn read_file(path: &Path) -> Result<Snapshot> {
         let reader = WixReader::open(path)?;
-        let mut s = Snapshot::read(reader).map_err(|e| crate::xml::read::in_file(path, e))?;
+        // heat writes some 400 bytes a component: the tables of the checks are made about
+        // that large at once rather than grown.
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let expected = usize::try_from(size / 384).unwrap_or(0).min(1 << 24);
+        let mut s = Snapshot::read_expecting(reader, expected)
+            .map_err(|e| crate::xml::read::in_file(path, e))?;
         s.path = Some(path.to_owned());
         super::trust::add_lines(&mut s.problems, path)?;
         Ok(s)
     }
 
     /// Reads a `.wxs` document from `reader`.
-    pub(crate) fn read<R: std::io::Read>(mut reader: WixReader<R>) -> Result<Snapshot> {
+    #[cfg(test)]
+    pub(crate) fn read<R: std::io::Read>(reader: WixReader<R>) -> Result<Snapshot> {
+        Snapshot::read_expecting(reader, 0)
+    }
+
+    /// [`read`](Self::read), expecting about `components` components.
+    fn read_expecting<R: std::io::Read>(
+        mut reader: WixReader<R>,
+        components: usize,
+    ) -> Result<Snapshot> {
         let mut b = Builder::new(true);
+        if let Some(w) = b.watch.as_deref_mut() {
+            w.reserve(components);
+        }
         let mut depth = 0usize;
         let mut bindings = Vec::new();
         let mut nested_bindings = false;

@@ -4,8 +4,9 @@
 //! id or GUID to two files), and `heat check` reports them.
 //!
 //! The checks are made while a [`Snapshot`](super::snapshot::Snapshot) is built, element by
-//! element, with the ids and GUIDs it holds already: each table below holds one index per
-//! component or file, and an id is compared as [`atoms`](super::atoms) hold it. What is wrong
+//! element, with the ids and GUIDs it holds already; duplicates are found once the elements are
+//! in, by sorting the fingerprints of the ids and the GUIDs' values (an id is compared as
+//! [`atoms`](super::atoms) hold it), the file's position kept for each file meanwhile. What is wrong
 //! is kept as a [`Problem`], its place in the file given in bytes and told as a line once the
 //! file is read ([`add_lines`]), only when there is a problem.
 //!
@@ -26,8 +27,6 @@
 
 use std::io::Read;
 use std::path::Path;
-
-use hashbrown::HashTable;
 
 use super::atoms::{Guid, GuidForm, Id, Texts};
 use super::snapshot::{Snapshot, NONE};
@@ -109,15 +108,35 @@ impl Problem {
 
 /// Whether `id` is an identifier as WiX reads one (see the [module](self)).
 pub(crate) fn is_identifier(id: &str) -> bool {
+    // Each byte's class: 2 may start an identifier, 1 may follow, 0 neither.
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = if b.is_ascii_alphabetic() || b == b'_' {
+                2
+            } else if b.is_ascii_digit() || b == b'.' {
+                1
+            } else {
+                0
+            };
+            c += 1;
+        }
+        t
+    };
     let b = id.as_bytes();
-    match b.first() {
-        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {}
-        _ => return id.contains("$("),
-    }
-    b[1..]
-        .iter()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
-        || id.contains("$(")
+    let ok = match b.split_first() {
+        Some((&first, rest)) => {
+            CLASS[usize::from(first)] == 2
+                && rest
+                    .iter()
+                    .fold(1u8, |all, &c| all & (CLASS[usize::from(c)] != 0) as u8)
+                    == 1
+        }
+        None => false,
+    };
+    ok || id.contains("$(")
 }
 
 /// What a component's GUID is, as WiX reads it.
@@ -135,6 +154,9 @@ pub(crate) enum GuidValue {
 
 /// The GUID `g` is (see the [module](self)).
 pub(crate) fn guid_value(g: &Guid, texts: &Texts) -> GuidValue {
+    if let Some(v) = g.compact_value() {
+        return GuidValue::Value(v);
+    }
     match g.form(texts) {
         None => GuidValue::Unset,
         Some(GuidForm::Guid(u, ..)) => GuidValue::Value(u.as_u128()),
@@ -197,15 +219,16 @@ fn is_placeholder(text: &str) -> bool {
     false
 }
 
-/// The checks of one file, while its snapshot is built.
+/// The checks of one file, while its snapshot is built: each element's id and GUID as it
+/// comes; the duplicates once every element is in ([`Watch::finish`]), by sorting the
+/// fingerprints the snapshot holds, which costs far less than a table of them grown element by
+/// element.
 #[derive(Debug, Default)]
 pub(crate) struct Watch {
-    /// Components with an id, by the id's fingerprint.
-    comp_ids: HashTable<u32>,
-    /// Files with an id, by the id's fingerprint: the file and where it is.
-    file_ids: HashTable<(u32, u32)>,
-    /// Components with a GUID, by the GUID's value.
-    guids: HashTable<u32>,
+    /// Where each file is (its position or node), for the duplicates.
+    file_at: Vec<u32>,
+    /// The component of each file.
+    file_comp: Vec<u32>,
     pub problems: Vec<Problem>,
     /// Problems beyond [`MAX_PROBLEMS`], counted only.
     pub more: usize,
@@ -215,7 +238,43 @@ fn guid_hash(v: u128) -> u64 {
     (v as u64) ^ ((v >> 64) as u64).rotate_left(17)
 }
 
+/// A duplicate found by [`duplicates`]: the later element and the first of its value.
+#[derive(Debug, Clone, Copy)]
+struct Twin {
+    later: u32,
+    first: u32,
+}
+
+/// The elements `0..n` whose key (`key`, a fingerprint; `None` for no value) is the same as an
+/// earlier one's, confirmed with `same`: each with the first of its key.
+fn duplicates(
+    n: usize,
+    key: impl Fn(u32) -> Option<u64>,
+    same: impl Fn(u32, u32) -> bool,
+    buf: &mut Vec<(u64, u32)>,
+) -> Vec<Twin> {
+    buf.clear();
+    buf.extend((0..n as u32).filter_map(|i| key(i).map(|k| (k, i))));
+    buf.sort_unstable();
+    let mut out = Vec::new();
+    for group in buf.chunk_by(|a, b| a.0 == b.0) {
+        let first = group[0].1;
+        for &(_, later) in &group[1..] {
+            if same(first, later) {
+                out.push(Twin { later, first });
+            }
+        }
+    }
+    out
+}
+
 impl Watch {
+    /// Makes room for about `components` components and as many files.
+    pub(crate) fn reserve(&mut self, components: usize) {
+        self.file_at.reserve(components);
+        self.file_comp.reserve(components);
+    }
+
     fn add(&mut self, problem: Problem) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(problem);
@@ -252,100 +311,34 @@ impl Watch {
         });
     }
 
-    /// Component `c` of `s`, its id and GUID just taken in.
-    pub(crate) fn component(&mut self, s: &Snapshot, c: u32) {
-        let id = s.comp_ids[c as usize];
-        let at = u64::from(s.comps[c as usize].at);
-        if id.is_some() {
-            let first = first_of(&mut self.comp_ids, c, id, &s.texts, |o| {
-                s.comp_ids[o as usize]
-            });
-            if let Some(o) = first {
-                let value = id.text(&s.texts).unwrap_or_default();
-                self.add(Problem {
-                    flaw: Flaw::DuplicateId("Component"),
-                    value,
-                    comp: c,
-                    at,
-                    first: Some(u64::from(s.comps[o as usize].at)),
-                    line: None,
-                    first_line: None,
-                });
-            }
-        }
-        let guid = s.comp_guids[c as usize];
-        match guid_value(&guid, &s.texts) {
-            GuidValue::Value(v) => {
-                let value_of = |o: u32| match guid_value(&s.comp_guids[o as usize], &s.texts) {
-                    GuidValue::Value(w) => w,
-                    _ => unreachable!("only GUIDs are held"),
-                };
-                let entry = self.guids.entry(
-                    guid_hash(v),
-                    |&o| value_of(o) == v,
-                    |&o| guid_hash(value_of(o)),
-                );
-                match entry {
-                    hashbrown::hash_table::Entry::Occupied(e) => {
-                        let o = *e.get();
-                        self.add(Problem {
-                            flaw: Flaw::DuplicateGuid,
-                            value: guid.text(&s.texts).unwrap_or_default(),
-                            comp: c,
-                            at,
-                            first: Some(u64::from(s.comps[o as usize].at)),
-                            line: None,
-                            first_line: None,
-                        });
-                    }
-                    hashbrown::hash_table::Entry::Vacant(e) => {
-                        e.insert(c);
-                    }
-                }
-            }
-            GuidValue::Invalid => self.add(Problem {
-                flaw: Flaw::InvalidGuid,
-                value: guid.text(&s.texts).unwrap_or_default(),
-                comp: c,
-                at,
-                first: None,
-                line: None,
-                first_line: None,
-            }),
-            GuidValue::Unset | GuidValue::Later => {}
+    /// The `Id` of element `element` at `at` in component `comp` (or [`NONE`]), as held.
+    pub(crate) fn id(&mut self, element: &'static str, id: &Id, texts: &Texts, comp: u32, at: u64) {
+        if !id.is_identifier(texts) {
+            let value = id.text(texts).unwrap_or_default();
+            self.id_text(element, &value, comp, at);
         }
     }
 
-    /// File `f` of `s`, in component `comp`, at `at`, its id just taken in.
-    pub(crate) fn file(&mut self, s: &Snapshot, f: u32, comp: u32, at: u32) {
-        let id = s.file_ids[f as usize];
-        if !id.is_some() {
-            return;
+    /// Component `c` of `s`, its id and GUID just taken in.
+    pub(crate) fn component(&mut self, s: &Snapshot, c: u32) {
+        let guid = s.comp_guids[c as usize];
+        if guid_value(&guid, &s.texts) == GuidValue::Invalid {
+            self.add(Problem {
+                flaw: Flaw::InvalidGuid,
+                value: guid.text(&s.texts).unwrap_or_default(),
+                comp: c,
+                at: u64::from(s.comps[c as usize].at),
+                first: None,
+                line: None,
+                first_line: None,
+            });
         }
-        let texts = &s.texts;
-        let fingerprint = id.fingerprint(texts);
-        let entry = self.file_ids.entry(
-            fingerprint,
-            |&(o, _)| s.file_ids[o as usize].same(texts, &id, texts),
-            |&(o, _)| s.file_ids[o as usize].fingerprint(texts),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(e) => {
-                let first = e.get().1;
-                self.add(Problem {
-                    flaw: Flaw::DuplicateId("File"),
-                    value: id.text(texts).unwrap_or_default(),
-                    comp,
-                    at: u64::from(at),
-                    first: Some(u64::from(first)),
-                    line: None,
-                    first_line: None,
-                });
-            }
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert((f, at));
-            }
-        }
+    }
+
+    /// A file of component `comp` at `at`, just taken in.
+    pub(crate) fn file(&mut self, comp: u32, at: u32) {
+        self.file_at.push(at);
+        self.file_comp.push(comp);
     }
 
     /// A `Directory` with id `id` at `at`, whose id was first defined at `first`.
@@ -360,27 +353,95 @@ impl Watch {
             first_line: None,
         });
     }
-}
 
-/// The element with the same id as `c` that came before it, if any; else `c` is noted.
-fn first_of(
-    table: &mut HashTable<u32>,
-    c: u32,
-    id: Id,
-    texts: &Texts,
-    id_of: impl Fn(u32) -> Id,
-) -> Option<u32> {
-    let entry = table.entry(
-        id.fingerprint(texts),
-        |&o| id_of(o).same(texts, &id, texts),
-        |&o| id_of(o).fingerprint(texts),
-    );
-    match entry {
-        hashbrown::hash_table::Entry::Occupied(e) => Some(*e.get()),
-        hashbrown::hash_table::Entry::Vacant(e) => {
-            e.insert(c);
-            None
+    /// Once every element of `s` is in: components and files of one id, components of one
+    /// GUID. The problems, in document order, and how many more there are.
+    pub(crate) fn finish(mut self, s: &Snapshot) -> (Vec<Problem>, usize) {
+        let texts = &s.texts;
+        let mut buf = Vec::new();
+        let comp_at = |c: u32| u64::from(s.comps[c as usize].at);
+        // (flaw, later, first, value, component) before they are spelled out.
+        let mut found: Vec<(u64, Flaw, Twin)> = Vec::new();
+        if s.comp_ids.len() == s.comps.len() {
+            let ids = &s.comp_ids;
+            for t in duplicates(
+                ids.len(),
+                |c| {
+                    ids[c as usize]
+                        .is_some()
+                        .then(|| ids[c as usize].fingerprint(texts))
+                },
+                |a, b| ids[a as usize].same(texts, &ids[b as usize], texts),
+                &mut buf,
+            ) {
+                found.push((comp_at(t.later), Flaw::DuplicateId("Component"), t));
+            }
+            let guids = &s.comp_guids;
+            let value = |c: u32| match guid_value(&guids[c as usize], texts) {
+                GuidValue::Value(v) => Some(v),
+                _ => None,
+            };
+            for t in duplicates(
+                guids.len(),
+                |c| value(c).map(guid_hash),
+                |a, b| value(a) == value(b),
+                &mut buf,
+            ) {
+                found.push((comp_at(t.later), Flaw::DuplicateGuid, t));
+            }
         }
+        if s.file_ids.len() == self.file_at.len() {
+            let ids = &s.file_ids;
+            for t in duplicates(
+                ids.len(),
+                |f| {
+                    ids[f as usize]
+                        .is_some()
+                        .then(|| ids[f as usize].fingerprint(texts))
+                },
+                |a, b| ids[a as usize].same(texts, &ids[b as usize], texts),
+                &mut buf,
+            ) {
+                let at = u64::from(self.file_at[t.later as usize]);
+                found.push((at, Flaw::DuplicateId("File"), t));
+            }
+        }
+        drop(buf);
+        found.sort_unstable_by_key(|f| f.0);
+        let room = MAX_PROBLEMS.saturating_sub(self.problems.len());
+        if found.len() > room {
+            self.more += found.len() - room;
+        }
+        for (at, flaw, t) in found.into_iter().take(room) {
+            let (value, comp, first) = match flaw {
+                Flaw::DuplicateId("File") => (
+                    s.file_ids[t.later as usize].text(texts),
+                    self.file_comp[t.later as usize],
+                    u64::from(self.file_at[t.first as usize]),
+                ),
+                Flaw::DuplicateGuid => (
+                    s.comp_guids[t.later as usize].text(texts),
+                    t.later,
+                    comp_at(t.first),
+                ),
+                _ => (
+                    s.comp_ids[t.later as usize].text(texts),
+                    t.later,
+                    comp_at(t.first),
+                ),
+            };
+            self.problems.push(Problem {
+                flaw,
+                value: value.unwrap_or_default(),
+                comp,
+                at,
+                first: Some(first),
+                line: None,
+                first_line: None,
+            });
+        }
+        self.problems.sort_by_key(|p| p.at);
+        (self.problems, self.more)
     }
 }
 
