@@ -368,6 +368,10 @@ pub mod codes {
     pub const GROUP_TOO_LARGE: u32 = 8202;
     /// Two components of one document at the same install location (warning).
     pub const DUPLICATE_LOCATION: u32 = 8203;
+    /// `-update`: the previous harvest cannot be trusted: two components, files or folders
+    /// with one id, two components with one GUID, an id that is not a WiX identifier or a
+    /// GUID that is not a GUID.
+    pub const UPDATE_UNTRUSTED: u32 = 8204;
     /// An `-ext` program that did not finish within its time (`-exttimeout`).
     pub const EXTERNAL_TIMEOUT: u32 = 8300;
     /// An `-ext` program whose standard output is not a WiX document.

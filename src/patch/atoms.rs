@@ -317,6 +317,18 @@ impl Id {
         }
     }
 
+    /// Whether the id is an identifier as WiX reads one (see
+    /// [`trust::is_identifier`](super::trust::is_identifier)); no id is one. A hashed id is
+    /// one when its prefix starts with a letter: heat's hash alphabets are identifier
+    /// characters.
+    pub(crate) fn is_identifier(&self, texts: &Texts) -> bool {
+        match self.0[0] {
+            NONE => true,
+            TEXT => super::trust::is_identifier(texts.text_at(&self.0[1..])),
+            tag => texts.prefixes[usize::from((tag - HASHED) / 3)][0].is_ascii_alphabetic(),
+        }
+    }
+
     /// A 64-bit fingerprint, the same for the same id in any [`Texts`].
     pub(crate) fn fingerprint(&self, texts: &Texts) -> u64 {
         match self.0[0] {
@@ -357,6 +369,12 @@ impl Guid {
             GUID_LOWER => Some(GuidForm::Guid(uuid(), false, false)),
             _ => Some(GuidForm::Guid(uuid(), false, true)),
         }
+    }
+
+    /// The GUID's 128 bits, when it is held compactly (one of the usual forms).
+    pub(crate) fn compact_value(&self) -> Option<u128> {
+        (self.0[0] >= GUID_UPPER)
+            .then(|| u128::from_be_bytes(self.0[1..].try_into().expect("16 bytes")))
     }
 
     /// The GUID as written.

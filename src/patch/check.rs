@@ -15,6 +15,13 @@
 //! | `component-id-changed` | the component at the same key path has another id |
 //! | `file-id-changed` | the file at the same location has another id |
 //! | `directory-id-changed` | the folder at the same location has another id |
+//! | `duplicate-id` | two components, files or folders of one harvest with one id |
+//! | `duplicate-guid` | two components of one harvest with one GUID |
+//! | `invalid-id` | an id that is not a WiX identifier |
+//! | `invalid-guid` | a component GUID that is not a GUID |
+//!
+//! The last four are about one harvest, old or new (see [`trust`](super::trust)): they come
+//! first, and a harvest that has them cannot be trusted as a base for a patch.
 //!
 //! Components, files and folders added in the new harvest break nothing.
 
@@ -25,6 +32,7 @@ use super::atoms::{Guid, GuidForm};
 use super::keys::{self, Key};
 use super::matching::match_snapshots;
 use super::snapshot::{CompDetails, FileDetails, Group, KeyPath, Snapshot, NONE};
+use super::trust::Flaw;
 use crate::error::Result;
 use crate::wix::Document;
 
@@ -48,6 +56,14 @@ pub enum Rule {
     FileIdChanged,
     /// The folder at the same location has another id.
     DirectoryIdChanged,
+    /// Two components, files or folders of one harvest have one id.
+    DuplicateId,
+    /// Two components of one harvest have one GUID.
+    DuplicateGuid,
+    /// An id is not a WiX identifier.
+    InvalidId,
+    /// A component's GUID is not a GUID.
+    InvalidGuid,
 }
 
 impl Rule {
@@ -62,6 +78,10 @@ impl Rule {
             Rule::ComponentIdChanged => "component-id-changed",
             Rule::FileIdChanged => "file-id-changed",
             Rule::DirectoryIdChanged => "directory-id-changed",
+            Rule::DuplicateId => "duplicate-id",
+            Rule::DuplicateGuid => "duplicate-guid",
+            Rule::InvalidId => "invalid-id",
+            Rule::InvalidGuid => "invalid-guid",
         }
     }
 }
@@ -105,8 +125,14 @@ impl std::fmt::Display for Finding {
 pub fn check(old: &Document, new: &Document) -> Vec<Finding> {
     let o = Snapshot::of_document_with_ids(old);
     let n = Snapshot::of_document_with_ids(new);
-    findings(&o, &Spelled::Document(old), &n, &Spelled::Document(new))
-        .expect("documents in memory are read without errors")
+    findings(
+        &o,
+        &Spelled::Document(old),
+        &n,
+        &Spelled::Document(new),
+        ["old", "new"],
+    )
+    .expect("documents in memory are read without errors")
 }
 
 /// Where a snapshot's texts are spelled from: the document it was taken of, or its file.
@@ -141,8 +167,64 @@ enum Found {
     DirId(u32, u32),
 }
 
-/// The findings of `new` against `old`.
+/// What makes a harvest (`old` or not, named `name`) untrustworthy, as findings.
+fn problem_findings(s: &Snapshot, name: &str, old: bool) -> Vec<Finding> {
+    let count = s.problems.len();
+    s.problems
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let rule = match p.flaw {
+                Flaw::DuplicateId(_) => Rule::DuplicateId,
+                Flaw::DuplicateGuid => Rule::DuplicateGuid,
+                Flaw::InvalidId(_) | Flaw::MissingId(_) => Rule::InvalidId,
+                Flaw::InvalidGuid => Rule::InvalidGuid,
+            };
+            let component = (p.comp != NONE)
+                .then(|| s.comp_ids[p.comp as usize].text(&s.texts))
+                .flatten()
+                .unwrap_or_else(|| "(none)".to_owned());
+            let path = match p.line {
+                Some(l) => format!("{name}:{l}"),
+                None => name.to_owned(),
+            };
+            let side = if old { "the old" } else { "the new" };
+            let mut message = format!("{side} harvest cannot be trusted: {}", p.what());
+            if k + 1 == count && s.more_problems > 0 {
+                message.push_str(&format!(
+                    " ({} more problems of this harvest are not listed)",
+                    s.more_problems
+                ));
+            }
+            Finding {
+                rule,
+                component,
+                path,
+                old: old.then(|| p.value.clone()),
+                new: (!old).then(|| p.value.clone()),
+                message,
+            }
+        })
+        .collect()
+}
+
+/// The findings of `new` against `old` (named `names`): what makes either untrustworthy, then
+/// what breaks a patch.
 fn findings(
+    o: &Snapshot,
+    old_text: &Spelled<'_>,
+    n: &Snapshot,
+    new_text: &Spelled<'_>,
+    names: [&str; 2],
+) -> Result<Vec<Finding>> {
+    let mut out = problem_findings(o, names[0], true);
+    out.extend(problem_findings(n, names[1], false));
+    out.extend(changes(o, old_text, n, new_text)?);
+    Ok(out)
+}
+
+/// What breaks a patch from `old` to `new`.
+fn changes(
     o: &Snapshot,
     old_text: &Spelled<'_>,
     n: &Snapshot,
@@ -546,10 +628,17 @@ impl CheckReport {
             (o, n)
         });
         let (o, n) = (o?, n?);
-        let findings = findings(&o, &Spelled::File, &n, &Spelled::File)?;
+        let (old_name, new_name) = (old.display().to_string(), new.display().to_string());
+        let findings = findings(
+            &o,
+            &Spelled::File,
+            &n,
+            &Spelled::File,
+            [&old_name, &new_name],
+        )?;
         Ok(CheckReport {
-            old: old.display().to_string(),
-            new: new.display().to_string(),
+            old: old_name,
+            new: new_name,
             components: o.comps.len(),
             findings,
         })

@@ -25,10 +25,13 @@ mod matching;
 #[cfg(test)]
 mod oracle_tests;
 pub(crate) mod snapshot;
+mod trust;
 mod update;
 
 pub use check::{check, CheckReport, Finding, Rule};
 pub(crate) use groups::{GroupLimitMutator, SplitGroupMutator};
+#[doc(hidden)]
+pub use update::fuzz_update;
 pub(crate) use update::{update_mutators, UpdateOptions};
 pub use update::{RemovedFile, UpdateReport};
 

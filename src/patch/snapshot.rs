@@ -39,6 +39,7 @@ use smallvec::SmallVec;
 
 use super::atoms::{Guid, Id, Texts};
 use super::keys::{self, Key};
+use super::trust::{Problem, Watch};
 use crate::error::{Error, Result};
 use crate::wix::escape::unescape_wix;
 use crate::wix::{is_directory_reference, is_standard_directory, Document, NodeId, Schema, Value};
@@ -250,6 +251,10 @@ pub(crate) struct Snapshot {
     /// Namespace declarations of the root, and whether any other element declared one.
     bindings: Vec<(String, String)>,
     nested_bindings: bool,
+    /// What makes the document untrustworthy as a harvest (see [`trust`](super::trust)),
+    /// and how many more problems were only counted.
+    pub problems: Vec<Problem>,
+    pub more_problems: usize,
 }
 
 /// What a component is, as written: what only reports need.
@@ -427,6 +432,8 @@ struct Builder {
     /// Whether only folders and the places of components are wanted
     /// ([`Snapshot::places_of_document`]).
     places_only: bool,
+    /// The checks of ids and GUIDs, when ids are kept.
+    watch: Option<Box<Watch>>,
 }
 
 impl Builder {
@@ -440,6 +447,7 @@ impl Builder {
             references: Vec::new(),
             keep_ids,
             places_only: false,
+            watch: keep_ids.then(Box::default),
         }
     }
 
@@ -471,6 +479,12 @@ impl Builder {
                     let id = a.id(&mut self.s.texts);
                     self.s.file_ids.push(id);
                 }
+                if let Some(w) = self.watch.as_deref_mut() {
+                    let f = self.s.files.len() - 1;
+                    let id = &self.s.file_ids[f];
+                    w.id("File", id, &self.s.texts, open.comp, u64::from(at));
+                    w.file(open.comp, at);
+                }
                 if open.folderless {
                     open.sources
                         .push(a.text("Source").map(|s| keys::of_source(&s)));
@@ -484,11 +498,27 @@ impl Builder {
                     Some(Frame::DirRef(id)) => Parent::Ref(id),
                     _ => Parent::None,
                 };
-                let id = self.sym(a.text("Id"));
+                let id_text = a.text("Id");
+                if let Some(w) = self.watch.as_deref_mut() {
+                    match id_text.as_deref() {
+                        Some(id) => w.id_text("Directory", id, NONE, u64::from(at)),
+                        None if self.s.schema == Some(Schema::V3) => {
+                            w.missing_id("Directory", u64::from(at))
+                        }
+                        None => {}
+                    }
+                }
+                let id = self.sym(id_text);
                 let dir_name = self.sym(a.text("Name"));
                 let d = self.s.dirs.len() as u32;
                 if id != NONE {
-                    self.s.dir_by_id.entry(id).or_insert(d);
+                    let first = *self.s.dir_by_id.entry(id).or_insert(d);
+                    if first != d {
+                        if let Some(w) = self.watch.as_deref_mut() {
+                            let first_at = u64::from(self.s.dirs[first as usize].at);
+                            w.duplicate_directory(self.s.names.get(id), u64::from(at), first_at);
+                        }
+                    }
                 }
                 self.s.dirs.push(Dir {
                     id,
@@ -502,12 +532,24 @@ impl Builder {
             }
             n if is_directory_reference(n) => {
                 let id = a.text("Id");
+                if let Some(w) = self.watch.as_deref_mut() {
+                    match id.as_deref() {
+                        Some(id) => w.id_text(n_static(n), id, NONE, u64::from(at)),
+                        None => w.missing_id(n_static(n), u64::from(at)),
+                    }
+                }
                 let id = self.s.names.intern(id.as_deref().unwrap_or(""));
                 self.references.push((id, at));
                 Frame::DirRef(id)
             }
             "Component" => self.component(a, top, at),
             "ComponentRef" => {
+                if let Some(w) = self.watch.as_deref_mut() {
+                    match a.text("Id") {
+                        Some(id) => w.id_text("ComponentRef", &id, NONE, u64::from(at)),
+                        None => w.missing_id("ComponentRef", u64::from(at)),
+                    }
+                }
                 if let (Some(Frame::Group { group, .. }), Some(id)) = (top, a.text("Id")) {
                     let mut scratch = Texts::default();
                     let fingerprint = scratch.id(&id).fingerprint(&scratch);
@@ -518,6 +560,9 @@ impl Builder {
             n => match GroupKind::of(n) {
                 Some(kind) => {
                     let id = a.text("Id");
+                    if let (Some(w), Some(id)) = (self.watch.as_deref_mut(), id.as_deref()) {
+                        w.id_text(kind.element(), id, NONE, u64::from(at));
+                    }
                     let id = self.s.names.intern(id.as_deref().unwrap_or(""));
                     let group = self.group(kind, id);
                     let (dir, subdir) = if kind == GroupKind::ComponentGroup {
@@ -563,6 +608,11 @@ impl Builder {
             self.s.comp_ids.push(id);
             self.s.comp_guids.push(guid);
         }
+        if let Some(w) = self.watch.as_deref_mut() {
+            let id = &self.s.comp_ids[c as usize];
+            w.id("Component", id, &self.s.texts, c, u64::from(at));
+            w.component(&self.s, c);
+        }
         self.open = Some(Open {
             comp: c,
             yes: a.is_yes("KeyPath"),
@@ -592,6 +642,9 @@ impl Builder {
     /// Resolves every place, once all elements are in.
     fn finish(mut self) -> Snapshot {
         let mut s = std::mem::take(&mut self.s);
+        if let Some(w) = self.watch.take() {
+            (s.problems, s.more_problems) = w.finish(&s);
+        }
         // References to a Directory of this document are not roots.
         let mut seen: HashMap<Key, ()> = HashMap::new();
         for &(id, at) in &self.references {
@@ -780,6 +833,14 @@ impl Open {
     }
 }
 
+/// The name of a directory reference element, as a static string.
+fn n_static(name: &str) -> &'static str {
+    match name {
+        "StandardDirectory" => "StandardDirectory",
+        _ => "DirectoryRef",
+    }
+}
+
 /// The root place named `name` (a symbol).
 fn root_place(s: &mut Snapshot, name: u32) -> u32 {
     if let Some(&p) = s.root_index.get(&name) {
@@ -927,14 +988,32 @@ impl Snapshot {
     /// Reads the `.wxs` file at `path`.
     pub(crate) fn read_file(path: &Path) -> Result<Snapshot> {
         let reader = WixReader::open(path)?;
-        let mut s = Snapshot::read(reader).map_err(|e| crate::xml::read::in_file(path, e))?;
+        // heat writes some 400 bytes a component: the tables of the checks are made about
+        // that large at once rather than grown.
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let expected = usize::try_from(size / 384).unwrap_or(0).min(1 << 24);
+        let mut s = Snapshot::read_expecting(reader, expected)
+            .map_err(|e| crate::xml::read::in_file(path, e))?;
         s.path = Some(path.to_owned());
+        super::trust::add_lines(&mut s.problems, path)?;
         Ok(s)
     }
 
     /// Reads a `.wxs` document from `reader`.
-    pub(crate) fn read<R: std::io::Read>(mut reader: WixReader<R>) -> Result<Snapshot> {
+    #[cfg(test)]
+    pub(crate) fn read<R: std::io::Read>(reader: WixReader<R>) -> Result<Snapshot> {
+        Snapshot::read_expecting(reader, 0)
+    }
+
+    /// [`read`](Self::read), expecting about `components` components.
+    fn read_expecting<R: std::io::Read>(
+        mut reader: WixReader<R>,
+        components: usize,
+    ) -> Result<Snapshot> {
         let mut b = Builder::new(true);
+        if let Some(w) = b.watch.as_deref_mut() {
+            w.reserve(components);
+        }
         let mut depth = 0usize;
         let mut bindings = Vec::new();
         let mut nested_bindings = false;
@@ -974,6 +1053,27 @@ impl Snapshot {
         s.bindings = bindings;
         s.nested_bindings = nested_bindings;
         Ok(s)
+    }
+
+    /// The error `-update` gives for a previous harvest (named `name`) it cannot trust, if
+    /// this is one: the first problem, and how many more there are.
+    pub(crate) fn untrusted(&self, name: &str) -> Option<Error> {
+        let first = self.problems.first()?;
+        let more = self.problems.len() - 1 + self.more_problems;
+        let more = match more {
+            0 => String::new(),
+            1 => " (and 1 more problem)".to_owned(),
+            n => format!(" (and {n} more problems)"),
+        };
+        let message = format!(
+            "The previous harvest '{name}' cannot be trusted: {}{more}. -update would carry its ids \
+             and GUIDs into the new harvest: correct it, or harvest without -update.",
+            first.describe()
+        );
+        Some(match &self.path {
+            Some(path) => Error::at(crate::error::codes::UPDATE_UNTRUSTED, path, message),
+            None => Error::new(crate::error::codes::UPDATE_UNTRUSTED, message),
+        })
     }
 
     /// The folders of a document, its places, and the place of each of its components, in

@@ -166,7 +166,6 @@ impl Plan {
 /// The previous harvest, read on a thread of its own while the tree is walked.
 enum Previous {
     Reading(std::thread::JoinHandle<Result<Snapshot>>),
-    #[cfg(test)]
     Read(Box<Snapshot>),
     Taken,
 }
@@ -198,6 +197,30 @@ pub(crate) fn update_mutators_for(
     let snapshot = Snapshot::read(crate::xml::reader::WixReader::new(text.as_bytes()))
         .expect("a document reads back");
     mutators(Previous::Read(Box::new(snapshot)), name, options)
+}
+
+/// For the fuzz targets: `-update` from the previous harvest in the file at `previous` (with
+/// `-keepremoved` when `keep_removed`) applied to `doc`, a harvest as heat's harvester leaves
+/// it, with `main` (heat's main mutator) run between the update's two halves as a run orders
+/// them. Returns the update's report.
+#[doc(hidden)]
+pub fn fuzz_update(
+    previous: &Path,
+    keep_removed: bool,
+    cx: &mut Context,
+    doc: &mut Document,
+    main: &mut dyn Mutator,
+) -> Result<UpdateReport> {
+    let snapshot = Snapshot::read_file(previous)?;
+    let options = UpdateOptions {
+        keep_removed,
+        report: None,
+    };
+    let (mut ids, mut groups) = mutators(Previous::Read(Box::new(snapshot)), "previous", options);
+    ids.mutate(cx, doc)?;
+    main.mutate(cx, doc)?;
+    groups.mutate(cx, doc)?;
+    Ok(cx.take::<UpdateReport>().unwrap_or_default())
 }
 
 fn mutators(
@@ -247,7 +270,6 @@ impl UpdateIdsMutator {
             Previous::Reading(handle) => handle.join().map_err(|_| {
                 Error::new(codes::IO, "Reading the previous harvest failed.".to_owned())
             })?,
-            #[cfg(test)]
             Previous::Read(s) => Ok(*s),
             Previous::Taken => Err(Error::new(
                 codes::IO,
@@ -268,6 +290,9 @@ impl Mutator for UpdateIdsMutator {
 
     fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
         let old = self.previous()?;
+        if let Some(e) = old.untrusted(&self.name) {
+            return Err(e);
+        }
         let new = Snapshot::places_of_document(doc);
         let plan = Keep::new(&self.name, self.keep_removed, &old, &new, cx, doc)?.run()?;
         drop(old);
@@ -804,6 +829,20 @@ impl<'a> Keep<'a> {
                     insert_in_order(self.doc, parent, el, name.as_deref().unwrap_or(""));
                     if dir.id != NONE {
                         self.give_dir_id(el, dir.id);
+                    } else {
+                        // A folder the previous harvest left to WiX to name (v4): the id heat
+                        // gives a folder, from its parent's id and its name, so that fragments
+                        // can refer to it.
+                        let parent_id = self
+                            .doc
+                            .attr(parent, "Id")
+                            .map(|v| v.text().into_owned())
+                            .unwrap_or_default();
+                        let id = self
+                            .cx
+                            .ids
+                            .generate("dir", &[&parent_id, name.as_deref().unwrap_or("")]);
+                        self.doc.set_attr(el, "Id", id);
                     }
                     if let Some(name) = name {
                         self.doc.set_attr(el, "Name", name);

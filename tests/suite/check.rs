@@ -329,3 +329,71 @@ fn registry_components_are_followed_by_id() {
         ]
     );
 }
+
+/// A harvest that cannot be trusted (two components, files or folders of one id, one GUID on
+/// two components, an id that is not an identifier, a GUID that is not a GUID), old or new, is
+/// a finding naming the rule, the file and the line, in the text and in the JSON, and the
+/// check fails.
+#[test]
+fn an_untrusted_harvest_is_a_finding_on_either_side() {
+    use crate::update::{line_of, untrusted, TRUSTED};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("good.wxs"), TRUSTED).unwrap();
+    let out = heat().run(dir, &["check", "good.wxs", "good.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", kit::stdout(&out));
+    for case in untrusted() {
+        std::fs::write(dir.join("bad.wxs"), &case.text).unwrap();
+        let line = line_of(&case.text, case.line);
+        for (old, new, side) in [
+            ("bad.wxs", "good.wxs", "old"),
+            ("good.wxs", "bad.wxs", "new"),
+        ] {
+            let out = heat().run(dir, &["check", old, new, "-json", "report.json"]);
+            let text = kit::stdout(&out);
+            assert_eq!(out.status.code(), Some(1), "{}: {text}", case.name);
+            let expected = format!("{}: ", case.rule);
+            let found = text
+                .lines()
+                .find(|l| l.starts_with(&expected) && l.contains(&format!("at 'bad.wxs:{line}'")))
+                .unwrap_or_else(|| {
+                    panic!("{} ({side}): no {expected} line {line}: {text}", case.name)
+                });
+            assert!(
+                found.contains(&format!("the {side} harvest cannot be trusted"))
+                    && found.contains(&format!("'{}'", case.value)),
+                "{}: {found}",
+                case.name
+            );
+            if let Some(first) = case.first {
+                let first = line_of(&case.text, first);
+                assert!(
+                    found.contains(&format!("(first on line {first})")),
+                    "{found}"
+                );
+            }
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+            let finding = json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["rule"] == case.rule)
+                .unwrap_or_else(|| panic!("{}: {json}", case.name));
+            assert_eq!(finding["path"], format!("bad.wxs:{line}"), "{}", case.name);
+            assert_eq!(finding[side], case.value, "{}", case.name);
+            assert!(json["breaks"].as_u64().unwrap() >= 1);
+        }
+        // The library's check of two documents finds the same, without a line.
+        let bad = parse(case.text.as_bytes()).unwrap();
+        let good = parse(TRUSTED.as_bytes()).unwrap();
+        let rules: Vec<Rule> = check(&good, &bad).into_iter().map(|f| f.rule).collect();
+        let rule = match case.rule {
+            "duplicate-id" => Rule::DuplicateId,
+            "duplicate-guid" => Rule::DuplicateGuid,
+            "invalid-id" => Rule::InvalidId,
+            _ => Rule::InvalidGuid,
+        };
+        assert!(rules.contains(&rule), "{}: {rules:?}", case.name);
+    }
+}

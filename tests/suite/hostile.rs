@@ -251,3 +251,196 @@ fn unreadable_folder() {
     assert!(stderr.contains("ermission denied"), "{stderr}");
     assert_eq!(std::fs::read(tmp.path().join("out.wxs")).unwrap(), OLD);
 }
+
+/// How deep the deep previous harvests below are.
+const DEEP: usize = 100_000;
+
+/// A `.wxs` file with `depth` folders nested below `<DirectoryRef Id="INSTALLFOLDER">` (or
+/// `reference` as written), each with an id or none (`ids`), and one component at the bottom.
+fn deep_wxs(depth: usize, reference: &str, ids: bool, schema: &str) -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Wix xmlns=\"{schema}\">\n<Fragment>\n\
+         {reference}\n"
+    );
+    for i in 0..depth {
+        if ids {
+            s.push_str(&format!("<Directory Id=\"d{i}\" Name=\"n{i}\">\n"));
+        } else {
+            s.push_str(&format!("<Directory Name=\"n{i}\">\n"));
+        }
+    }
+    s.push_str(
+        "<Component Id=\"cDeep\" Guid=\"{00000000-0000-4000-8000-0000000000DE}\">\
+         <File Id=\"fDeep\" KeyPath=\"yes\" Source=\"SourceDir\\deep.txt\" /></Component>\n",
+    );
+    for _ in 0..depth {
+        s.push_str("</Directory>\n");
+    }
+    let end = if reference.starts_with("<Standard") {
+        "</StandardDirectory>"
+    } else {
+        "</DirectoryRef>"
+    };
+    s.push_str(&format!("{end}\n</Fragment>\n</Wix>\n"));
+    s
+}
+
+const V4: &str = "http://wixtoolset.org/schemas/v4/wxs";
+const V3: &str = "http://schemas.microsoft.com/wix/2006/wi";
+
+/// Address space the runs below may use, in KiB: well below what a copy of the path per level
+/// (100,000 levels of paths up to 700 KB long) would take, and above a linear run's need.
+const ADDRESS_SPACE_KIB: u64 = 800_000;
+
+/// Runs `heat args` in `dir` under an address-space limit (`ulimit -v`), with few threads and
+/// malloc arenas so that reserved but unused room stays small; returns the output and the
+/// time taken.
+fn bounded(dir: &Path, args: &[&str]) -> (std::process::Output, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {ADDRESS_SPACE_KIB} && exec \"$0\" \"$@\""
+        ))
+        .arg(heat().path())
+        .args(args)
+        .env("MALLOC_ARENA_MAX", "2")
+        .env("RAYON_NUM_THREADS", "2")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (out, start.elapsed())
+}
+
+/// The time a run below may take: a run in time quadratic in the depth takes far longer.
+const DEEP_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// `heat check` and `-update` (`-keepremoved`, which puts back every folder of a removed file)
+/// read a previous harvest nested 100,000 folders deep in memory and time linear in the depth:
+/// no crash, no stack overflow, within an address-space limit, and a sensible result.
+#[cfg(target_os = "linux")]
+#[test]
+fn deeply_nested_previous_harvests_take_memory_linear_in_their_depth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("App")).unwrap();
+    std::fs::write(dir.join("App/new.txt"), "new").unwrap();
+    let text = deep_wxs(DEEP, "<DirectoryRef Id=\"INSTALLFOLDER\">", true, V4);
+    assert!(text.len() > 4_000_000, "{}", text.len());
+    std::fs::write(dir.join("deep.wxs"), &text).unwrap();
+
+    let (out, took) = bounded(dir, &["check", "deep.wxs", "deep.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", kit::stderr(&out));
+    assert!(kit::stderr(&out).contains("1 components compared"));
+    assert!(took < DEEP_TIME, "heat check took {took:?}");
+
+    let update = [
+        "dir",
+        "App",
+        "-dr",
+        "INSTALLFOLDER",
+        "-update",
+        "deep.wxs",
+        "-keepremoved",
+        "-o",
+        "out.wxs",
+    ];
+    let (out, took) = bounded(dir, &update);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        kit::stderr(&out).chars().take(2000).collect::<String>()
+    );
+    assert!(took < DEEP_TIME, "-update took {took:?}");
+    let written = std::fs::read_to_string(dir.join("out.wxs")).unwrap();
+    // The removed file is a leftover, in its folders put back with their ids.
+    assert!(written.contains("Id=\"cDeep\""), "no leftover");
+    assert!(written.contains("Transitive=\"yes\""));
+    for i in [0, DEEP / 2, DEEP - 1] {
+        assert!(
+            written.contains(&format!("Id=\"d{i}\" Name=\"n{i}\"")),
+            "d{i}"
+        );
+    }
+    // The leftover is where the component was: nothing breaks.
+    let (out, took) = bounded(dir, &["check", "deep.wxs", "out.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", kit::stdout(&out));
+    assert!(took < DEEP_TIME, "heat check took {took:?}");
+}
+
+/// Folders of a previous harvest without ids, 100,000 deep: a v4 `Directory` may leave its id
+/// to WiX, and `-keepremoved` gives the folders it puts back heat's ids (every fragment refers
+/// to a folder that is defined); a `DirectoryRef` without an id, or a v3 `Directory` without
+/// one, is refused with HEAT8204 naming the line. Never a crash.
+#[cfg(target_os = "linux")]
+#[test]
+fn deep_previous_folders_without_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("App")).unwrap();
+    std::fs::write(dir.join("App/new.txt"), "new").unwrap();
+    let update = |previous: &str| {
+        let _ = std::fs::remove_file(dir.join("out.wxs"));
+        bounded(
+            dir,
+            &[
+                "dir",
+                "App",
+                "-dr",
+                "INSTALLFOLDER",
+                "-update",
+                previous,
+                "-keepremoved",
+                "-o",
+                "out.wxs",
+            ],
+        )
+    };
+
+    let text = deep_wxs(DEEP, "<DirectoryRef Id=\"INSTALLFOLDER\">", false, V4);
+    std::fs::write(dir.join("noids.wxs"), &text).unwrap();
+    let (out, took) = update("noids.wxs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        kit::stderr(&out).chars().take(2000).collect::<String>()
+    );
+    assert!(took < DEEP_TIME, "-update took {took:?}");
+    let written = std::fs::read_to_string(dir.join("out.wxs")).unwrap();
+    let folders = written.matches("<Directory ").count();
+    assert_eq!(folders, DEEP + 1, "the folders put back and App");
+    assert_eq!(written.matches("<Directory Id=\"dir").count(), folders);
+    assert!(!written.contains("Id=\"\""), "an empty id");
+    let (out, _) = bounded(dir, &["check", "out.wxs", "out.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", kit::stdout(&out));
+    let (out, _) = bounded(dir, &["check", "noids.wxs", "out.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", kit::stdout(&out));
+
+    for (name, text, line) in [
+        ("noref.wxs", deep_wxs(DEEP, "<DirectoryRef>", false, V4), 4),
+        (
+            "v3.wxs",
+            deep_wxs(DEEP, "<DirectoryRef Id=\"INSTALLFOLDER\">", false, V3),
+            5,
+        ),
+    ] {
+        std::fs::write(dir.join(name), &text).unwrap();
+        let (out, took) = update(name);
+        let err = kit::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains("HEAT8204") && err.contains(name),
+            "{name}: {err}"
+        );
+        assert!(err.contains("has no Id"), "{name}: {err}");
+        // The first element without an id: the reference, or the first folder.
+        assert!(err.contains(&format!("line {line}: ")), "{name}: {err}");
+        assert!(!dir.join("out.wxs").exists(), "{name}: written");
+        assert!(took < DEEP_TIME, "{name}: -update took {took:?}");
+        let (out, _) = bounded(dir, &["check", name, name]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(kit::stdout(&out).contains("invalid-id: "), "{name}");
+    }
+}

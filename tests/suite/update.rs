@@ -1248,3 +1248,310 @@ fn dollar_in_a_folder_name_is_the_same_location_escaped_or_not() {
     let out = heat().run(&s.dir, &["check", "old.wxs", "new.wxs"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// A previous harvest as heat writes one with `-dr INSTALLFOLDER -cg G`, laid out one element
+/// a line so that the cases below can edit it and find their lines.
+pub(crate) const TRUSTED: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://wixtoolset.org/schemas/v4/wxs">
+  <Fragment>
+    <DirectoryRef Id="INSTALLFOLDER">
+      <Directory Id="dApp" Name="App" />
+    </DirectoryRef>
+  </Fragment>
+  <Fragment>
+    <DirectoryRef Id="dApp">
+      <Component Id="cA" Guid="{00000000-0000-4000-8000-00000000000A}">
+        <File Id="fA" KeyPath="yes" Source="SourceDir\App\a.txt" />
+      </Component>
+      <Component Id="cB" Guid="{00000000-0000-4000-8000-00000000000B}">
+        <File Id="fB" KeyPath="yes" Source="SourceDir\App\b.txt" />
+      </Component>
+    </DirectoryRef>
+  </Fragment>
+  <Fragment>
+    <ComponentGroup Id="G">
+      <ComponentRef Id="cA" />
+      <ComponentRef Id="cB" />
+    </ComponentGroup>
+  </Fragment>
+</Wix>
+"#;
+
+/// A previous harvest that cannot be trusted: its name, its text, the rule `heat check` names,
+/// the id or GUID at fault, the text of the line at fault and of the line it repeats (if any).
+pub(crate) struct Untrusted {
+    pub name: &'static str,
+    pub text: String,
+    pub rule: &'static str,
+    pub value: &'static str,
+    pub line: &'static str,
+    pub first: Option<&'static str>,
+}
+
+/// The line (from 1) of the first line of `text` that contains `needle`.
+pub(crate) fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in {text}"))
+        + 1
+}
+
+/// Every kind of previous harvest `-update` must refuse.
+pub(crate) fn untrusted() -> Vec<Untrusted> {
+    let t = TRUSTED;
+    let second_app = "  <Fragment>\n    <DirectoryRef Id=\"INSTALLFOLDER\">\n      \
+                      <Directory Id=\"dApp\" Name=\"Other\" />\n    </DirectoryRef>\n  \
+                      </Fragment>\n</Wix>";
+    vec![
+        Untrusted {
+            name: "component id twice",
+            text: t.replace(r#"<Component Id="cB""#, r#"<Component Id="cA""#),
+            rule: "duplicate-id",
+            value: "cA",
+            line: r#"<Component Id="cA" Guid="{00000000-0000-4000-8000-00000000000B}""#,
+            first: Some(r#"<Component Id="cA""#),
+        },
+        Untrusted {
+            name: "file id twice",
+            text: t.replace(r#"<File Id="fB""#, r#"<File Id="fA""#),
+            rule: "duplicate-id",
+            value: "fA",
+            line: r"b.txt",
+            first: Some(r"a.txt"),
+        },
+        Untrusted {
+            name: "directory defined in two fragments",
+            text: t.replace("</Wix>", second_app),
+            rule: "duplicate-id",
+            value: "dApp",
+            line: r#"Name="Other""#,
+            first: Some(r#"<Directory Id="dApp""#),
+        },
+        Untrusted {
+            name: "one GUID on two components, in another case and without braces",
+            text: t.replace(
+                "{00000000-0000-4000-8000-00000000000B}",
+                "00000000-0000-4000-8000-00000000000a",
+            ),
+            rule: "duplicate-guid",
+            value: "00000000-0000-4000-8000-00000000000a",
+            line: "00000000-0000-4000-8000-00000000000a",
+            first: Some("{00000000-0000-4000-8000-00000000000A}"),
+        },
+        Untrusted {
+            name: "component id that is not an identifier",
+            text: t.replace(r#"<Component Id="cB""#, r#"<Component Id="1 2""#),
+            rule: "invalid-id",
+            value: "1 2",
+            line: r#"Id="1 2""#,
+            first: None,
+        },
+        Untrusted {
+            name: "file id that is a bind-time reference",
+            text: t.replace(r#"<File Id="fB""#, r#"<File Id="!(loc.x)""#),
+            rule: "invalid-id",
+            value: "!(loc.x)",
+            line: "!(loc.x)",
+            first: None,
+        },
+        Untrusted {
+            name: "GUID that is not a GUID",
+            text: t.replace("{00000000-0000-4000-8000-00000000000B}", "not-a-guid"),
+            rule: "invalid-guid",
+            value: "not-a-guid",
+            line: "not-a-guid",
+            first: None,
+        },
+    ]
+}
+
+fn two_files(s: &Scenario) {
+    std::fs::create_dir_all(s.path("App")).unwrap();
+    std::fs::write(s.path("App/a.txt"), "a").unwrap();
+    std::fs::write(s.path("App/b.txt"), "b").unwrap();
+}
+
+fn update_from(s: &Scenario, previous: &str) -> std::process::Output {
+    std::fs::write(s.path("prev.wxs"), previous).unwrap();
+    let _ = std::fs::remove_file(s.path("out.wxs"));
+    heat().run(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-dr",
+            "INSTALLFOLDER",
+            "-cg",
+            "G",
+            "-update",
+            "prev.wxs",
+            "-o",
+            "out.wxs",
+        ],
+    )
+}
+
+/// A previous harvest with two components, files or folders of one id, one GUID on two
+/// components, an id that is not an identifier or a GUID that is not a GUID is refused: error
+/// HEAT8204 naming the file, the line and the id or GUID, exit code 1, nothing written.
+#[test]
+fn an_untrusted_previous_harvest_is_refused() {
+    let s = Scenario::new();
+    two_files(&s);
+    // The file as it is is trusted, and every id in it is kept.
+    let out = update_from(&s, TRUSTED);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = s.text("out.wxs");
+    for id in ["cA", "cB", "fA", "fB", "dApp"] {
+        assert!(text.contains(&format!("Id=\"{id}\"")), "{id}: {text}");
+    }
+    for case in untrusted() {
+        let out = update_from(&s, &case.text);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", case.name);
+        assert!(err.contains("error HEAT8204"), "{}: {err}", case.name);
+        assert!(err.contains("'prev.wxs'"), "{}: {err}", case.name);
+        assert!(
+            err.contains(&format!("'{}'", case.value)),
+            "{}: {err}",
+            case.name
+        );
+        let line = line_of(&case.text, case.line);
+        assert!(
+            err.contains(&format!("line {line}: ")),
+            "{}: line {line}: {err}",
+            case.name
+        );
+        if let Some(first) = case.first {
+            let first = line_of(&case.text, first);
+            assert!(
+                err.contains(&format!("(first on line {first})")),
+                "{}: first on line {first}: {err}",
+                case.name
+            );
+        }
+        assert!(
+            !s.path("out.wxs").exists(),
+            "{}: an output was written",
+            case.name
+        );
+        assert!(stdout(&out).is_empty(), "{}", case.name);
+    }
+}
+
+/// What is not a duplicate: a `DirectoryRef` to a `Directory` of the file (however often), and
+/// GUIDs not given yet (`*`, empty, heat's placeholder, none) on several components.
+#[test]
+fn references_and_unset_guids_are_not_duplicates() {
+    let s = Scenario::new();
+    two_files(&s);
+    let another_ref = "  <Fragment>\n    <DirectoryRef Id=\"dApp\" />\n  </Fragment>\n</Wix>";
+    let guid_a = "{00000000-0000-4000-8000-00000000000A}";
+    let guid_b = "{00000000-0000-4000-8000-00000000000B}";
+    let mut cases = vec![TRUSTED.replace("</Wix>", another_ref)];
+    for unset in ["*", "", "PUT-GUID-HERE"] {
+        cases.push(TRUSTED.replace(guid_a, unset).replace(guid_b, unset));
+    }
+    cases.push(
+        TRUSTED
+            .replace(&format!(" Guid=\"{guid_a}\""), "")
+            .replace(&format!(" Guid=\"{guid_b}\""), ""),
+    );
+    for previous in &cases {
+        let out = update_from(&s, previous);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{previous}\n{err}");
+        assert!(err.contains("2 kept, 0 added, 0 removed"), "{err}");
+        let out = heat().run(&s.dir, &["check", "prev.wxs", "prev.wxs"]);
+        assert_eq!(out.status.code(), Some(0), "{previous}\n{}", stdout(&out));
+    }
+}
+
+/// Names are compared as the walk compares them, one character upper-cased at a time: the
+/// Kelvin sign (U+212A) is its own upper case and not `K`, so a folder `\u{212A}elvin` and a
+/// folder `kelvin` are two install locations, each keeping its own ids, while a change of
+/// case within either is the same location.
+#[test]
+fn kelvin_sign_names_are_compared_as_the_walk_compares_them() {
+    let s = Scenario::new();
+    std::fs::create_dir_all(s.path("App/\u{212A}elvin")).unwrap();
+    std::fs::create_dir_all(s.path("App/kelvin")).unwrap();
+    std::fs::write(s.path("App/\u{212A}elvin/a.txt"), "a").unwrap();
+    std::fs::write(s.path("App/kelvin/b.txt"), "b").unwrap();
+    heat().ok(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-dr",
+            "INSTALLFOLDER",
+            "-cg",
+            "G",
+            "-gg",
+            "-o",
+            "new.wxs",
+        ],
+    );
+    let new = s.text("new.wxs");
+    let doc = s.read("new.wxs");
+    let component_of = |doc: &Document, file: &str| {
+        let f = doc
+            .elements_named("File")
+            .find(|&f| doc.text_attr(f, "Source").unwrap().ends_with(file))
+            .unwrap();
+        let c = doc.parent(f).unwrap();
+        doc.text_attr(c, "Id").unwrap().to_owned()
+    };
+    let (ca, cb) = (component_of(&doc, "a.txt"), component_of(&doc, "b.txt"));
+    assert!(new.contains("Name=\"\u{212A}elvin\""), "{new}");
+    // The previous harvest: each folder in another case, each component renamed.
+    let previous = new
+        .replace("Name=\"\u{212A}elvin\"", "Name=\"\u{212A}ELVIN\"")
+        .replace("Name=\"kelvin\"", "Name=\"KELVIN\"")
+        .replace(&ca, "cmpKelvinSign")
+        .replace(&cb, "cmpAsciiK");
+    std::fs::write(s.path("prev.wxs"), &previous).unwrap();
+    let out = heat().run(
+        &s.dir,
+        &[
+            "dir",
+            "App",
+            "-dr",
+            "INSTALLFOLDER",
+            "-cg",
+            "G",
+            "-gg",
+            "-update",
+            "prev.wxs",
+            "-o",
+            "out.wxs",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("2 kept, 0 added, 0 removed"),
+        "{}",
+        stderr(&out)
+    );
+    let kept = s.read("out.wxs");
+    assert_eq!(component_of(&kept, "a.txt"), "cmpKelvinSign");
+    assert_eq!(component_of(&kept, "b.txt"), "cmpAsciiK");
+    let out = heat().run(&s.dir, &["check", "prev.wxs", "out.wxs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // The Kelvin sign written as the letter K is another folder, the `kelvin` one: the
+    // component is no longer at its key path.
+    let ascii = new.replace("Name=\"\u{212A}elvin\"", "Name=\"Kelvin\"");
+    std::fs::write(s.path("ascii.wxs"), ascii).unwrap();
+    let out = heat().run(&s.dir, &["check", "new.wxs", "ascii.wxs"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!("keypath-changed: component '{ca}'")),
+        "{report}"
+    );
+    // Both folders are now one location, which the first of them holds.
+    assert!(
+        !report.contains(&format!("keypath-changed: component '{cb}'")),
+        "{report}"
+    );
+}
