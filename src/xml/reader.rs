@@ -174,6 +174,10 @@ struct State {
     declared: Vec<(usize, Box<str>)>,
     /// An `End` owed for an empty element.
     pending_end: bool,
+    /// Whether the default namespace in scope is the document's WiX namespace, once looked
+    /// up; forgotten whenever a binding of the default namespace starts or ends. Most
+    /// elements have no prefix, and this spares them the lookup.
+    default_in_wix: Option<bool>,
 }
 
 impl State {
@@ -196,6 +200,9 @@ impl State {
         }
         while self.declared.last().is_some_and(|(d, _)| *d >= depth) {
             let (_, prefix) = self.declared.pop().expect("checked");
+            if prefix.is_empty() {
+                self.default_in_wix = None;
+            }
             if let Some(stack) = self.bindings.get_mut(&prefix) {
                 stack.pop();
             }
@@ -204,6 +211,9 @@ impl State {
 
     /// Binds `prefix` to `namespace` for the element at `depth` and its content.
     fn bind(&mut self, prefix: &str, namespace: &str, depth: usize) {
+        if prefix.is_empty() {
+            self.default_in_wix = None;
+        }
         self.bindings
             .entry(prefix.into())
             .or_default()
@@ -1063,6 +1073,10 @@ fn open_element<'b>(
         Some(i) => (&qname[..i], &qname[i + 1..]),
         None => ("", qname),
     };
+    if let (false, "", Some(in_wix), Some(schema)) = (root, prefix, st.default_in_wix, st.schema) {
+        st.push(qname);
+        return Ok((if in_wix { local } else { qname }, in_wix, schema));
+    }
     let namespace = st
         .bindings
         .get(prefix)
@@ -1097,6 +1111,9 @@ fn open_element<'b>(
     }
     let schema = st.schema.expect("the root was read");
     let in_wix = namespace.is_some() && namespace == Some(schema.namespace());
+    if prefix.is_empty() {
+        st.default_in_wix = Some(in_wix);
+    }
     st.push(qname);
     Ok((if in_wix { local } else { qname }, in_wix, schema))
 }
