@@ -135,6 +135,8 @@ pub(crate) struct Matcher<'a> {
     dirs_table: Table<Box<dyn Fn(u32) -> Option<Key> + 'a>>,
     by_source: HashMap<Key, u32>,
     by_id: Option<HashMap<u64, u32>>,
+    /// The old component the next new one is likely at: the one after the last found.
+    guess: u32,
     /// For each old component, file and folder, the new one that took it.
     pub comps: Vec<u32>,
     pub files: Vec<u32>,
@@ -211,6 +213,7 @@ impl<'a> Matcher<'a> {
             dirs_table,
             by_source,
             by_id: None,
+            guess: 0,
             comps: vec![NONE; old.comps.len()],
             files: vec![NONE; old.files.len()],
             dirs: vec![NONE; old.dirs.len()],
@@ -253,9 +256,12 @@ impl<'a> Matcher<'a> {
         let (key, rerooted) = self.new_key(c.place, c.last());
         if let Some(k) = key {
             let found = old
-                .comp_by_key(k)
+                .comp_by_key_from(k, self.guess)
                 .or_else(|| rerooted.and_then(|r| old.comp_by_key(r)))
                 .or_else(|| self.comps_rerooted.get(&k).copied());
+            if let Some(f) = found {
+                self.guess = f.wrapping_add(1);
+            }
             let j = take(&mut self.comps, found, i);
             if j != NONE || found.is_some() {
                 return j;
@@ -314,19 +320,20 @@ impl<'a> Matcher<'a> {
                 continue;
             };
             let found = self
-                .first_file(k)
-                .or_else(|| rerooted.and_then(|r| self.first_file(r)))
+                .first_file(k, j)
+                .or_else(|| rerooted.and_then(|r| self.first_file(r, NONE)))
                 .or_else(|| self.files_rerooted.get(&k).copied());
             out.push(take(&mut self.files, found, n));
         }
         out
     }
 
-    /// The first old file at key `k`: a key file (through its component) or another.
-    fn first_file(&self, k: Key) -> Option<u32> {
+    /// The first old file at key `k`: a key file (through its component, likely `guess`) or
+    /// another.
+    fn first_file(&self, k: Key, guess: u32) -> Option<u32> {
         let old = self.old;
         let key_file = old
-            .comp_by_key(k)
+            .comp_by_key_from(k, guess)
             .and_then(|j| old.key_file(j).filter(|&f| old.file_key(j, f) == Some(k)));
         match (key_file, self.files_table.get(k)) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -9,6 +9,7 @@ use super::keys;
 use super::matching::match_snapshots;
 use super::snapshot::{Snapshot, NONE};
 use crate::xml::read::parse;
+use crate::xml::reader::WixReader;
 use kit::Rng;
 
 /// A tree to harvest: folders (parent index, name) and files (folder index, name).
@@ -336,5 +337,40 @@ proptest! {
         both(&old, &new);
         both(&new, &old);
         both(&old, &old);
+    }
+}
+
+/// `text` read on one thread and on two (in batches of `batch` bytes of text): the same
+/// snapshot, or the same error.
+fn read_alike(text: &str, batch: usize) {
+    let one = Snapshot::read_expecting(WixReader::new(text.as_bytes()), 0, None);
+    let two = Snapshot::read_expecting(WixReader::new(text.as_bytes()), 0, Some(batch));
+    match (one, two) {
+        (Ok(a), Ok(b)) => assert_eq!(a.summary(), b.summary(), "batches of {batch}\n{text}"),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "batches of {batch}"),
+        (a, b) => panic!("one thread: {:?}\ntwo: {:?}\n{text}", a.err(), b.err()),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A large file is read on two threads: the snapshot is the one a single thread reads,
+    /// whatever the batches, and a broken document fails alike.
+    #[test]
+    fn snapshots_read_alike_on_one_thread_and_two(seed in any::<u64>()) {
+        let mut rng = Rng(seed | 1);
+        let layouts = [Layout::GroupWithDirectories, Layout::Nested, Layout::Product];
+        let tree = random_tree(&mut rng);
+        let text = wxs(&tree, layouts[rng.below(3)], rng.below(2) as u64, &mut rng);
+        for batch in [1, 1 + rng.below(200), 1 << 20] {
+            read_alike(&text, batch);
+        }
+        // Cut anywhere (on a character boundary): an error, the same on both.
+        let mut cut = rng.below(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        read_alike(&text[..cut], 1 + rng.below(100));
     }
 }

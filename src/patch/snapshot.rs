@@ -227,8 +227,8 @@ pub(crate) struct Snapshot {
     pub file_ids: Vec<Id>,
     pub groups: Vec<Group>,
     group_index: HashMap<Group, u32>,
-    /// Groups that hold a component through a `ComponentRef`: (component, group), in the
-    /// order of the references.
+    /// Groups that hold a component through a `ComponentRef`: (component, group), sorted by
+    /// component, and each component's in the order of the references.
     pub ref_groups: Vec<(u32, u32)>,
     pub places: Vec<Place>,
     place_index: HashMap<(u32, u64), u32>,
@@ -239,7 +239,7 @@ pub(crate) struct Snapshot {
     /// symbol and element, first of each id (compared without regard to case).
     pub roots: Vec<(u32, u32)>,
     /// Components by the key of their key path, first of each; and components sharing a key
-    /// with an earlier one: (earlier, later).
+    /// with an earlier one: (earlier, later), in the order of the later.
     by_key: HashTable<u32>,
     pub duplicates: Vec<(u32, u32)>,
     /// The source key of the key file of components in no folder.
@@ -296,22 +296,83 @@ trait Attrs {
     }
 }
 
-impl Attrs for Element<'_> {
+/// The attributes of a read element that the builder looks at, found in one pass over its
+/// attributes (the first of a name, as [`Element::attr`](crate::xml::reader::Element::attr) finds it) rather than one search a
+/// name: the builder asks for several of them on every element.
+#[derive(Debug, Clone, Copy)]
+struct Known<'a> {
+    id: Option<&'a str>,
+    guid: Option<&'a str>,
+    name: Option<&'a str>,
+    source: Option<&'a str>,
+    key_path: Option<&'a str>,
+    directory: Option<&'a str>,
+    subdirectory: Option<&'a str>,
+    schema: Schema,
+}
+
+impl<'a> Known<'a> {
+    fn new(schema: Schema) -> Known<'a> {
+        Known {
+            id: None,
+            guid: None,
+            name: None,
+            source: None,
+            key_path: None,
+            directory: None,
+            subdirectory: None,
+            schema,
+        }
+    }
+
+    /// Takes attribute `key` = `value` if it is one the builder reads and the first of its name.
+    fn take(&mut self, key: &str, value: &'a str) {
+        let slot = match key {
+            "Id" => &mut self.id,
+            "Guid" => &mut self.guid,
+            "Name" => &mut self.name,
+            "Source" => &mut self.source,
+            "KeyPath" => &mut self.key_path,
+            "Directory" => &mut self.directory,
+            "Subdirectory" => &mut self.subdirectory,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+}
+
+impl Attrs for Known<'_> {
     fn text(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.attr(name).map(Cow::Borrowed)
+        let value = match name {
+            "Id" => self.id,
+            "Guid" => self.guid,
+            "Name" => self.name,
+            "Source" => self.source,
+            "KeyPath" => self.key_path,
+            "Directory" => self.directory,
+            "Subdirectory" => self.subdirectory,
+            _ => unreachable!("the builder reads no attribute '{name}'"),
+        };
+        value.map(Cow::Borrowed)
     }
     fn id(&self, texts: &mut Texts) -> Id {
-        self.attr("Id").map_or(Id::NONE, |v| texts.id(v))
+        self.id.map_or(Id::NONE, |v| texts.id(v))
     }
     fn guid(&self, texts: &mut Texts) -> Guid {
-        self.attr("Guid").map_or(Guid::NONE, |v| texts.guid(v))
+        self.guid.map_or(Guid::NONE, |v| texts.guid(v))
     }
     fn file_name(&self) -> Option<u64> {
-        let name = match self.attr("Name") {
+        let name = match self.name {
             Some(n) => n,
-            None => self.attr("Source")?.rsplit(['\\', '/']).next()?,
+            None => self.source?.rsplit(['\\', '/']).next()?,
         };
         (!name.is_empty()).then(|| keys::part(&unescape_wix(name, self.schema)))
+    }
+    fn is_yes(&self, name: &str) -> bool {
+        debug_assert_eq!(name, "KeyPath");
+        self.key_path == Some("yes")
     }
 }
 
@@ -462,6 +523,15 @@ impl Builder {
             self.s.groups.push(g);
             next
         })
+    }
+
+    /// An element read from a file starts: as [`start`](Self::start); the first one tells
+    /// the schema.
+    fn start_read(&mut self, name: &str, a: &Known<'_>, at: u32) {
+        if self.s.schema.is_none() {
+            self.s.schema = Some(a.schema);
+        }
+        self.start(name, a, at);
     }
 
     /// An element starts: `name` as the document names it, `at` where it is.
@@ -682,24 +752,27 @@ impl Builder {
         }
         // Groups from references, in their order, to the first component of each id.
         if !self.refs.is_empty() && s.comp_ids.len() == s.comps.len() {
-            let mut by_id: HashMap<u64, u32> = HashMap::new();
+            let mut by_id: HashMap<u64, u32> = HashMap::with_capacity(s.comp_ids.len());
             for (c, id) in s.comp_ids.iter().enumerate() {
                 if id.is_some() {
                     by_id.entry(id.fingerprint(&s.texts)).or_insert(c as u32);
                 }
             }
+            // Each (component, group) once, however many references say it: a set, so that
+            // a harvest of a million `ComponentRef`s is not quadratic.
+            let mut seen = std::collections::HashSet::with_capacity(self.refs.len());
             for &(fingerprint, group) in &self.refs {
                 if let Some(&c) = by_id.get(&fingerprint) {
-                    if s.comps[c as usize].group != group
-                        && !s.ref_groups.iter().any(|&(rc, rg)| rc == c && rg == group)
-                    {
+                    if s.comps[c as usize].group != group && seen.insert((c, group)) {
                         s.ref_groups.push((c, group));
                     }
                 }
             }
+            // By component, each one's in document order (a stable sort), for `comp_groups`.
+            s.ref_groups.sort_by_key(|&(c, _)| c);
         }
         // Components by key, and those sharing one.
-        let mut table = HashTable::new();
+        let mut table = HashTable::with_capacity(s.comps.len());
         for c in 0..s.comps.len() as u32 {
             let Some(key) = s.comp_key(c) else { continue };
             let entry = table.entry(
@@ -984,6 +1057,160 @@ fn finish_dir(s: &mut Snapshot, d: u32, parent: Option<u32>) {
     dir.parent_place = parent.unwrap_or(NONE);
 }
 
+/// From how large a `.wxs` file is read on two threads ([`Snapshot::read_expecting`]): below
+/// it, the second thread costs more than it saves.
+const PIPELINE_FROM: u64 = 4 << 20;
+
+/// How many full batches may wait for the builder: enough to smooth the two threads' pace,
+/// few enough to hold little memory.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// What the reading of a document tells besides its elements.
+struct Tail {
+    schema: Option<Schema>,
+    /// The root's namespace declarations, as written.
+    bindings: Vec<(String, String)>,
+    /// Whether an element below the root declares a namespace.
+    nested_bindings: bool,
+}
+
+/// Reads every element of `reader`, giving each start (name, the attributes the builder
+/// reads, position) and each end (`None`) to `element`, until the document ends or `element`
+/// returns `false`.
+fn read_elements<R: std::io::Read>(
+    mut reader: WixReader<R>,
+    mut element: impl FnMut(Option<(&str, &Known<'_>, u32)>) -> bool,
+) -> Result<Tail> {
+    let mut depth = 0usize;
+    let mut bindings = Vec::new();
+    let mut nested_bindings = false;
+    while let Some(item) = reader.next()? {
+        let go_on = match item {
+            Item::Start(e) => {
+                depth += 1;
+                let mut known = Known::new(e.schema);
+                for (k, v) in e.attributes() {
+                    known.take(k, v);
+                    if k == "xmlns" || k.starts_with("xmlns:") {
+                        if depth == 1 {
+                            bindings.push((k.to_owned(), v.to_owned()));
+                        } else {
+                            nested_bindings = true;
+                        }
+                    }
+                }
+                let at = u32::try_from(e.position)
+                    .map_err(|_| Error::new(crate::error::codes::BAD_DOCUMENT, "over 4 GiB"))?;
+                element(Some((e.name, &known, at)))
+            }
+            Item::End => {
+                depth -= 1;
+                element(None)
+            }
+            Item::Text(_) => true,
+        };
+        if !go_on {
+            break;
+        }
+    }
+    Ok(Tail {
+        schema: reader.schema(),
+        bindings,
+        nested_bindings,
+    })
+}
+
+/// Elements read and not yet built, as [`read_elements`] gives them: their texts one after
+/// the other in `text`, each element's as ranges of it.
+#[derive(Default)]
+pub(crate) struct Batch {
+    text: String,
+    elements: Vec<Held>,
+    schema: Option<Schema>,
+}
+
+/// An element of a [`Batch`]: its position, name and [`Known`] attributes as ranges of the
+/// batch's text ([`ABSENT`] for an attribute not given); an end when `name` is `None`.
+#[derive(Clone, Copy)]
+struct Held {
+    at: u32,
+    name: Option<(u32, u32)>,
+    attrs: [(u32, u32); 7],
+}
+
+/// The range of an attribute a [`Held`] element does not have.
+const ABSENT: (u32, u32) = (u32::MAX, u32::MAX);
+
+impl Batch {
+    /// How much text a batch of a large file holds before it is handed on.
+    pub(crate) const TEXT: usize = 1 << 20;
+
+    fn hold(&mut self, value: Option<&str>) -> (u32, u32) {
+        match value {
+            Some(v) => {
+                let start = self.text.len() as u32;
+                self.text.push_str(v);
+                (start, self.text.len() as u32)
+            }
+            None => ABSENT,
+        }
+    }
+
+    /// Holds an element (or an end) of a batch of about `text` bytes of text.
+    fn push(&mut self, element: Option<(&str, &Known<'_>, u32)>, text: usize) {
+        let held = match element {
+            Some((name, k, at)) => {
+                if self.text.capacity() == 0 {
+                    self.text.reserve(text + (text >> 2));
+                }
+                self.schema = Some(k.schema);
+                let name = Some(self.hold(Some(name)));
+                let attrs = [
+                    k.id,
+                    k.guid,
+                    k.name,
+                    k.source,
+                    k.key_path,
+                    k.directory,
+                    k.subdirectory,
+                ]
+                .map(|v| self.hold(v));
+                Held { at, name, attrs }
+            }
+            None => Held {
+                at: 0,
+                name: None,
+                attrs: [ABSENT; 7],
+            },
+        };
+        self.elements.push(held);
+    }
+
+    /// Gives the batch's elements to `b`, in order.
+    fn replay(&self, b: &mut Builder) {
+        let text = |r: (u32, u32)| (r != ABSENT).then(|| &self.text[r.0 as usize..r.1 as usize]);
+        for e in &self.elements {
+            let Some(name) = e.name else {
+                b.end();
+                continue;
+            };
+            let [id, guid, name_attr, source, key_path, directory, subdirectory] =
+                e.attrs.map(text);
+            let known = Known {
+                id,
+                guid,
+                name: name_attr,
+                source,
+                key_path,
+                directory,
+                subdirectory,
+                schema: self.schema.expect("an element was read"),
+            };
+            b.start_read(text(name).expect("a name"), &known, e.at);
+        }
+    }
+}
+
 impl Snapshot {
     /// Reads the `.wxs` file at `path`.
     pub(crate) fn read_file(path: &Path) -> Result<Snapshot> {
@@ -992,66 +1219,132 @@ impl Snapshot {
         // that large at once rather than grown.
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
         let expected = usize::try_from(size / 384).unwrap_or(0).min(1 << 24);
-        let mut s = Snapshot::read_expecting(reader, expected)
+        let batches = (size >= PIPELINE_FROM).then_some(Batch::TEXT);
+        let mut s = Snapshot::read_expecting(reader, expected, batches)
             .map_err(|e| crate::xml::read::in_file(path, e))?;
         s.path = Some(path.to_owned());
         super::trust::add_lines(&mut s.problems, path)?;
         Ok(s)
     }
 
-    /// Reads a `.wxs` document from `reader`.
+    /// Everything the snapshot holds, spelled out, in an order that does not depend on
+    /// hashing: two snapshots of the same document give the same text.
     #[cfg(test)]
-    pub(crate) fn read<R: std::io::Read>(reader: WixReader<R>) -> Result<Snapshot> {
-        Snapshot::read_expecting(reader, 0)
+    pub(crate) fn summary(&self) -> String {
+        let ids =
+            |v: &[Id]| -> Vec<Option<String>> { v.iter().map(|i| i.text(&self.texts)).collect() };
+        let guids: Vec<Option<String>> = self
+            .comp_guids
+            .iter()
+            .map(|g| g.text(&self.texts))
+            .collect();
+        let names = |v: &[(u32, u32)]| -> Vec<(String, u32)> {
+            v.iter()
+                .map(|&(n, at)| (self.names.get(n).to_owned(), at))
+                .collect()
+        };
+        let mut sources: Vec<_> = self.source_keys.iter().collect();
+        sources.sort();
+        let groups: Vec<String> = self.groups.iter().map(|&g| self.group_text(g)).collect();
+        let dirs: Vec<String> = self
+            .dirs
+            .iter()
+            .map(|d| {
+                let name = |n: u32| (n != NONE).then(|| self.names.get(n));
+                format!("{:?} {:?} {d:?}", name(d.id), name(d.name))
+            })
+            .collect();
+        format!(
+            "schema {:?}\nbindings {:?} {}\ndirs {dirs:?}\ncomps {:?}\nfiles {:?}\n\
+             component ids {:?}\nGUIDs {guids:?}\nfile ids {:?}\ngroups {groups:?}\n\
+             references {:?}\nplaces {:?}\nroots {:?}\nduplicates {:?}\nsources {sources:?}\n\
+             problems {:?} and {} more",
+            self.schema,
+            self.bindings,
+            self.nested_bindings,
+            self.comps,
+            self.files,
+            ids(&self.comp_ids),
+            ids(&self.file_ids),
+            self.ref_groups,
+            self.places,
+            names(&self.roots),
+            self.duplicates,
+            self.problems,
+            self.more_problems,
+        )
     }
 
-    /// [`read`](Self::read), expecting about `components` components.
-    fn read_expecting<R: std::io::Read>(
-        mut reader: WixReader<R>,
+    /// Reads a `.wxs` document from `reader`.
+    #[cfg(test)]
+    pub(crate) fn read<R: std::io::Read + Send>(reader: WixReader<R>) -> Result<Snapshot> {
+        Snapshot::read_expecting(reader, 0, None)
+    }
+
+    /// [`read`](Self::read), expecting about `components` components. With `batches` (a
+    /// size of text, [`Batch::TEXT`] for a large file) the document is read on two threads:
+    /// one reads the text and hands the elements on in batches of about that much text, the
+    /// other builds the snapshot from them, so that the read takes about as long as the
+    /// longer half when a core is free. The snapshot is the same either way.
+    pub(crate) fn read_expecting<R: std::io::Read + Send>(
+        reader: WixReader<R>,
         components: usize,
+        batches: Option<usize>,
     ) -> Result<Snapshot> {
         let mut b = Builder::new(true);
         if let Some(w) = b.watch.as_deref_mut() {
             w.reserve(components);
         }
-        let mut depth = 0usize;
-        let mut bindings = Vec::new();
-        let mut nested_bindings = false;
-        while let Some(item) = reader.next()? {
-            match item {
-                Item::Start(e) => {
-                    depth += 1;
-                    for (k, v) in e.attributes() {
-                        if k == "xmlns" || k.starts_with("xmlns:") {
-                            if depth == 1 {
-                                bindings.push((k.to_owned(), v.to_owned()));
-                            } else {
-                                nested_bindings = true;
+        let tail = if let Some(batch_text) = batches {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+            std::thread::scope(|scope| {
+                let reading = std::thread::Builder::new()
+                    .name("heat-read-text".to_owned())
+                    .spawn_scoped(scope, move || {
+                        let mut batch = Batch::default();
+                        let tail = read_elements(reader, |e| {
+                            batch.push(e, batch_text);
+                            if batch.text.len() >= batch_text {
+                                let full = std::mem::take(&mut batch);
+                                // The builder stopped: nothing more is wanted.
+                                return send.send(full).is_ok();
                             }
-                        }
-                    }
-                    let at = u32::try_from(e.position)
-                        .map_err(|_| Error::new(crate::error::codes::BAD_DOCUMENT, "over 4 GiB"))?;
-                    if b.s.schema.is_none() {
-                        b.s.schema = Some(e.schema);
-                    }
-                    b.start(e.name, &e, at);
+                            true
+                        })?;
+                        // A builder gone (a panic) is told by its own thread.
+                        let _ = send.send(batch);
+                        Ok(tail)
+                    })
+                    .map_err(|e| {
+                        Error::new(
+                            crate::error::codes::IO,
+                            format!("Cannot start a thread: {e}."),
+                        )
+                    })?;
+                for batch in receive {
+                    batch.replay(&mut b);
                 }
-                Item::End => {
-                    depth -= 1;
-                    b.end();
+                reading
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })?
+        } else {
+            read_elements(reader, |e| {
+                match e {
+                    Some((name, known, at)) => b.start_read(name, known, at),
+                    None => b.end(),
                 }
-                Item::Text(_) => {}
-            }
-        }
-        let schema = reader.schema();
+                true
+            })?
+        };
         let mut s = b.finish();
-        s.schema = schema;
-        if let Some(schema) = schema {
+        s.schema = tail.schema;
+        let mut bindings = tail.bindings;
+        if let Some(schema) = tail.schema {
             bindings.insert(0, ("xmlns".to_owned(), schema.namespace().to_owned()));
         }
         s.bindings = bindings;
-        s.nested_bindings = nested_bindings;
+        s.nested_bindings = tail.nested_bindings;
         Ok(s)
     }
 
@@ -1162,6 +1455,26 @@ impl Snapshot {
             .map(|n| keys::fold(self.places[comp.place as usize].key, n))
     }
 
+    /// [`comp_by_key`](Self::comp_by_key), trying component `guess` first: the same answer,
+    /// but when `guess` is it (one component after another of two harvests in the same
+    /// order) without a lookup in the table, whose every probe is a miss of the cache at a
+    /// million components.
+    pub(crate) fn comp_by_key_from(&self, key: Key, guess: u32) -> Option<u32> {
+        let found = if (guess as usize) < self.comps.len()
+            && self.comp_key(guess) == Some(key)
+            && self
+                .duplicates
+                .binary_search_by_key(&guess, |d| d.1)
+                .is_err()
+        {
+            Some(guess)
+        } else {
+            self.comp_by_key(key)
+        };
+        debug_assert_eq!(found, self.comp_by_key(key));
+        found
+    }
+
     /// The component whose key path has key `key`, the first of them.
     pub(crate) fn comp_by_key(&self, key: Key) -> Option<u32> {
         self.by_key
@@ -1191,12 +1504,14 @@ impl Snapshot {
         if comp.group != NONE {
             out.push(self.groups[comp.group as usize]);
         }
-        if !self.ref_groups.is_empty() {
-            for &(rc, g) in &self.ref_groups {
-                let g = self.groups[g as usize];
-                if rc == c && !out.contains(&g) {
-                    out.push(g);
-                }
+        let first = self.ref_groups.partition_point(|&(rc, _)| rc < c);
+        for &(_, g) in self.ref_groups[first..]
+            .iter()
+            .take_while(|&&(rc, _)| rc == c)
+        {
+            let g = self.groups[g as usize];
+            if !out.contains(&g) {
+                out.push(g);
             }
         }
         out
