@@ -289,11 +289,12 @@ impl Mutator for UpdateIdsMutator {
     }
 
     fn mutate(&mut self, cx: &mut Context, doc: &mut Document) -> Result<()> {
+        // The harvest's places first: the previous harvest may still be being read.
+        let new = Snapshot::places_of_document(doc);
         let old = self.previous()?;
         if let Some(e) = old.untrusted(&self.name) {
             return Err(e);
         }
-        let new = Snapshot::places_of_document(doc);
         let plan = Keep::new(&self.name, self.keep_removed, &old, &new, cx, doc)?.run()?;
         drop(old);
         crate::release_free_memory();
@@ -1140,7 +1141,23 @@ fn restore_groups(doc: &mut Document, plan: &[(NodeId, u32)], sets: &[Vec<String
                 .filter(|p| d.name(*p) == "ComponentGroup")
                 .map(|p| attr_text(d, p, "Id").unwrap_or_default())
         };
+        // The group holding the components seen last, and its id: most components are
+        // in the group they were in, one after the other.
+        let mut last: Option<(NodeId, Option<Cow<'_, str>>)> = None;
         for &(c, set) in plan {
+            // Where it should be, and with no reference anywhere: nothing to do (the usual
+            // case), told without spelling out its id.
+            if let ([only], true, Some(p)) = (&sets[set as usize][..], refs.is_empty(), d.parent(c))
+            {
+                if last.as_ref().is_none_or(|(q, _)| *q != p) {
+                    let id = (d.name(p) == "ComponentGroup")
+                        .then(|| attr_text(d, p, "Id").unwrap_or_default());
+                    last = Some((p, id));
+                }
+                if last.as_ref().and_then(|(_, id)| id.as_deref()) == Some(only.as_str()) {
+                    continue;
+                }
+            }
             let wanted: Vec<&str> = sets[set as usize].iter().map(String::as_str).collect();
             let holder = group_of(c);
             let id = attr_text(d, c, "Id");
