@@ -1354,6 +1354,30 @@ pub(crate) fn untrusted() -> Vec<Untrusted> {
             line: "!(loc.x)",
             first: None,
         },
+        // The preprocessor's branches are read as they are, all of them: an id defined in
+        // two branches is two definitions to a reader that cannot tell which branch a build
+        // takes (a harvest has no conditions; regenerate from one without them).
+        Untrusted {
+            name: "one component id defined in both branches of <?if?>",
+            text: t.replace(
+                r#"      <Component Id="cB" Guid="{00000000-0000-4000-8000-00000000000B}">
+        <File Id="fB" KeyPath="yes" Source="SourceDir\App\b.txt" />
+      </Component>"#,
+                r#"<?if $(var.Edition) = "Pro" ?>
+      <Component Id="cB" Guid="{00000000-0000-4000-8000-00000000000B}">
+        <File Id="fB" KeyPath="yes" Source="SourceDir\App\b.txt" />
+      </Component>
+<?else?>
+      <Component Id="cB" Guid="{00000000-0000-4000-8000-00000000000C}">
+        <File Id="fC" KeyPath="yes" Source="SourceDir\App\b.txt" />
+      </Component>
+<?endif?>"#,
+            ),
+            rule: "duplicate-id",
+            value: "cB",
+            line: r#"Guid="{00000000-0000-4000-8000-00000000000C}""#,
+            first: Some(r#"Guid="{00000000-0000-4000-8000-00000000000B}""#),
+        },
         Untrusted {
             name: "GUID that is not a GUID",
             text: t.replace("{00000000-0000-4000-8000-00000000000B}", "not-a-guid"),
