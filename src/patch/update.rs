@@ -340,17 +340,24 @@ fn element_kind(name: &str) -> &'static str {
 /// An id of the previous harvest, as the document takes it: its hash, or its text. An
 /// element that has that id already (the harvest made the same) is left as it is.
 fn give(doc: &mut Document, node: NodeId, id: &Id, texts: &Texts) {
+    if has_id(doc, node, id, texts) {
+        return;
+    }
+    match id.form(texts) {
+        Some(IdForm::Hashed(prefix, hash)) => doc.set_attr_id(node, "Id", prefix, hash),
+        Some(IdForm::Text(t)) => doc.set_attr(node, "Id", t),
+        None => {}
+    }
+}
+
+/// Whether an element has id `id` (of `texts`) already, told without spelling either out.
+fn has_id(doc: &Document, node: NodeId, id: &Id, texts: &Texts) -> bool {
     let now = doc.attr(node, "Id");
     match id.form(texts) {
-        Some(IdForm::Hashed(prefix, hash)) => {
-            let same = matches!(now, Some(Value::Id { prefix: p, hash: h })
-                if p == prefix && same_hash(&h, &hash));
-            if !same {
-                doc.set_attr_id(node, "Id", prefix, hash);
-            }
-        }
-        Some(IdForm::Text(t)) if !now.is_some_and(|v| v == t) => doc.set_attr(node, "Id", t),
-        _ => {}
+        Some(IdForm::Hashed(prefix, hash)) => matches!(now, Some(Value::Id { prefix: p, hash: h })
+            if p == prefix && same_hash(&h, &hash)),
+        Some(IdForm::Text(t)) => now.is_some_and(|v| v == t),
+        None => true,
     }
 }
 
@@ -468,7 +475,8 @@ impl<'a> Keep<'a> {
 
     /// Gives an element an id of the previous harvest (of `texts`).
     fn give_id_from(&mut self, node: NodeId, id: &Id, texts: &Texts) {
-        if !id.is_some() {
+        // The usual case, the harvest made the same id: nothing changes, nothing to remember.
+        if !id.is_some() || has_id(self.doc, node, id, texts) {
             return;
         }
         if self.has_references {
