@@ -1062,8 +1062,9 @@ fn finish_dir(s: &mut Snapshot, d: u32, parent: Option<u32>) {
 const PIPELINE_FROM: u64 = 4 << 20;
 
 /// How many full batches may wait for the builder: enough to smooth the two threads' pace,
-/// few enough to hold little memory.
-const BATCHES_IN_FLIGHT: usize = 4;
+/// few enough to hold little memory (with the one being made and the one being built, four
+/// batches of about 0.6 MiB each).
+const BATCHES_IN_FLIGHT: usize = 2;
 
 /// What the reading of a document tells besides its elements.
 struct Tail {
@@ -1143,7 +1144,7 @@ const ABSENT: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl Batch {
     /// How much text a batch of a large file holds before it is handed on.
-    pub(crate) const TEXT: usize = 1 << 20;
+    pub(crate) const TEXT: usize = 1 << 18;
 
     fn hold(&mut self, value: Option<&str>) -> (u32, u32) {
         match value {
@@ -1161,7 +1162,12 @@ impl Batch {
         let held = match element {
             Some((name, k, at)) => {
                 if self.text.capacity() == 0 {
+                    // Room for the batch's text and its last element, and for as many
+                    // starts and ends as that text usually holds (a component of heat's
+                    // is some 190 bytes of these names and attributes, in two starts and
+                    // two ends).
                     self.text.reserve(text + (text >> 2));
+                    self.elements.reserve(text / 48);
                 }
                 self.schema = Some(k.schema);
                 let name = Some(self.hold(Some(name)));
@@ -1295,6 +1301,13 @@ impl Snapshot {
         if let Some(w) = b.watch.as_deref_mut() {
             w.reserve(components);
         }
+        // Made about their size at once: tables grown by doubling hold up to twice what
+        // they need, and two copies while they move.
+        b.s.comps.reserve(components);
+        b.s.comp_ids.reserve(components);
+        b.s.comp_guids.reserve(components);
+        b.s.files.reserve(components);
+        b.s.file_ids.reserve(components);
         let tail = if let Some(batch_text) = batches {
             let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
             std::thread::scope(|scope| {

@@ -354,8 +354,12 @@ fn give(doc: &mut Document, node: NodeId, id: &Id, texts: &Texts) {
 fn has_id(doc: &Document, node: NodeId, id: &Id, texts: &Texts) -> bool {
     let now = doc.attr(node, "Id");
     match id.form(texts) {
-        Some(IdForm::Hashed(prefix, hash)) => matches!(now, Some(Value::Id { prefix: p, hash: h })
-            if p == prefix && same_hash(&h, &hash)),
+        Some(IdForm::Hashed(prefix, hash)) => match now {
+            Some(Value::Id { prefix: p, hash: h }) => p == prefix && same_hash(&h, &hash),
+            // A folder's id is held as text: spelled out, only for folders.
+            Some(Value::Text(t)) => id.text(texts).is_some_and(|id| id == t),
+            _ => false,
+        },
         Some(IdForm::Text(t)) => now.is_some_and(|v| v == t),
         None => true,
     }
@@ -629,6 +633,9 @@ impl<'a> Keep<'a> {
         // The harvest's components as the matcher takes them, worked out on every core a
         // batch at a time (so that what is held stays small), then matched in order.
         let mut batch: Vec<(NewComp, SmallVec<[NodeId; 2]>)> = Vec::new();
+        // Every component may go back to a group: made its size at once (grown, it would
+        // hold up to twice that).
+        self.plan.groups.reserve_exact(self.comps.len());
         for i in 0..self.comps.len() {
             if i % NEW_BATCH == 0 {
                 let doc: &Document = self.doc;
