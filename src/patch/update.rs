@@ -1041,6 +1041,10 @@ impl<'a> Keep<'a> {
         for j in 0..old.comps.len() as u32 {
             let oc = &old.comps[j as usize];
             let gone = matched[j as usize] == NONE;
+            // The usual case, told without a lookup or an id spelled out: kept with its files.
+            if !gone && old.comp_files(j).all(|f| matched_files[f as usize] != NONE) {
+                continue;
+            }
             let left_over = self.keep_removed && gone && old.comp_key(j).is_some();
             let details = self.removed.get(&j).unwrap_or(&none);
             let id = old.comp_ids[j as usize].text(&old.texts);
