@@ -137,6 +137,14 @@ const EXIT_CODE_ROWS: &[(u8, &str)] = &[
         3,
         "-update removed files of the previous harvest (the output is written)",
     ),
+    (
+        130,
+        "stopped by SIGINT (Ctrl+C): temporary files removed, an earlier output left as it was",
+    ),
+    (
+        143,
+        "stopped by SIGTERM: temporary files removed, an earlier output left as it was",
+    ),
 ];
 
 /// Exit code for a failed run; `heat check`: a change breaks a patch.

@@ -128,7 +128,7 @@ fn help_lists_version_generate_and_exit_codes() {
         .skip(1)
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(codes, ["0", "1", "2", "3"], "{help}");
+    assert_eq!(codes, ["0", "1", "2", "3", "130", "143"], "{help}");
 
     let out = heat().ok(tmp.path(), &["--version"]);
     assert_eq!(
@@ -235,7 +235,10 @@ fn man_page_names_every_option_and_exit_code() {
         .lines()
         .filter_map(|l| l.strip_prefix(".B "))
         .collect();
-    assert_eq!(exit_status, ["\"0\"", "\"1\"", "\"2\"", "\"3\""]);
+    assert_eq!(
+        exit_status,
+        ["\"0\"", "\"1\"", "\"2\"", "\"3\"", "\"130\"", "\"143\""]
+    );
 }
 
 #[test]
