@@ -189,10 +189,19 @@ pub(crate) fn write_text_counted(
     Ok(w.counts)
 }
 
+/// How far ahead of the element being written each step of [`Document::prefetch`] is asked
+/// for: the first step furthest ahead.
+const PREFETCH_AHEAD: [(usize, u8); 5] = [(16, 0), (12, 1), (8, 2), (5, 3), (2, 4)];
+
+/// From how far apart in the arena ([`NodeId::index`]) sixteen siblings lie they are taken for
+/// spread over memory: a component and its file take two elements, so heat's own order keeps
+/// them 32 apart.
+const SPREAD: usize = 256;
+
 /// A top-level element this small (see [`estimated_size`]) is serialized on a core of its own.
 const SMALL_ELEMENTS: usize = 4096;
 /// How many elements the buffers of a parallel run hold at most, about.
-const RUN_ELEMENTS: usize = 8192;
+const RUN_ELEMENTS: usize = 32768;
 
 /// The elements of `node`'s first two levels: a cheap measure of its size.
 fn estimated_size(doc: &Document, node: NodeId) -> usize {
@@ -309,6 +318,19 @@ impl<'a> ElementWriter<'a> {
         while let Some((node, next)) = open.last_mut() {
             let children = doc.children(*node);
             if let Some(&child) = children.get(*next) {
+                // Elements spread over memory (the parts of `-cgsplit`, each taking every few
+                // hundredth component): what writing the ones ahead reads is asked for now, so
+                // that the processor waits on several at once rather than on each in turn.
+                if children
+                    .get(*next + PREFETCH_AHEAD[0].0)
+                    .is_some_and(|&ahead| ahead.index().abs_diff(child.index()) as usize > SPREAD)
+                {
+                    for &(ahead, step) in &PREFETCH_AHEAD {
+                        if let Some(&c) = children.get(*next + ahead) {
+                            doc.prefetch(c, step);
+                        }
+                    }
+                }
                 *next += 1;
                 let child_depth = depth + open.len();
                 if self.start(child, child_depth)? {
