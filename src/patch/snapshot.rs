@@ -296,83 +296,74 @@ trait Attrs {
     }
 }
 
-/// The attributes of a read element that the builder looks at, found in one pass over its
-/// attributes (the first of a name, as [`Element::attr`](crate::xml::reader::Element::attr) finds it) rather than one search a
+/// How many attributes of read elements the builder looks at (see [`known_slot`]).
+const KNOWN: usize = 7;
+
+/// Where [`Known`] holds attribute `name`, if it is one the builder looks at.
+fn known_slot(name: &str) -> Option<usize> {
+    Some(match name {
+        "Id" => 0,
+        "Guid" => 1,
+        "Name" => 2,
+        "Source" => 3,
+        "KeyPath" => 4,
+        "Directory" => 5,
+        "Subdirectory" => 6,
+        _ => return None,
+    })
+}
+
+/// The attributes of a read element that the builder looks at ([`known_slot`]), found in one
+/// pass over its attributes (the first of a name, as
+/// [`Element::attr`](crate::xml::reader::Element::attr) finds it) rather than one search a
 /// name: the builder asks for several of them on every element.
 #[derive(Debug, Clone, Copy)]
 struct Known<'a> {
-    id: Option<&'a str>,
-    guid: Option<&'a str>,
-    name: Option<&'a str>,
-    source: Option<&'a str>,
-    key_path: Option<&'a str>,
-    directory: Option<&'a str>,
-    subdirectory: Option<&'a str>,
+    values: [Option<&'a str>; KNOWN],
     schema: Schema,
 }
 
 impl<'a> Known<'a> {
     fn new(schema: Schema) -> Known<'a> {
         Known {
-            id: None,
-            guid: None,
-            name: None,
-            source: None,
-            key_path: None,
-            directory: None,
-            subdirectory: None,
+            values: [None; KNOWN],
             schema,
         }
     }
 
     /// Takes attribute `key` = `value` if it is one the builder reads and the first of its name.
     fn take(&mut self, key: &str, value: &'a str) {
-        let slot = match key {
-            "Id" => &mut self.id,
-            "Guid" => &mut self.guid,
-            "Name" => &mut self.name,
-            "Source" => &mut self.source,
-            "KeyPath" => &mut self.key_path,
-            "Directory" => &mut self.directory,
-            "Subdirectory" => &mut self.subdirectory,
-            _ => return,
-        };
-        if slot.is_none() {
-            *slot = Some(value);
+        if let Some(i) = known_slot(key) {
+            self.values[i].get_or_insert(value);
         }
+    }
+
+    fn get(&self, name: &str) -> Option<&'a str> {
+        let i = known_slot(name)
+            .unwrap_or_else(|| unreachable!("the builder reads no attribute '{name}'"));
+        self.values[i]
     }
 }
 
 impl Attrs for Known<'_> {
     fn text(&self, name: &str) -> Option<Cow<'_, str>> {
-        let value = match name {
-            "Id" => self.id,
-            "Guid" => self.guid,
-            "Name" => self.name,
-            "Source" => self.source,
-            "KeyPath" => self.key_path,
-            "Directory" => self.directory,
-            "Subdirectory" => self.subdirectory,
-            _ => unreachable!("the builder reads no attribute '{name}'"),
-        };
-        value.map(Cow::Borrowed)
+        self.get(name).map(Cow::Borrowed)
     }
     fn id(&self, texts: &mut Texts) -> Id {
-        self.id.map_or(Id::NONE, |v| texts.id(v))
+        self.get("Id").map_or(Id::NONE, |v| texts.id(v))
     }
     fn guid(&self, texts: &mut Texts) -> Guid {
-        self.guid.map_or(Guid::NONE, |v| texts.guid(v))
+        self.get("Guid").map_or(Guid::NONE, |v| texts.guid(v))
     }
     fn file_name(&self) -> Option<u64> {
-        let name = match self.name {
+        let name = match self.get("Name") {
             Some(n) => n,
-            None => self.source?.rsplit(['\\', '/']).next()?,
+            None => self.get("Source")?.rsplit(['\\', '/']).next()?,
         };
         (!name.is_empty()).then(|| keys::part(&unescape_wix(name, self.schema)))
     }
     fn is_yes(&self, name: &str) -> bool {
-        debug_assert_eq!(name, "KeyPath");
-        self.key_path == Some("yes")
+        self.get(name) == Some("yes")
     }
 }
 
@@ -1124,7 +1115,7 @@ fn read_elements<R: std::io::Read>(
 /// Elements read and not yet built, as [`read_elements`] gives them: their texts one after
 /// the other in `text`, each element's as ranges of it.
 #[derive(Default)]
-pub(crate) struct Batch {
+struct Batch {
     text: String,
     elements: Vec<Held>,
     schema: Option<Schema>,
@@ -1136,7 +1127,7 @@ pub(crate) struct Batch {
 struct Held {
     at: u32,
     name: Option<(u32, u32)>,
-    attrs: [(u32, u32); 7],
+    attrs: [(u32, u32); KNOWN],
 }
 
 /// The range of an attribute a [`Held`] element does not have.
@@ -1144,7 +1135,7 @@ const ABSENT: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl Batch {
     /// How much text a batch of a large file holds before it is handed on.
-    pub(crate) const TEXT: usize = 1 << 18;
+    const TEXT: usize = 1 << 18;
 
     fn hold(&mut self, value: Option<&str>) -> (u32, u32) {
         match value {
@@ -1171,22 +1162,13 @@ impl Batch {
                 }
                 self.schema = Some(k.schema);
                 let name = Some(self.hold(Some(name)));
-                let attrs = [
-                    k.id,
-                    k.guid,
-                    k.name,
-                    k.source,
-                    k.key_path,
-                    k.directory,
-                    k.subdirectory,
-                ]
-                .map(|v| self.hold(v));
+                let attrs = k.values.map(|v| self.hold(v));
                 Held { at, name, attrs }
             }
             None => Held {
                 at: 0,
                 name: None,
-                attrs: [ABSENT; 7],
+                attrs: [ABSENT; KNOWN],
             },
         };
         self.elements.push(held);
@@ -1200,16 +1182,8 @@ impl Batch {
                 b.end();
                 continue;
             };
-            let [id, guid, name_attr, source, key_path, directory, subdirectory] =
-                e.attrs.map(text);
             let known = Known {
-                id,
-                guid,
-                name: name_attr,
-                source,
-                key_path,
-                directory,
-                subdirectory,
+                values: e.attrs.map(text),
                 schema: self.schema.expect("an element was read"),
             };
             b.start_read(text(name).expect("a name"), &known, e.at);
