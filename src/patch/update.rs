@@ -337,12 +337,9 @@ fn element_kind(name: &str) -> &'static str {
     }
 }
 
-/// An id of the previous harvest, as the document takes it: its hash, or its text. An
-/// element that has that id already (the harvest made the same) is left as it is.
+/// Sets an element's id to one of the previous harvest, as the document takes it: its hash,
+/// or its text. Its caller has told (with [`has_id`]) that the element has another.
 fn give(doc: &mut Document, node: NodeId, id: &Id, texts: &Texts) {
-    if has_id(doc, node, id, texts) {
-        return;
-    }
     match id.form(texts) {
         Some(IdForm::Hashed(prefix, hash)) => doc.set_attr_id(node, "Id", prefix, hash),
         Some(IdForm::Text(t)) => doc.set_attr(node, "Id", t),
@@ -1169,9 +1166,7 @@ fn restore_groups(doc: &mut Document, plan: &[(NodeId, u32)], sets: &[Vec<String
             if let ([only], true, Some(p)) = (&sets[set as usize][..], refs.is_empty(), d.parent(c))
             {
                 if last.as_ref().is_none_or(|(q, _)| *q != p) {
-                    let id = (d.name(p) == "ComponentGroup")
-                        .then(|| attr_text(d, p, "Id").unwrap_or_default());
-                    last = Some((p, id));
+                    last = Some((p, group_of(c)));
                 }
                 if last.as_ref().and_then(|(_, id)| id.as_deref()) == Some(only.as_str()) {
                     continue;
